@@ -1,0 +1,105 @@
+package ai.caracal.revocation;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Shared revocation state: revoked anchors and per-zone delegation graph epochs.
+ *
+ * <p>Anchors ({@code sid}, {@code root_sid}, {@code agent_session_id}, {@code delegation_edge_id})
+ * live in one flat namespace with no type tag: an ID revoked through any field matches any claim that
+ * holds it. The epoch of a zone is monotonic: writes can raise it, never lower it. Stores hold only
+ * anchor IDs and epochs, never tokens or claims.
+ *
+ * <p><b>Failures.</b> Lookups either fail closed inside the store (a fail-closed store answers
+ * "revoked") or throw an unchecked {@link RevocationStoreException}, which the verifier turns into
+ * {@code invalid_token}. Writes throw {@link RevocationStoreException} and never swallow errors.
+ *
+ * <p><b>Thread safety.</b> Every implementation is safe for concurrent use.
+ */
+public interface RevocationStore {
+
+    /**
+     * Whether a live revocation exists for the anchor.
+     *
+     * @param anchor an anchor ID; {@code null} or {@code ""} gives {@code false} without I/O
+     * @return {@code true} while the anchor is revoked
+     */
+    boolean isRevoked(String anchor);
+
+    /**
+     * Records the anchor as revoked. Revoking an anchor again re-arms its expiry.
+     *
+     * @param anchor an anchor ID; {@code null} or {@code ""} is a no-op
+     * @param ttl    how long the revocation lives; {@code null}, zero or negative means the store's
+     *               default (24 h unless configured otherwise)
+     * @throws RevocationStoreException when the write could not be recorded
+     */
+    void revoke(String anchor, Duration ttl);
+
+    /**
+     * Records the anchor as revoked for the store's default TTL.
+     *
+     * @param anchor an anchor ID; {@code null} or {@code ""} is a no-op
+     * @throws RevocationStoreException when the write could not be recorded
+     */
+    default void revoke(String anchor) {
+        revoke(anchor, null);
+    }
+
+    /**
+     * The newest delegation graph epoch seen for the zone.
+     *
+     * @param zoneId a zone ID
+     * @return the epoch, or {@code 0} when unknown or expired
+     */
+    long currentDelegationEpoch(String zoneId);
+
+    /**
+     * Raises the zone's epoch to {@code epoch} if that is greater than the current one. An equal or
+     * lower epoch changes nothing, not even the TTL.
+     *
+     * @param zoneId a zone ID; blank gives {@code false} with no write
+     * @param epoch  the candidate epoch; negative gives {@code false} with no write
+     * @param ttl    how long the epoch lives; {@code null}, zero or negative means the default
+     * @return {@code true} if the epoch was raised
+     * @throws RevocationStoreException when the write could not be recorded
+     */
+    boolean advanceDelegationEpoch(String zoneId, long epoch, Duration ttl);
+
+    /**
+     * {@link #advanceDelegationEpoch(String, long, Duration)} with the default TTL.
+     *
+     * @param zoneId a zone ID; blank gives {@code false} with no write
+     * @param epoch  the candidate epoch; negative gives {@code false} with no write
+     * @return {@code true} if the epoch was raised
+     */
+    default boolean advanceDelegationEpoch(String zoneId, long epoch) {
+        return advanceDelegationEpoch(zoneId, epoch, null);
+    }
+
+    /**
+     * The single call the verifier makes per mandate: are any of these anchors revoked, and what is
+     * the zone's current epoch. Implementations backed by a network store should answer in one round
+     * trip; this default calls the single-item methods and stops at the first revoked anchor.
+     *
+     * @param anchors the mandate's anchors, already de-duplicated; never {@code null}
+     * @param zoneId  the mandate's zone; blank gives an epoch of {@code 0}
+     * @return the combined answer
+     */
+    default RevocationCheck check(List<String> anchors, String zoneId) {
+        boolean revoked = false;
+        for (String anchor : anchors) {
+            if (isRevoked(anchor)) {
+                revoked = true;
+                break;
+            }
+        }
+        long epoch = isBlank(zoneId) ? 0L : currentDelegationEpoch(zoneId);
+        return new RevocationCheck(revoked, epoch);
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}
