@@ -1,0 +1,141 @@
+package ai.caracal.verify;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An effective set of per-request demands: the {@code use} class (check order step 11) and steps
+ * 15–20 (targets, scopes, agent, delegation, chain, hop count). A verifier holds one with every field
+ * decided; {@link Requirements#check(Claims)} builds one from its set fields only. Immutable.
+ */
+final class Demands {
+
+    /** Hop limit that a verifier uses when none (or a value ≤ 0) is configured. */
+    static final int DEFAULT_MAX_HOP_COUNT = 10;
+
+    static final Demands VERIFIER_DEFAULTS =
+            new Demands("resource", List.of(), List.of(), false, false, List.of(), DEFAULT_MAX_HOP_COUNT);
+
+    private static final AuthResult AGENT_REQUIRED = AuthResult.failure(AuthError.of(ErrorCode.AGENT_REQUIRED));
+    private static final AuthResult DELEGATION_REQUIRED = AuthResult.failure(AuthError.of(ErrorCode.DELEGATION_REQUIRED));
+    private static final AuthResult HOP_COUNT_EXCEEDED = AuthResult.failure(AuthError.of(ErrorCode.HOP_COUNT_EXCEEDED));
+
+    final String use;
+    final List<String> targets;
+    final List<String> scopes;
+    final boolean agent;
+    final boolean delegation;
+    final List<String> chain;
+    final int maxHops;
+
+    /**
+     * @param use     required {@code use}, or {@code null} for no check
+     * @param maxHops hop limit, or 0 for no check
+     */
+    Demands(String use, List<String> targets, List<String> scopes, boolean agent, boolean delegation,
+            List<String> chain, int maxHops) {
+        this.use = use;
+        this.targets = targets;
+        this.scopes = scopes;
+        this.agent = agent;
+        this.delegation = delegation;
+        this.chain = chain;
+        this.maxHops = maxHops;
+    }
+
+    /**
+     * Merges overrides onto these demands: lists and {@code use} are replaced when set, the two flags
+     * can only tighten, and the hop limit is replaced when positive.
+     */
+    Demands with(Requirements overrides) {
+        if (overrides == null) {
+            return this;
+        }
+        return new Demands(
+                overrides.requiredUse().orElse(use),
+                overrides.requiredTargets().orElse(targets),
+                overrides.requiredScopes().orElse(scopes),
+                agent || overrides.requireAgent(),
+                delegation || overrides.requireDelegation(),
+                overrides.requireChainContains().orElse(chain),
+                overrides.maxHopCount() > 0 ? overrides.maxHopCount() : maxHops);
+    }
+
+    /** @return whether the {@code use} check (step 11) passes */
+    boolean useMatches(Claims claims) {
+        return use == null || use.equals(claims.use());
+    }
+
+    /**
+     * Steps 15–20 in order.
+     *
+     * @return the first failure, or {@code null} when every demand is met
+     */
+    AuthResult firstUnmet(Claims claims) {
+        List<String> granted = claims.targets();
+        for (int i = 0; i < targets.size(); i++) {
+            if (!granted.contains(targets.get(i))) {
+                return MandateVerifier.INVALID_TOKEN;
+            }
+        }
+        for (int i = 0; i < scopes.size(); i++) {
+            if (!claims.scopes().contains(scopes.get(i))) {
+                return AuthResult.failure(AuthError.insufficientScope(scopes.get(i)));
+            }
+        }
+        if (agent && claims.agentSessionIdOrNull() == null) {
+            return AGENT_REQUIRED;
+        }
+        if (delegation && claims.delegationEdgeIdOrNull() == null) {
+            return DELEGATION_REQUIRED;
+        }
+        for (int i = 0; i < chain.size(); i++) {
+            if (!inChain(claims, chain.get(i))) {
+                return AuthResult.failure(AuthError.chainMismatch(chain.get(i)));
+            }
+        }
+        if (maxHops > 0 && claims.hopCount() > maxHops) {
+            return HOP_COUNT_EXCEEDED;
+        }
+        return null;
+    }
+
+    private static boolean inChain(Claims claims, String applicationId) {
+        List<ChainHop> hops = claims.delegationChain();
+        for (int i = 0; i < hops.size(); i++) {
+            if (hops.get(i).applicationId().equals(applicationId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return an immutable copy of configured names (scopes, targets, application IDs)
+     * @throws NullPointerException     naming the option when the collection or an entry is null
+     * @throws IllegalArgumentException naming the option when an entry is blank
+     */
+    static List<String> names(String option, Collection<String> values) {
+        Objects.requireNonNull(values, option);
+        for (String value : values) {
+            Objects.requireNonNull(value, () -> option + " must not contain null");
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(option + " must not contain blank entries");
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    /**
+     * @return {@code use} when it is {@code resource} or {@code session}
+     * @throws IllegalArgumentException otherwise ({@code gateway} mandates are never accepted here)
+     */
+    static String use(String use) {
+        Objects.requireNonNull(use, "requiredUse");
+        if (!use.equals("resource") && !use.equals("session")) {
+            throw new IllegalArgumentException("requiredUse must be \"resource\" or \"session\"");
+        }
+        return use;
+    }
+}

@@ -1,0 +1,117 @@
+package ai.caracal.verify;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.util.Base64URL;
+import java.security.Provider;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses a JWKS body and keeps the keys that pass every acceptance rule (verification.md §3.4). Keys
+ * that fail are skipped with a DEBUG line (a key carrying private material with a WARN line). When two
+ * entries share a {@code kid}, the later one wins. A document with no usable key is a failure.
+ */
+final class JwksDocument {
+
+    private static final Logger log = LoggerFactory.getLogger(JwksDocument.class);
+
+    private JwksDocument() {
+    }
+
+    /**
+     * @return the usable keys by {@code kid}; never empty
+     * @throws JwksFetchException when the body is not a JWKS or holds no usable key
+     */
+    static Map<String, VerificationKey> parse(byte[] body, Provider provider) {
+        Map<String, Object> document;
+        try {
+            document = StrictJson.parseObject(body, "jwks");
+        } catch (InvalidMandate e) {
+            throw new JwksFetchException("body is not a strict JSON object (" + e.reason() + ")");
+        }
+        Object keys = document.get("keys");
+        if (!(keys instanceof List)) {
+            throw new JwksFetchException("body has no \"keys\" array");
+        }
+        Map<String, VerificationKey> usable = new LinkedHashMap<>();
+        for (Object entry : (List<?>) keys) {
+            VerificationKey key = accept(entry, provider);
+            if (key != null) {
+                usable.put(key.kid(), key);
+            }
+        }
+        if (usable.isEmpty()) {
+            throw new JwksFetchException("no usable key");
+        }
+        return Collections.unmodifiableMap(usable);
+    }
+
+    private static VerificationKey accept(Object entry, Provider provider) {
+        if (!(entry instanceof Map)) {
+            log.debug("JWKS entry skipped: not an object");
+            return null;
+        }
+        Map<?, ?> jwk = (Map<?, ?>) entry;
+        Object kid = jwk.get("kid");
+        if (!(kid instanceof String) || ((String) kid).isEmpty()) {
+            log.debug("JWKS entry skipped: no kid");
+            return null;
+        }
+        String problem = problem(jwk);
+        if (problem != null) {
+            log.debug("JWKS key {} skipped: {}", kid, problem);
+            return null;
+        }
+        if (jwk.containsKey("d")) {
+            log.warn("JWKS key {} skipped: it carries private key material (\"d\"); the issuer is misconfigured", kid);
+            return null;
+        }
+        String x = (String) jwk.get("x");
+        String y = (String) jwk.get("y");
+        try {
+            ECKey key = new ECKey.Builder(Curve.P_256, new Base64URL(x), new Base64URL(y)).keyID((String) kid).build();
+            return VerificationKey.of(key, Base64.getUrlDecoder().decode(x), Base64.getUrlDecoder().decode(y), provider);
+        } catch (Exception e) {
+            log.debug("JWKS key {} skipped: point not on P-256 or not usable ({})", kid, e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    /** @return why the JWK is not an ES256 verification key, or {@code null} when it is */
+    private static String problem(Map<?, ?> jwk) {
+        if (!"EC".equals(jwk.get("kty"))) {
+            return "kty is not EC";
+        }
+        if (!"P-256".equals(jwk.get("crv"))) {
+            return "crv is not P-256";
+        }
+        Object alg = jwk.get("alg");
+        if (alg != null && !"ES256".equals(alg)) {
+            return "alg is not ES256";
+        }
+        Object use = jwk.get("use");
+        if (use != null && !"sig".equals(use)) {
+            return "use is not sig";
+        }
+        Object ops = jwk.get("key_ops");
+        if (ops != null && !(ops instanceof List && ((List<?>) ops).contains("verify"))) {
+            return "key_ops lacks verify";
+        }
+        if (!isCoordinate(jwk.get("x")) || !isCoordinate(jwk.get("y"))) {
+            return "x or y is not 32 bytes of unpadded base64url";
+        }
+        return null;
+    }
+
+    /** 32 bytes are exactly 43 unpadded base64url characters. */
+    private static boolean isCoordinate(Object value) {
+        return value instanceof String && ((String) value).length() == 43
+                && CompactJws.isBase64Url((String) value, 0, 43);
+    }
+}

@@ -1,0 +1,228 @@
+package ai.caracal.verify;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Per-route or per-tool demands on a mandate. Each field is either unset or set.
+ *
+ * <ul>
+ *   <li>In {@link MandateVerifier#require(Requirements)} (and the per-call
+ *       {@code authenticate(token, requirements)}), set lists and {@code requiredUse} <b>replace</b> the
+ *       verifier's defaults (a set empty list clears them), {@code requireAgent} and
+ *       {@code requireDelegation} can only tighten, and {@code maxHopCount} replaces the default when
+ *       positive.</li>
+ *   <li>In {@link #check(Claims)}, used by annotations and tool guards on top of an already verified
+ *       mandate, each set field is checked on its own.</li>
+ * </ul>
+ *
+ * <p>Issuer, audience, zone, revocation store, clock and key cache are fixed per verifier and cannot
+ * be overridden here. Immutable and thread-safe.
+ */
+public final class Requirements {
+
+    /** No demands at all. */
+    public static final Requirements NONE = builder().build();
+
+    private final List<String> requiredScopes;
+    private final List<String> requiredTargets;
+    private final boolean requireAgent;
+    private final boolean requireDelegation;
+    private final List<String> requireChainContains;
+    private final int maxHopCount;
+    private final String requiredUse;
+
+    private Requirements(Builder b) {
+        this.requiredScopes = b.requiredScopes;
+        this.requiredTargets = b.requiredTargets;
+        this.requireAgent = b.requireAgent;
+        this.requireDelegation = b.requireDelegation;
+        this.requireChainContains = b.requireChainContains;
+        this.maxHopCount = b.maxHopCount;
+        this.requiredUse = b.requiredUse;
+    }
+
+    /** @return a builder with every field unset */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the scopes that must all be granted, if set */
+    public Optional<List<String>> requiredScopes() {
+        return Optional.ofNullable(requiredScopes);
+    }
+
+    /** @return the targets that must all be in {@code target}, if set */
+    public Optional<List<String>> requiredTargets() {
+        return Optional.ofNullable(requiredTargets);
+    }
+
+    /** @return whether an agent session is demanded */
+    public boolean requireAgent() {
+        return requireAgent;
+    }
+
+    /** @return whether a delegation edge is demanded */
+    public boolean requireDelegation() {
+        return requireDelegation;
+    }
+
+    /** @return the application IDs that must all appear in {@code delegation_chain}, if set */
+    public Optional<List<String>> requireChainContains() {
+        return Optional.ofNullable(requireChainContains);
+    }
+
+    /** @return the hop limit, or 0 when unset */
+    public int maxHopCount() {
+        return maxHopCount;
+    }
+
+    /** @return the required {@code use} class, if set */
+    public Optional<String> requiredUse() {
+        return Optional.ofNullable(requiredUse);
+    }
+
+    /**
+     * Checks already verified claims against the set fields only, in the canonical order ({@code use},
+     * then targets, scopes, agent, delegation, chain, hop count). Never touches the JWKS or the
+     * revocation store.
+     *
+     * @param claims verified claims; never {@code null}
+     * @return the first failure, or empty when every set demand is met
+     */
+    public Optional<AuthError> check(Claims claims) {
+        Demands demands = new Demands(requiredUse,
+                requiredTargets == null ? List.of() : requiredTargets,
+                requiredScopes == null ? List.of() : requiredScopes,
+                requireAgent, requireDelegation,
+                requireChainContains == null ? List.of() : requireChainContains,
+                maxHopCount);
+        if (!demands.useMatches(claims)) {
+            return Optional.of(MandateVerifier.INVALID_TOKEN.error());
+        }
+        AuthResult unmet = demands.firstUnmet(claims);
+        return unmet == null ? Optional.empty() : Optional.of(unmet.error());
+    }
+
+    @Override
+    public String toString() {
+        return "Requirements[scopes=" + requiredScopes + ", targets=" + requiredTargets + ", agent=" + requireAgent
+                + ", delegation=" + requireDelegation + ", chain=" + requireChainContains + ", maxHopCount=" + maxHopCount
+                + ", use=" + requiredUse + "]";
+    }
+
+    /** Builder for {@link Requirements}. Setters reject {@code null}. Not thread-safe. */
+    public static final class Builder {
+
+        private List<String> requiredScopes;
+        private List<String> requiredTargets;
+        private boolean requireAgent;
+        private boolean requireDelegation;
+        private List<String> requireChainContains;
+        private int maxHopCount;
+        private String requiredUse;
+
+        private Builder() {
+        }
+
+        /**
+         * @param scopes scopes that must all be granted (exact, case-sensitive); none clears the default
+         * @return this builder
+         */
+        public Builder requiredScopes(String... scopes) {
+            return requiredScopes(Arrays.asList(notNull(scopes, "requiredScopes")));
+        }
+
+        /**
+         * @param scopes scopes that must all be granted (exact, case-sensitive); empty clears the default
+         * @return this builder
+         */
+        public Builder requiredScopes(Collection<String> scopes) {
+            this.requiredScopes = Demands.names("requiredScopes", scopes);
+            return this;
+        }
+
+        /**
+         * @param targets resources that must all be in the mandate's {@code target}
+         * @return this builder
+         */
+        public Builder requiredTargets(String... targets) {
+            return requiredTargets(Arrays.asList(notNull(targets, "requiredTargets")));
+        }
+
+        /**
+         * @param targets resources that must all be in the mandate's {@code target}
+         * @return this builder
+         */
+        public Builder requiredTargets(Collection<String> targets) {
+            this.requiredTargets = Demands.names("requiredTargets", targets);
+            return this;
+        }
+
+        /**
+         * @param requireAgent whether {@code agent_session_id} must be present (only {@code true} has an
+         *                     effect in {@code require()})
+         * @return this builder
+         */
+        public Builder requireAgent(boolean requireAgent) {
+            this.requireAgent = requireAgent;
+            return this;
+        }
+
+        /**
+         * @param requireDelegation whether {@code delegation_edge_id} must be present (only {@code true}
+         *                          has an effect in {@code require()})
+         * @return this builder
+         */
+        public Builder requireDelegation(boolean requireDelegation) {
+            this.requireDelegation = requireDelegation;
+            return this;
+        }
+
+        /**
+         * @param applicationIds IDs that must each equal some {@code delegation_chain[i].application_id}
+         * @return this builder
+         */
+        public Builder requireChainContains(String... applicationIds) {
+            return requireChainContains(Arrays.asList(notNull(applicationIds, "requireChainContains")));
+        }
+
+        /**
+         * @param applicationIds IDs that must each equal some {@code delegation_chain[i].application_id}
+         * @return this builder
+         */
+        public Builder requireChainContains(Collection<String> applicationIds) {
+            this.requireChainContains = Demands.names("requireChainContains", applicationIds);
+            return this;
+        }
+
+        /**
+         * @param maxHopCount the largest accepted {@code hop_count}; a value ≤ 0 leaves it unset
+         * @return this builder
+         */
+        public Builder maxHopCount(int maxHopCount) {
+            this.maxHopCount = Math.max(0, maxHopCount);
+            return this;
+        }
+
+        /**
+         * @param requiredUse {@code resource} or {@code session}
+         * @return this builder
+         */
+        public Builder requiredUse(String requiredUse) {
+            this.requiredUse = Demands.use(requiredUse);
+            return this;
+        }
+
+        /** @return the requirements */
+        public Requirements build() {
+            return new Requirements(this);
+        }
+
+        private static String[] notNull(String[] values, String option) {
+            return java.util.Objects.requireNonNull(values, option);
+        }
+    }
+}

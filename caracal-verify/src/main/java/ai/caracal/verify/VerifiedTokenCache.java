@@ -1,0 +1,157 @@
+package ai.caracal.verify;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers tokens whose structure, header, signature and claim types already passed, so a repeated
+ * mandate skips only those steps (1, 2, 4 and 5 of the check order). The key lookup (step 3) and every
+ * claim, requirement, revocation and epoch check still run on every call.
+ *
+ * <p>Keys are SHA-256 digests of the token, never the token itself. Each entry records the key it was
+ * verified with and dies at the mandate's {@code exp}. At most {@value #MAX_ENTRIES} entries: when
+ * full, expired entries are dropped first, then arbitrary ones. Thread-safe.
+ */
+final class VerifiedTokenCache {
+
+    static final int MAX_ENTRIES = 10_000;
+
+    private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
+
+    private final ConcurrentHashMap<Digest, Entry> entries = new ConcurrentHashMap<>();
+
+    /**
+     * @param token    a token of at most {@link CompactJws#MAX_LENGTH} characters
+     * @param nowEpoch the current time in epoch seconds
+     * @return the entry, or {@code null} (tokens with non-ASCII characters are never cached)
+     */
+    Entry get(String token, long nowEpoch) {
+        Digest digest = HASHER.get().digest(token);
+        if (digest == null) {
+            return null;
+        }
+        Entry entry = entries.get(digest);
+        if (entry != null && entry.claims.expiresAtEpochSecond() <= nowEpoch) {
+            entries.remove(digest, entry);
+            return null;
+        }
+        return entry;
+    }
+
+    void put(String token, Claims claims, VerificationKey key, long nowEpoch) {
+        Digest digest = HASHER.get().digest(token);
+        if (digest == null || claims.expiresAtEpochSecond() <= nowEpoch) {
+            return;
+        }
+        if (entries.size() >= MAX_ENTRIES) {
+            evict(nowEpoch);
+        }
+        entries.put(digest, new Entry(claims, key));
+    }
+
+    void remove(String token) {
+        Digest digest = HASHER.get().digest(token);
+        if (digest != null) {
+            entries.remove(digest);
+        }
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    private void evict(long nowEpoch) {
+        entries.values().removeIf(e -> e.claims.expiresAtEpochSecond() <= nowEpoch);
+        Iterator<Digest> it = entries.keySet().iterator();
+        while (entries.size() >= MAX_ENTRIES - MAX_ENTRIES / 10 && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** A cached verification: the parsed claims and the key whose signature check they passed. */
+    static final class Entry {
+        final Claims claims;
+        final VerificationKey key;
+
+        Entry(Claims claims, VerificationKey key) {
+            this.claims = claims;
+            this.key = key;
+        }
+    }
+
+    /** SHA-256 of a token, as four longs so hashing and equality need no array. */
+    private static final class Digest {
+        private final long a;
+        private final long b;
+        private final long c;
+        private final long d;
+
+        Digest(long a, long b, long c, long d) {
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.d = d;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Digest)) {
+                return false;
+            }
+            Digest other = (Digest) o;
+            return a == other.a && b == other.b && c == other.c && d == other.d;
+        }
+
+        @Override
+        public int hashCode() {
+            return (int) a;
+        }
+    }
+
+    /** Per-thread digest state and buffers, so hashing a token allocates only the result. */
+    private static final class Hasher {
+        private final MessageDigest sha256;
+        private final byte[] ascii = new byte[CompactJws.MAX_LENGTH];
+        private final byte[] out = new byte[32];
+
+        Hasher() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+            }
+        }
+
+        Digest digest(String token) {
+            int length = token.length();
+            if (length > ascii.length) {
+                return null;
+            }
+            for (int i = 0; i < length; i++) {
+                char ch = token.charAt(i);
+                if (ch >= 0x80) {
+                    return null;
+                }
+                ascii[i] = (byte) ch;
+            }
+            sha256.update(ascii, 0, length);
+            try {
+                sha256.digest(out, 0, 32);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException(e);
+            }
+            return new Digest(readLong(0), readLong(8), readLong(16), readLong(24));
+        }
+
+        private long readLong(int offset) {
+            long v = 0;
+            for (int i = offset; i < offset + 8; i++) {
+                v = (v << 8) | (out[i] & 0xFF);
+            }
+            return v;
+        }
+    }
+}

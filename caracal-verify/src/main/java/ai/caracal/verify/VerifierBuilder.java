@@ -1,0 +1,323 @@
+package ai.caracal.verify;
+
+import ai.caracal.revocation.RevocationStore;
+import java.security.Provider;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The options shared by {@link MandateVerifier.Builder} and {@link CaracalAuth.Builder}. Setters
+ * reject {@code null} with a {@link NullPointerException} naming the option (except
+ * {@code zoneId(null)}, which means "no zone"); {@link #options()} validates the combination.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
+
+    private static final Logger log = LoggerFactory.getLogger(MandateVerifier.class);
+
+    private String issuer;
+    private String audience;
+    private String zoneId;
+    private List<String> requiredScopes = List.of();
+    private List<String> requiredTargets = List.of();
+    private boolean requireAgent;
+    private boolean requireDelegation;
+    private List<String> requireChainContains = List.of();
+    private int maxHopCount;
+    private String requiredUse = "resource";
+    private RevocationStore revocations;
+    private Clock clock = Clock.systemUTC();
+    private JwksCache jwksCache;
+    private final List<Consumer<Claims>> onVerified = new ArrayList<>();
+    private boolean verifiedTokenCache = true;
+    private final JwksCache.Builder privateCache = JwksCache.builder();
+    private boolean privateCacheWanted;
+
+    VerifierBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /**
+     * @param issuer the STS base URL: {@code https://}, or {@code http://} on a loopback host; also the
+     *               exact {@code iss} value
+     * @return this builder
+     */
+    public B issuer(String issuer) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        return self();
+    }
+
+    /**
+     * @param audience the value {@code aud} must contain, for example {@code resource://documents}
+     * @return this builder
+     */
+    public B audience(String audience) {
+        this.audience = Objects.requireNonNull(audience, "audience");
+        return self();
+    }
+
+    /**
+     * @param zoneId the zone {@code zone_id} must equal, also used in the JWKS URL; {@code null} means
+     *               no zone (accept any zone, use the zone-less JWKS URL)
+     * @return this builder
+     */
+    public B zoneId(String zoneId) {
+        this.zoneId = zoneId;
+        return self();
+    }
+
+    /**
+     * @param scopes scopes that must all be granted (exact, case-sensitive)
+     * @return this builder
+     */
+    public B requiredScopes(String... scopes) {
+        return requiredScopes(Arrays.asList(Objects.requireNonNull(scopes, "requiredScopes")));
+    }
+
+    /**
+     * @param scopes scopes that must all be granted (exact, case-sensitive)
+     * @return this builder
+     */
+    public B requiredScopes(Collection<String> scopes) {
+        this.requiredScopes = Demands.names("requiredScopes", scopes);
+        return self();
+    }
+
+    /**
+     * @param targets resources that must all be in the mandate's {@code target}
+     * @return this builder
+     */
+    public B requiredTargets(String... targets) {
+        return requiredTargets(Arrays.asList(Objects.requireNonNull(targets, "requiredTargets")));
+    }
+
+    /**
+     * @param targets resources that must all be in the mandate's {@code target}
+     * @return this builder
+     */
+    public B requiredTargets(Collection<String> targets) {
+        this.requiredTargets = Demands.names("requiredTargets", targets);
+        return self();
+    }
+
+    /**
+     * @param requireAgent whether {@code agent_session_id} must be present
+     * @return this builder
+     */
+    public B requireAgent(boolean requireAgent) {
+        this.requireAgent = requireAgent;
+        return self();
+    }
+
+    /**
+     * @param requireDelegation whether {@code delegation_edge_id} must be present
+     * @return this builder
+     */
+    public B requireDelegation(boolean requireDelegation) {
+        this.requireDelegation = requireDelegation;
+        return self();
+    }
+
+    /**
+     * @param applicationIds IDs that must each equal some {@code delegation_chain[i].application_id}
+     *                       ({@code client_id} does not count)
+     * @return this builder
+     */
+    public B requireChainContains(String... applicationIds) {
+        return requireChainContains(Arrays.asList(Objects.requireNonNull(applicationIds, "requireChainContains")));
+    }
+
+    /**
+     * @param applicationIds IDs that must each equal some {@code delegation_chain[i].application_id}
+     * @return this builder
+     */
+    public B requireChainContains(Collection<String> applicationIds) {
+        this.requireChainContains = Demands.names("requireChainContains", applicationIds);
+        return self();
+    }
+
+    /**
+     * @param maxHopCount the largest accepted {@code hop_count}; a value ≤ 0 means the default, 10
+     * @return this builder
+     */
+    public B maxHopCount(int maxHopCount) {
+        this.maxHopCount = maxHopCount;
+        return self();
+    }
+
+    /**
+     * @param requiredUse {@code resource} (default) or {@code session}; {@code gateway} is never accepted
+     * @return this builder
+     */
+    public B requiredUse(String requiredUse) {
+        this.requiredUse = Demands.use(requiredUse);
+        return self();
+    }
+
+    /**
+     * @param revocations the store consulted once per mandate (required; in-memory for development,
+     *                    Redis in production). The verifier never closes it.
+     * @return this builder
+     */
+    public B revocations(RevocationStore revocations) {
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
+        return self();
+    }
+
+    /**
+     * @param clock the clock for {@code exp}, {@code nbf} and {@code iat} (and for a private key cache)
+     * @return this builder
+     */
+    public B clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return self();
+    }
+
+    /**
+     * @param jwksCache the key set cache to use instead of {@link JwksCache#shared()}
+     * @return this builder
+     */
+    public B jwksCache(JwksCache jwksCache) {
+        this.jwksCache = Objects.requireNonNull(jwksCache, "jwksCache");
+        return self();
+    }
+
+    /**
+     * Shortcut: gives this verifier a private key cache with this freshness (default 5 min).
+     *
+     * @param ttl positive
+     * @return this builder
+     */
+    public B jwksTtl(Duration ttl) {
+        privateCache.ttl(ttl);
+        privateCacheWanted = true;
+        return self();
+    }
+
+    /**
+     * Shortcut: gives this verifier a private key cache with this stale limit (default 10 min).
+     *
+     * @param maxStale at least the TTL
+     * @return this builder
+     */
+    public B jwksMaxStale(Duration maxStale) {
+        privateCache.maxStale(maxStale);
+        privateCacheWanted = true;
+        return self();
+    }
+
+    /**
+     * Shortcut: gives this verifier a private key cache with this fetch deadline (default 5 s).
+     *
+     * @param fetchTimeout positive
+     * @return this builder
+     */
+    public B jwksFetchTimeout(Duration fetchTimeout) {
+        privateCache.fetchTimeout(fetchTimeout);
+        privateCacheWanted = true;
+        return self();
+    }
+
+    /**
+     * Shortcut: gives this verifier a private key cache with this refetch cooldown (default 30 s).
+     *
+     * @param cooldown zero or positive
+     * @return this builder
+     */
+    public B jwksRefetchCooldown(Duration cooldown) {
+        privateCache.refetchCooldown(cooldown);
+        privateCacheWanted = true;
+        return self();
+    }
+
+    /**
+     * Shortcut: gives this verifier a private key cache with this body limit (default 262 144 bytes).
+     *
+     * @param maxBytes positive
+     * @return this builder
+     */
+    public B jwksMaxBytes(int maxBytes) {
+        privateCache.maxBytes(maxBytes);
+        privateCacheWanted = true;
+        return self();
+    }
+
+    /**
+     * Shortcut: gives this verifier a private key cache that verifies signatures with this provider
+     * (used by instance, never registered globally). By default the provider is chosen once per process.
+     *
+     * @param provider a JCA provider implementing {@code SHA256withECDSA}
+     * @return this builder
+     */
+    public B signatureProvider(Provider provider) {
+        privateCache.signatureProvider(provider);
+        privateCacheWanted = true;
+        return self();
+    }
+
+    /**
+     * Adds a listener called after each successful verification, in registration order. A listener
+     * that throws is logged at WARN and never changes the result.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public B onVerified(Consumer<Claims> listener) {
+        onVerified.add(Objects.requireNonNull(listener, "onVerified"));
+        return self();
+    }
+
+    /**
+     * @param enabled whether a repeated token may skip parsing and the signature check (default
+     *                {@code true}); expiry, requirements, revocation and the epoch are always checked
+     * @return this builder
+     */
+    public B verifiedTokenCache(boolean enabled) {
+        this.verifiedTokenCache = enabled;
+        return self();
+    }
+
+    /**
+     * Validates the options: issuer, audience and the revocation store first, in that order.
+     *
+     * @throws IllegalArgumentException naming what to set or fix
+     * @throws NullPointerException     when no revocation store is set
+     */
+    VerifierOptions options() {
+        String validIssuer = IssuerUrl.validate(issuer);
+        if (audience == null || audience.isBlank()) {
+            throw new IllegalArgumentException("audience is required (set audience(...) to this resource server's identifier)");
+        }
+        Objects.requireNonNull(revocations, "Caracal revocation store missing: set revocations");
+        if (zoneId != null && zoneId.isBlank()) {
+            throw new IllegalArgumentException("zoneId must not be blank (use zoneId(null) for no zone)");
+        }
+        if (jwksCache != null && privateCacheWanted) {
+            throw new IllegalArgumentException("set either jwksCache(...) or the jwks*/signatureProvider shortcuts, not both");
+        }
+        JwksCache cache = jwksCache != null ? jwksCache
+                : privateCacheWanted ? privateCache.clock(clock).build()
+                : JwksCache.shared();
+        if (zoneId == null) {
+            log.warn("No zoneId configured for issuer {}: mandates from every zone are accepted and the zone-less JWKS URL is used",
+                    validIssuer);
+        }
+        Demands demands = new Demands(requiredUse, requiredTargets, requiredScopes, requireAgent, requireDelegation,
+                requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT);
+        return new VerifierOptions(validIssuer, audience, zoneId, demands, revocations, clock, cache, onVerified,
+                verifiedTokenCache);
+    }
+}
