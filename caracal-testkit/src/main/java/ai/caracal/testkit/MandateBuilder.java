@@ -1,0 +1,516 @@
+package ai.caracal.testkit;
+
+import ai.caracal.verify.ChainHop;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Builds one mandate, valid by default and breakable on purpose. Start from
+ * {@link TestIssuer#mint()}, which pre-sets the baseline: {@code use=resource}, {@code sub=user-1},
+ * {@code client_id=app-1}, {@code sub_type=application}, {@code aud=[audience]},
+ * {@code zone_id=zone}, {@code scope=read}, {@code iat=now}, {@code exp=now+600 s}, fresh
+ * {@code jti} and {@code sid}, {@code root_sid=sid} (unless set), signed ES256 with the zone's current
+ * key under header {@code {alg: ES256, typ: JWT, kid}}.
+ *
+ * <p>Typed setters write the claim; {@link #claim(String, Object)} writes any JSON value (maps, lists,
+ * strings, numbers, booleans, {@code null}); {@link #rawPayload(String)} and {@link #rawHeader(String)}
+ * are used verbatim, so duplicate members and invalid JSON are possible. Not thread-safe.
+ */
+public final class MandateBuilder {
+
+    private static final BigInteger P256_ORDER =
+            new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+    private enum Signing { ES256, FOREIGN_KEY, UNSIGNED, HS256_WITH_JWK_X, DER, HIGH_S }
+
+    private final TestIssuer issuer;
+    private final Map<String, Object> claims = new LinkedHashMap<>();
+    private final Map<String, Object> header = new LinkedHashMap<>();
+    private String rawPayload;
+    private String rawHeader;
+    private String signingZone;
+    private boolean kidOverridden;
+    private boolean rootSidSet;
+    private Signing signing = Signing.ES256;
+    private boolean tamperSignature;
+    private boolean tamperPayload;
+
+    MandateBuilder(TestIssuer issuer, String zone, String audience, Instant now) {
+        this.issuer = issuer;
+        this.signingZone = zone;
+        header.put("alg", "ES256");
+        header.put("typ", "JWT");
+        header.put("kid", null);
+        claims.put("iss", issuer.url());
+        claims.put("aud", List.of(audience));
+        claims.put("sub", "user-1");
+        claims.put("exp", now.getEpochSecond() + 600);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("zone_id", zone);
+        claims.put("client_id", "app-1");
+        String sid = UUID.randomUUID().toString();
+        claims.put("sid", sid);
+        claims.put("root_sid", sid);
+        claims.put("use", "resource");
+        claims.put("sub_type", "application");
+        claims.put("scope", "read");
+    }
+
+    // ---- typed claims -------------------------------------------------------------------------
+
+    /**
+     * @param sub the subject
+     * @return this builder
+     */
+    public MandateBuilder sub(String sub) {
+        return claim("sub", sub);
+    }
+
+    /**
+     * @param clientId the acting application
+     * @return this builder
+     */
+    public MandateBuilder clientId(String clientId) {
+        return claim("client_id", clientId);
+    }
+
+    /**
+     * @param subType {@code user} or {@code application} (anything, for negative tests)
+     * @return this builder
+     */
+    public MandateBuilder subType(String subType) {
+        return claim("sub_type", subType);
+    }
+
+    /**
+     * @param use {@code resource}, {@code session} (anything, for negative tests)
+     * @return this builder
+     */
+    public MandateBuilder use(String use) {
+        return claim("use", use);
+    }
+
+    /**
+     * @param audiences the {@code aud} array
+     * @return this builder
+     */
+    public MandateBuilder audience(String... audiences) {
+        return claim("aud", List.of(audiences));
+    }
+
+    /**
+     * @param scopes joined with single spaces into {@code scope}; none removes the claim
+     * @return this builder
+     */
+    public MandateBuilder scope(String... scopes) {
+        return scopes.length == 0 ? removeClaim("scope") : claim("scope", String.join(" ", scopes));
+    }
+
+    /**
+     * @param targets the {@code target} array
+     * @return this builder
+     */
+    public MandateBuilder target(String... targets) {
+        return claim("target", List.of(targets));
+    }
+
+    /**
+     * @param zoneId the {@code zone_id} claim (the signing key stays the issuer zone's)
+     * @return this builder
+     */
+    public MandateBuilder zoneId(String zoneId) {
+        return claim("zone_id", zoneId);
+    }
+
+    /**
+     * @param sid the authority record anchor; also {@code root_sid} unless that is set
+     * @return this builder
+     */
+    public MandateBuilder sid(String sid) {
+        claim("sid", sid);
+        if (!rootSidSet) {
+            claims.put("root_sid", sid);
+        }
+        return this;
+    }
+
+    /**
+     * @param rootSid the root authority record anchor
+     * @return this builder
+     */
+    public MandateBuilder rootSid(String rootSid) {
+        rootSidSet = true;
+        return claim("root_sid", rootSid);
+    }
+
+    /**
+     * @param jti the mandate ID
+     * @return this builder
+     */
+    public MandateBuilder jti(String jti) {
+        return claim("jti", jti);
+    }
+
+    /**
+     * @return this builder with a fresh random {@code agent_session_id}
+     */
+    public MandateBuilder agentSession() {
+        return agentSession(UUID.randomUUID().toString());
+    }
+
+    /**
+     * @param id the {@code agent_session_id}
+     * @return this builder
+     */
+    public MandateBuilder agentSession(String id) {
+        return claim("agent_session_id", id);
+    }
+
+    /**
+     * @return this builder with a fresh random {@code delegation_edge_id}
+     */
+    public MandateBuilder delegationEdge() {
+        return delegationEdge(UUID.randomUUID().toString());
+    }
+
+    /**
+     * @param id the {@code delegation_edge_id}
+     * @return this builder
+     */
+    public MandateBuilder delegationEdge(String id) {
+        return claim("delegation_edge_id", id);
+    }
+
+    /**
+     * @param id the {@code source_session_id}
+     * @return this builder
+     */
+    public MandateBuilder sourceSession(String id) {
+        return claim("source_session_id", id);
+    }
+
+    /**
+     * @param id the {@code target_session_id}
+     * @return this builder
+     */
+    public MandateBuilder targetSession(String id) {
+        return claim("target_session_id", id);
+    }
+
+    /**
+     * @param edgeIds the {@code delegation_path} array
+     * @return this builder
+     */
+    public MandateBuilder delegationPath(String... edgeIds) {
+        return claim("delegation_path", List.of(edgeIds));
+    }
+
+    /**
+     * @param applicationIds the {@code delegation_chain}, one hop per application
+     * @return this builder
+     */
+    public MandateBuilder chain(String... applicationIds) {
+        return chain(Arrays.stream(applicationIds).map(ChainHop::of).toArray(ChainHop[]::new));
+    }
+
+    /**
+     * @param hops the {@code delegation_chain}
+     * @return this builder
+     */
+    public MandateBuilder chain(ChainHop... hops) {
+        List<Object> chain = new ArrayList<>();
+        for (ChainHop hop : hops) {
+            Map<String, Object> element = new LinkedHashMap<>();
+            element.put("application_id", hop.applicationId());
+            hop.agentSessionId().ifPresent(id -> element.put("agent_session_id", id));
+            hop.delegationEdgeId().ifPresent(id -> element.put("delegation_edge_id", id));
+            chain.add(element);
+        }
+        return claim("delegation_chain", chain);
+    }
+
+    /**
+     * @param hops the {@code hop_count}
+     * @return this builder
+     */
+    public MandateBuilder hopCount(int hops) {
+        return claim("hop_count", hops);
+    }
+
+    /**
+     * @param epoch the {@code delegation_graph_epoch}
+     * @return this builder
+     */
+    public MandateBuilder graphEpoch(long epoch) {
+        return claim("delegation_graph_epoch", epoch);
+    }
+
+    /**
+     * @param issuedAt the {@code iat} (whole seconds)
+     * @return this builder
+     */
+    public MandateBuilder issuedAt(Instant issuedAt) {
+        return claim("iat", issuedAt.getEpochSecond());
+    }
+
+    /**
+     * @param lifetime {@code exp} becomes {@code iat} plus this
+     * @return this builder
+     */
+    public MandateBuilder expiresIn(Duration lifetime) {
+        Object iat = claims.get("iat");
+        long base = iat instanceof Number ? ((Number) iat).longValue() : issuer.clock().instant().getEpochSecond();
+        return claim("exp", base + lifetime.getSeconds());
+    }
+
+    /**
+     * @param expiresAt the {@code exp} (whole seconds)
+     * @return this builder
+     */
+    public MandateBuilder expiresAt(Instant expiresAt) {
+        return claim("exp", expiresAt.getEpochSecond());
+    }
+
+    /**
+     * @param notBefore the {@code nbf} (whole seconds)
+     * @return this builder
+     */
+    public MandateBuilder notBefore(Instant notBefore) {
+        return claim("nbf", notBefore.getEpochSecond());
+    }
+
+    // ---- raw ----------------------------------------------------------------------------------
+
+    /**
+     * @param name      a claim name
+     * @param jsonValue any JSON value: map, list, string, number, boolean or {@code null}
+     * @return this builder
+     */
+    public MandateBuilder claim(String name, Object jsonValue) {
+        claims.put(Objects.requireNonNull(name, "name"), jsonValue);
+        return this;
+    }
+
+    /**
+     * @param name a claim to leave out
+     * @return this builder
+     */
+    public MandateBuilder removeClaim(String name) {
+        claims.remove(name);
+        return this;
+    }
+
+    /**
+     * @param json the payload, used verbatim (duplicates and invalid JSON possible)
+     * @return this builder
+     */
+    public MandateBuilder rawPayload(String json) {
+        this.rawPayload = Objects.requireNonNull(json, "json");
+        return this;
+    }
+
+    /**
+     * @param name      a header member
+     * @param jsonValue any JSON value
+     * @return this builder
+     */
+    public MandateBuilder header(String name, Object jsonValue) {
+        if ("kid".equals(name)) {
+            kidOverridden = true;
+        }
+        header.put(Objects.requireNonNull(name, "name"), jsonValue);
+        return this;
+    }
+
+    /**
+     * @param name a header member to leave out
+     * @return this builder
+     */
+    public MandateBuilder removeHeader(String name) {
+        if ("kid".equals(name)) {
+            kidOverridden = true;
+        }
+        header.remove(name);
+        return this;
+    }
+
+    /**
+     * @param json the header, used verbatim
+     * @return this builder
+     */
+    public MandateBuilder rawHeader(String json) {
+        this.rawHeader = Objects.requireNonNull(json, "json");
+        return this;
+    }
+
+    // ---- signing variants ---------------------------------------------------------------------
+
+    /**
+     * @param kid the header {@code kid} (the signing key stays the zone's current key)
+     * @return this builder
+     */
+    public MandateBuilder kid(String kid) {
+        return header("kid", kid);
+    }
+
+    /**
+     * @param zone sign with this zone's current key and {@code kid}
+     * @return this builder
+     */
+    public MandateBuilder zoneKey(String zone) {
+        this.signingZone = Objects.requireNonNull(zone, "zone");
+        return this;
+    }
+
+    /**
+     * @return this builder, signing with a P-256 key that is not published, under the same kid
+     */
+    public MandateBuilder foreignKey() {
+        this.signing = Signing.FOREIGN_KEY;
+        return this;
+    }
+
+    /**
+     * @param alg the header {@code alg} (the signature stays ES256 unless another variant says otherwise)
+     * @return this builder
+     */
+    public MandateBuilder alg(String alg) {
+        return header("alg", alg);
+    }
+
+    /**
+     * @return this builder, producing {@code alg: none} and an empty signature
+     */
+    public MandateBuilder unsigned() {
+        this.signing = Signing.UNSIGNED;
+        return header("alg", "none");
+    }
+
+    /**
+     * @return this builder, producing {@code alg: HS256} keyed with the published key's {@code x} bytes
+     */
+    public MandateBuilder hs256WithJwkX() {
+        this.signing = Signing.HS256_WITH_JWK_X;
+        return header("alg", "HS256");
+    }
+
+    /**
+     * @return this builder, encoding the ES256 signature as DER instead of R‖S
+     */
+    public MandateBuilder derSignature() {
+        this.signing = Signing.DER;
+        return this;
+    }
+
+    /**
+     * @return this builder, using the high-S form {@code s' = n − s} of a valid signature
+     */
+    public MandateBuilder highS() {
+        this.signing = Signing.HIGH_S;
+        return this;
+    }
+
+    /**
+     * @return this builder, changing one byte of the signature after signing
+     */
+    public MandateBuilder tamperSignature() {
+        this.tamperSignature = true;
+        return this;
+    }
+
+    /**
+     * @return this builder, replacing the payload after signing with one whose {@code sub} differs
+     */
+    public MandateBuilder tamperPayload() {
+        this.tamperPayload = true;
+        return this;
+    }
+
+    // ---- output -------------------------------------------------------------------------------
+
+    /**
+     * @return the payload members about to be signed (a copy)
+     */
+    public Map<String, Object> claims() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    }
+
+    /**
+     * @return the compact JWS
+     */
+    public String sign() {
+        SigningKey key = issuer.currentKey(signingZone);
+        if (!kidOverridden) {
+            header.put("kid", key.kid());
+        }
+        String headerPart = encode(rawHeader != null ? rawHeader : Json.write(header));
+        String payloadPart = encode(rawPayload != null ? rawPayload : Json.write(claims));
+        byte[] input = (headerPart + "." + payloadPart).getBytes(StandardCharsets.US_ASCII);
+        byte[] signature = signature(key, input);
+        if (tamperSignature && signature.length > 0) {
+            signature[signature.length / 2] ^= 0x01;
+        }
+        if (tamperPayload) {
+            Map<String, Object> changed = new LinkedHashMap<>(claims);
+            changed.put("sub", "tampered-" + claims.get("sub"));
+            payloadPart = encode(Json.write(changed));
+        }
+        return headerPart + "." + payloadPart + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+    }
+
+    private byte[] signature(SigningKey key, byte[] input) {
+        switch (signing) {
+            case UNSIGNED:
+                return new byte[0];
+            case FOREIGN_KEY:
+                return SigningKey.generate(key.kid()).signRaw(input);
+            case HS256_WITH_JWK_X:
+                return hmac(key.x(), input);
+            case DER:
+                return key.signDer(input);
+            case HIGH_S:
+                return highS(key.signRaw(input));
+            default:
+                return key.signRaw(input);
+        }
+    }
+
+    private static byte[] highS(byte[] raw) {
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(raw, 32, 64));
+        byte[] flipped = P256_ORDER.subtract(s).toByteArray();
+        byte[] out = Arrays.copyOf(raw, 64);
+        Arrays.fill(out, 32, 64, (byte) 0);
+        int length = Math.min(flipped.length, 32);
+        System.arraycopy(flipped, flipped.length - length, out, 64 - length, length);
+        return out;
+    }
+
+    private static byte[] hmac(byte[] key, byte[] input) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(input);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
