@@ -458,8 +458,8 @@ public final class MandateBuilder {
         if (!kidOverridden) {
             header.put("kid", key.kid());
         }
-        String headerPart = encode(rawHeader != null ? rawHeader : Json.write(header));
-        String payloadPart = encode(rawPayload != null ? rawPayload : Json.write(claims));
+        String headerPart = encode(rawHeader != null ? rawHeader : TestJson.write(header));
+        String payloadPart = encode(rawPayload != null ? rawPayload : TestJson.write(claims));
         byte[] input = (headerPart + "." + payloadPart).getBytes(StandardCharsets.US_ASCII);
         byte[] signature = signature(key, input);
         if (tamperSignature && signature.length > 0) {
@@ -468,7 +468,7 @@ public final class MandateBuilder {
         if (tamperPayload) {
             Map<String, Object> changed = new LinkedHashMap<>(claims);
             changed.put("sub", "tampered-" + claims.get("sub"));
-            payloadPart = encode(Json.write(changed));
+            payloadPart = encode(TestJson.write(changed));
         }
         return headerPart + "." + payloadPart + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     }

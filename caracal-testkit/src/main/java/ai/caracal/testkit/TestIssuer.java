@@ -258,7 +258,7 @@ public final class TestIssuer implements AutoCloseable {
                 }
                 List<Map<String, Object>> published = new ArrayList<>();
                 keys.forEach(key -> published.add(key.publicJwk()));
-                return Json.write(Map.of("keys", published));
+                return TestJson.write(Map.of("keys", published));
             });
         }
     }

@@ -1,5 +1,6 @@
 package ai.caracal.verify;
 
+import ai.caracal.testkit.TestJson;
 import static ai.caracal.testkit.CaracalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,7 +103,7 @@ class InputAndHeaderTest {
                 row("V11 alg missing", issuer -> issuer.mint().removeHeader("alg").sign()),
                 row("V11 alg 7", issuer -> issuer.mint().header("alg", 7).sign()),
                 row("V12 kid missing while the JWKS holds exactly one key", issuer -> {
-                    issuer.jwks().serveRaw(JsonText.jwks(issuer.publicJwk(issuer.zone())));
+                    issuer.jwks().serveRaw(TestJson.jwks(issuer.publicJwk(issuer.zone())));
                     return issuer.mint().removeHeader("kid").sign();
                 }),
                 row("V13 kid 5", issuer -> issuer.mint().header("kid", 5).sign()),
@@ -113,7 +114,7 @@ class InputAndHeaderTest {
                 }),
                 row("V14 crit []", issuer -> issuer.mint().header("crit", List.of()).sign()),
                 row("V25 header has alg twice", issuer -> {
-                    String header = JsonText.write(baselineHeader(issuer));
+                    String header = TestJson.write(baselineHeader(issuer));
                     return issuer.mint().rawHeader(header.substring(0, header.length() - 1) + ",\"alg\":\"ES256\"}").sign();
                 }));
     }
@@ -145,11 +146,11 @@ class InputAndHeaderTest {
                 row("V21 signed by another P-256 key reusing kid k1", issuer -> issuer.mint().foreignKey().sign()),
                 row("V23 payload is a JSON array", issuer -> {
                     MandateBuilder mandate = issuer.mint();
-                    return mandate.rawPayload("[" + JsonText.write(mandate.claims()) + "]").sign();
+                    return mandate.rawPayload("[" + TestJson.write(mandate.claims()) + "]").sign();
                 }),
                 row("V24 payload has sub twice", issuer -> {
                     MandateBuilder mandate = issuer.mint();
-                    String payload = JsonText.write(mandate.claims());
+                    String payload = TestJson.write(mandate.claims());
                     return mandate.rawPayload(payload.substring(0, payload.length() - 1) + ",\"sub\":\"user-2\"}").sign();
                 }));
     }

@@ -1,5 +1,6 @@
 package ai.caracal.verify;
 
+import ai.caracal.testkit.TestJson;
 import static ai.caracal.testkit.CaracalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -197,7 +198,7 @@ class JwksTest {
     @ParameterizedTest(name = "V33 JWKS status {0} with a valid document: invalid_token (only 200 is accepted)")
     @ValueSource(ints = {201, 203, 206})
     void onlyStatus200IsAccepted(int status, TestIssuer issuer) {
-        String document = JsonText.jwks(issuer.publicJwk(issuer.zone()));
+        String document = TestJson.jwks(issuer.publicJwk(issuer.zone()));
         try (StubHttpServer server = StubHttpServer.start(exchange -> send(exchange, status, document, false))) {
             MandateVerifier verifier = onStub(issuer, server).build();
 
@@ -209,7 +210,7 @@ class JwksTest {
     @Test
     @DisplayName("V34 JWKS 302 to a valid document: invalid_token, the redirect is not followed")
     void redirectIsNotFollowed(TestIssuer issuer) {
-        String document = JsonText.jwks(issuer.publicJwk(issuer.zone()));
+        String document = TestJson.jwks(issuer.publicJwk(issuer.zone()));
         try (StubHttpServer target = StubHttpServer.start(exchange -> send(exchange, document, false))) {
             issuer.jwks().redirectTo(URI.create(target.url() + "/.well-known/jwks.json?zone_id=zone-1"));
             MandateVerifier verifier = issuer.verifier().build();
@@ -284,7 +285,7 @@ class JwksTest {
     @ParameterizedTest(name = "V37 {0}: {2}")
     @MethodSource("bodySizes")
     void bodySizeCapIs256KiB(int size, boolean chunked, boolean accepted, TestIssuer issuer) {
-        String document = JsonText.jwks(issuer.publicJwk(issuer.zone()));
+        String document = TestJson.jwks(issuer.publicJwk(issuer.zone()));
         String padded = document + " ".repeat(size - document.length());
         try (StubHttpServer server = StubHttpServer.start(exchange -> send(exchange, padded, chunked))) {
             MandateVerifier verifier = onStub(issuer, server).build();
@@ -328,7 +329,7 @@ class JwksTest {
     @DisplayName("V40 JWKS = RSA key + valid EC k1: ok (RSA skipped)")
     void rsaKeyIsSkipped(TestIssuer issuer) throws JOSEException {
         Map<String, Object> rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate().toPublicJWK().toJSONObject();
-        issuer.jwks().serveRaw(JsonText.jwks(rsa, issuer.publicJwk(issuer.zone())));
+        issuer.jwks().serveRaw(TestJson.jwks(rsa, issuer.publicJwk(issuer.zone())));
 
         assertThat(issuer.verifier().build().authenticate(issuer.mint().sign())).isOk();
     }
@@ -347,7 +348,7 @@ class JwksTest {
     @ParameterizedTest(name = "V41 k1 published with {0}: invalid_token (key skipped, no usable key)")
     @MethodSource("unusableKeyVariants")
     void unusableKeyIsSkipped(UnaryOperator<Map<String, Object>> variant, TestIssuer issuer) {
-        issuer.jwks().serveRaw(JsonText.jwks(variant.apply(issuer.publicJwk(issuer.zone()))));
+        issuer.jwks().serveRaw(TestJson.jwks(variant.apply(issuer.publicJwk(issuer.zone()))));
 
         assertThat(issuer.verifier().build().authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
     }
@@ -355,7 +356,7 @@ class JwksTest {
     @Test
     @DisplayName("V41 a key carrying d is skipped with a WARN")
     void privateKeyMaterialIsLoggedAtWarn(TestIssuer issuer) {
-        issuer.jwks().serveRaw(JsonText.jwks(with(issuer.publicJwk(issuer.zone()), "d", base64url(new byte[32]))));
+        issuer.jwks().serveRaw(TestJson.jwks(with(issuer.publicJwk(issuer.zone()), "d", base64url(new byte[32]))));
         MandateVerifier verifier = issuer.verifier().build();
 
         try (LogCapture log = LogCapture.of("ai.caracal.verify")) {
@@ -372,7 +373,7 @@ class JwksTest {
         jwk.put("key_ops", List.of("verify"));
         jwk.remove("alg");
         jwk.remove("use");
-        issuer.jwks().serveRaw(JsonText.jwks(jwk));
+        issuer.jwks().serveRaw(TestJson.jwks(jwk));
 
         assertThat(issuer.verifier().build().authenticate(issuer.mint().sign())).isOk();
     }
@@ -383,7 +384,7 @@ class JwksTest {
         Map<String, Object> real = issuer.publicJwk(issuer.zone());
         Map<String, Object> decoy = new ECKeyGenerator(Curve.P_256).keyID((String) real.get("kid")).generate()
                 .toPublicJWK().toJSONObject();
-        issuer.jwks().serveRaw(JsonText.jwks(decoy, real));
+        issuer.jwks().serveRaw(TestJson.jwks(decoy, real));
 
         assertThat(issuer.verifier().build().authenticate(issuer.mint().sign())).isOk();
     }
@@ -400,7 +401,7 @@ class JwksTest {
         String k1AfterRefresh = mintIn(issuer, zone).sign();
         assertThat(verifier.authenticate(primer)).isOk();
         issuer.rotateKey(zone);
-        issuer.jwks().serveRaw(JsonText.jwks(issuer.publicJwk(zone)));   // the new set holds only k2
+        issuer.jwks().serveRaw(TestJson.jwks(issuer.publicJwk(zone)));   // the new set holds only k2
         issuer.clock().advance(Duration.ofMinutes(6));
 
         assertThat(verifier.authenticate(k1AtSixMinutes)).isOk();          // only the stale set has k1

@@ -1,38 +1,34 @@
-package ai.caracal.verify;
+package ai.caracal.testkit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Map;
 
 /**
- * Writes hand-built JSON for tests: JWKS documents and raw headers or payloads. Accepts maps,
- * collections, strings, numbers, booleans and {@code null}.
+ * Writes plain Java values as compact JSON, for hand-built mandate parts and JWKS documents
+ * ({@link MandateBuilder#rawPayload(String)}, {@link MandateBuilder#rawHeader(String)},
+ * {@link JwksControl#serveRaw(String)}). Accepts maps (in their iteration order), collections,
+ * arrays, strings, numbers, booleans and {@code null}.
  */
-final class JsonText {
+public final class TestJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private JsonText() {
-    }
-
-    /**
-     * @param keys JWK members, in the order to publish them
-     * @return {@code {"keys":[...]}}
-     */
-    static String jwks(Map<?, ?>... keys) {
-        return write(Map.of("keys", Arrays.asList(keys)));
+    private TestJson() {
     }
 
     /**
      * @param value a JSON value built from plain Java values
      * @return its compact JSON text
+     * @throws IllegalArgumentException for a value that has no JSON form
      */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringWriter out = new StringWriter();
         try (JsonGenerator generator = FACTORY.createGenerator(out)) {
             write(generator, value);
@@ -42,6 +38,14 @@ final class JsonText {
         return out.toString();
     }
 
+    /**
+     * @param keys JWK members, in the order to publish them
+     * @return the JWKS document {@code {"keys":[...]}}
+     */
+    public static String jwks(Map<?, ?>... keys) {
+        return write(Map.of("keys", java.util.Arrays.asList(keys)));
+    }
+
     private static void write(JsonGenerator g, Object value) throws IOException {
         if (value == null) {
             g.writeNull();
@@ -49,8 +53,14 @@ final class JsonText {
             g.writeString((String) value);
         } else if (value instanceof Boolean) {
             g.writeBoolean((Boolean) value);
-        } else if (value instanceof Integer || value instanceof Long) {
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             g.writeNumber(((Number) value).longValue());
+        } else if (value instanceof BigInteger) {
+            g.writeNumber((BigInteger) value);
+        } else if (value instanceof BigDecimal) {
+            g.writeNumber((BigDecimal) value);
+        } else if (value instanceof Double || value instanceof Float) {
+            g.writeNumber(((Number) value).doubleValue());
         } else if (value instanceof Map) {
             g.writeStartObject();
             for (Map.Entry<?, ?> member : ((Map<?, ?>) value).entrySet()) {
@@ -64,8 +74,14 @@ final class JsonText {
                 write(g, element);
             }
             g.writeEndArray();
+        } else if (value instanceof Object[]) {
+            g.writeStartArray();
+            for (Object element : (Object[]) value) {
+                write(g, element);
+            }
+            g.writeEndArray();
         } else {
-            throw new IllegalArgumentException("Not a JSON value for tests: " + value.getClass().getName());
+            throw new IllegalArgumentException("Not a JSON value: " + value.getClass().getName());
         }
     }
 }
