@@ -1,6 +1,5 @@
 package ai.caracal.verify;
 
-import ai.caracal.testkit.TestJson;
 import static ai.caracal.testkit.CaracalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +8,7 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.TestJson;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

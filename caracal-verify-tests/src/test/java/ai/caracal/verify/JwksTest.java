@@ -1,6 +1,5 @@
 package ai.caracal.verify;
 
-import ai.caracal.testkit.TestJson;
 import static ai.caracal.testkit.CaracalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.TestJson;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
