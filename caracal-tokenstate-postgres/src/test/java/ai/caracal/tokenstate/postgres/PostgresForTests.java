@@ -186,8 +186,8 @@ final class PostgresForTests implements AutoCloseable {
 
     private static String machineServerOrFail() {
         Properties quick = new Properties();
-        quick.setProperty("connectTimeout", "3");
-        quick.setProperty("loginTimeout", "3");
+        quick.setProperty("connectTimeout", "15");
+        quick.setProperty("loginTimeout", "15");
         try (Connection connection = DriverManager.getConnection(MACHINE_SERVER, quick)) {
             return MACHINE_SERVER;
         } catch (SQLException e) {
