@@ -1,0 +1,24 @@
+package ai.caracal.revocation.redis;
+
+import java.time.Duration;
+
+/** Exponential backoff of a runner thread: 1 s, 2 s, 4 s … capped at 30 s, reset after a success. Not thread-safe. */
+final class Backoff {
+
+    static final Duration INITIAL = Duration.ofSeconds(1);
+    static final Duration MAX = Duration.ofSeconds(30);
+
+    private Duration next = INITIAL;
+
+    /** @return the delay to wait now; the following call returns twice as much, up to 30 s */
+    Duration next() {
+        Duration current = next;
+        Duration doubled = next.multipliedBy(2);
+        next = doubled.compareTo(MAX) > 0 ? MAX : doubled;
+        return current;
+    }
+
+    void reset() {
+        next = INITIAL;
+    }
+}

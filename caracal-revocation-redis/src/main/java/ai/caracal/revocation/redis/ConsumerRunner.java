@@ -1,0 +1,304 @@
+package ai.caracal.revocation.redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs stream consumers in the background, so applications never write their own poll loop.
+ *
+ * <pre>{@code
+ * ConsumerRunner runner = ConsumerRunner.builder()
+ *     .add(RedisRevocationConsumer.builder().client(redis).store(store).consumer("mcp-server-1").build())
+ *     .add(DelegationInvalidationConsumer.builder().client(redis).store(store).consumer("mcp-server-1").build())
+ *     .build();
+ * runner.start();   // returns at once
+ * // ...
+ * runner.close();   // stop() + close the consumers' dedicated connections
+ * }</pre>
+ *
+ * <p><b>Threads.</b> {@link #start()} starts one daemon thread per consumer, named
+ * {@code caracal-consumer-<stream>}. Each thread first creates the consumer group, retrying with
+ * backoff until it succeeds or the runner stops, then calls {@link RevocationStreamConsumer#pollOnce()}
+ * in a loop. A poll blocks for at most the consumer's {@code block}, so an idle loop never spins.
+ *
+ * <p><b>Failures.</b> A failed poll is logged at WARN and followed by a pause of 1 s, 2 s, 4 s … up
+ * to 30 s; the pause resets after the next successful poll. After a failure the thread re-creates the
+ * group before polling again (a no-op while it exists), so a Redis that lost its data recovers too.
+ * Nothing is ever lost by a failure: the entries stay pending in Redis and are re-claimed later.
+ *
+ * <p><b>Ownership.</b> The runner takes ownership of the consumers added to it: {@link #close()} closes
+ * them. It never closes the Redis clients or stores the consumers were built with.
+ *
+ * <p><b>Thread safety.</b> All methods may be called from any thread. The health accessors are
+ * suitable for a readiness or liveness probe; alert on {@link #healthy()}.
+ */
+public final class ConsumerRunner implements AutoCloseable {
+
+    /** How recent the last successful poll of every consumer must be for {@link #healthy()}: 60 s. */
+    public static final Duration HEALTHY_WITHIN = Duration.ofSeconds(60);
+
+    /** Added to a consumer's {@code block} to get the longest time {@link #stop()} waits for its thread. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerRunner.class);
+
+    private final List<Worker> workers;
+    private final Clock clock;
+    private final LongAdder handled = new LongAdder();
+    private final AtomicReference<Throwable> lastError = new AtomicReference<>();
+    private final Object lifecycle = new Object();
+    private volatile Run current;
+    private boolean closed;
+
+    private ConsumerRunner(Builder builder) {
+        this.clock = builder.clock;
+        List<Worker> list = new ArrayList<>(builder.consumers.size());
+        for (RevocationStreamConsumer consumer : builder.consumers) {
+            list.add(new Worker(consumer));
+        }
+        this.workers = List.copyOf(list);
+    }
+
+    /**
+     * @return a builder; add at least one consumer
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts one background thread per consumer and returns at once. A no-op while running. A stopped
+     * runner may be started again.
+     *
+     * @throws IllegalStateException when the runner is closed
+     */
+    public void start() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("the consumer runner is closed");
+            }
+            if (current != null) {
+                return;
+            }
+            Run run = new Run();
+            for (Worker worker : workers) {
+                Thread thread = new Thread(() -> worker.loop(run), "caracal-consumer-" + worker.consumer.stream());
+                thread.setDaemon(true);
+                run.threads.add(thread);
+            }
+            current = run;
+            run.threads.forEach(Thread::start);
+        }
+    }
+
+    /**
+     * Asks every thread to finish and waits for each up to its consumer's {@code block} + 5 s. A thread
+     * in the middle of a poll finishes that poll first. Idempotent; the consumers stay open.
+     */
+    public void stop() {
+        Run run;
+        synchronized (lifecycle) {
+            run = current;
+            current = null;
+        }
+        if (run == null) {
+            return;
+        }
+        run.stopSignal.countDown();
+        for (int i = 0; i < run.threads.size(); i++) {
+            Thread thread = run.threads.get(i);
+            Duration wait = workers.get(i).consumer.block().plus(STOP_GRACE);
+            try {
+                thread.join(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                LOG.warn("Consumer thread {} did not stop within {} ms", thread.getName(), wait.toMillis());
+            }
+        }
+    }
+
+    /**
+     * {@link #stop()}, then closes every consumer's dedicated connection. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        stop();
+        for (Worker worker : workers) {
+            worker.consumer.close();
+        }
+    }
+
+    /**
+     * @return {@code true} between {@link #start()} and {@link #stop()}
+     */
+    public boolean isRunning() {
+        return current != null;
+    }
+
+    /**
+     * @return the time by which every consumer had completed a successful poll, that is the oldest of
+     *         the consumers' latest successes; {@link Instant#EPOCH} while some consumer has never
+     *         polled successfully. Never {@code null}.
+     */
+    public Instant lastSuccessfulPoll() {
+        Instant oldest = null;
+        for (Worker worker : workers) {
+            Instant last = worker.lastSuccess;
+            if (oldest == null || last.isBefore(oldest)) {
+                oldest = last;
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * @return the most recent failure of any consumer (group creation or poll), kept after later
+     *         successes; empty if there was none
+     */
+    public Optional<Throwable> lastError() {
+        return Optional.ofNullable(lastError.get());
+    }
+
+    /**
+     * @return the number of entries handled (applied or dead-lettered) by all consumers since the
+     *         runner was built, as the sum of what their successful polls returned
+     */
+    public long handledCount() {
+        return handled.sum();
+    }
+
+    /**
+     * @return {@code true} when the runner is running and every consumer completed a successful poll
+     *         within the last 60 s
+     */
+    public boolean healthy() {
+        Instant last = lastSuccessfulPoll();
+        return isRunning() && !last.equals(Instant.EPOCH)
+                && !last.isBefore(clock.instant().minus(HEALTHY_WITHIN));
+    }
+
+    /** One start-to-stop period: its threads and the signal that ends them. */
+    private static final class Run {
+        final List<Thread> threads = new ArrayList<>();
+        final CountDownLatch stopSignal = new CountDownLatch(1);
+
+        boolean stopping() {
+            return stopSignal.getCount() == 0;
+        }
+
+        /** @return {@code false} when the run was stopped during the pause */
+        boolean pause(Duration delay) {
+            try {
+                return !stopSignal.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** The loop of one consumer, and its health. */
+    private final class Worker {
+        final RevocationStreamConsumer consumer;
+        volatile Instant lastSuccess = Instant.EPOCH;
+
+        Worker(RevocationStreamConsumer consumer) {
+            this.consumer = consumer;
+        }
+
+        void loop(Run run) {
+            Backoff backoff = new Backoff();
+            boolean groupReady = false;
+            while (!run.stopping() && !Thread.currentThread().isInterrupted()) {
+                try {
+                    if (!groupReady) {
+                        consumer.ensureGroup();
+                        groupReady = true;
+                    }
+                    int count = consumer.pollOnce();
+                    handled.add(count);
+                    lastSuccess = clock.instant();
+                    backoff.reset();
+                } catch (RuntimeException e) {
+                    if (run.stopping()) {
+                        break;
+                    }
+                    lastError.set(e);
+                    groupReady = false;
+                    Duration delay = backoff.next();
+                    LOG.warn("Consumer {} of stream {} failed ({}); retrying in {} s", consumer.consumerName(),
+                            consumer.stream(), e.toString(), delay.toSeconds());
+                    if (!run.pause(delay)) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Builder for {@link ConsumerRunner}. Not thread-safe. */
+    public static final class Builder {
+
+        private final List<RevocationStreamConsumer> consumers = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param consumer a consumer to run; the runner takes ownership and closes it in
+         *                 {@link ConsumerRunner#close()}
+         * @return this builder
+         * @throws IllegalArgumentException when the same consumer is added twice
+         */
+        public Builder add(RevocationStreamConsumer consumer) {
+            Objects.requireNonNull(consumer, "consumer");
+            if (consumers.contains(consumer)) {
+                throw new IllegalArgumentException("consumer " + consumer.consumerName() + " of stream "
+                        + consumer.stream() + " was already added");
+            }
+            consumers.add(consumer);
+            return this;
+        }
+
+        /**
+         * @param clock the clock of the health accessors; default {@link Clock#systemUTC()}
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return a runner that is not started yet
+         * @throws IllegalStateException when no consumer was added
+         */
+        public ConsumerRunner build() {
+            if (consumers.isEmpty()) {
+                throw new IllegalStateException("add at least one consumer to the runner");
+            }
+            return new ConsumerRunner(this);
+        }
+    }
+}
