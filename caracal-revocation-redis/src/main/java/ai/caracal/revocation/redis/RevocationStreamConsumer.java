@@ -15,8 +15,7 @@ import java.time.Duration;
  * <p><b>Thread safety.</b> {@link #pollOnce()} calls are serialised, so at most one read is in
  * flight; {@link #close()} may be called from any thread and interrupts a blocked read.
  */
-public sealed interface RevocationStreamConsumer extends AutoCloseable
-        permits RedisRevocationConsumer, DelegationInvalidationConsumer {
+public sealed interface RevocationStreamConsumer extends AutoCloseable permits EngineBackedConsumer {
 
     /**
      * @return the stream this consumer reads; never {@code null}
