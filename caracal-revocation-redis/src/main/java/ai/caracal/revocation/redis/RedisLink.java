@@ -1,0 +1,235 @@
+package ai.caracal.revocation.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's one shared, multiplexed connection: either handed in by the caller (never closed here),
+ * or opened from a client on a background thread and owned (closed by {@link #close()}).
+ *
+ * <p>Opening from a client never blocks the caller: Lettuce's {@code connect()} can block for its whole
+ * connect timeout (10 s by default), so a daemon thread named {@code caracal-redis-connect} calls it,
+ * retrying every 100 ms, doubling up to every 2 s, until it succeeds or the link is closed. Once open,
+ * Lettuce's own auto-reconnect keeps the connection alive and the thread ends. Client-level settings are
+ * never changed.
+ *
+ * <p>Thread-safe. {@link #commands(long)} reads one volatile field on the hot path.
+ */
+final class RedisLink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRevocationStore.class);
+    private static final long FIRST_RETRY_MILLIS = 100;
+    private static final long MAX_RETRY_MILLIS = 2_000;
+
+    /** An open connection and its async commands, published together. */
+    private static final class Open {
+        final StatefulConnection<String, String> connection;
+        final RedisClusterAsyncCommands<String, String> commands;
+        /** Standalone connections report a dropped socket through {@code isOpen()}; cluster ones do not. */
+        final boolean standalone;
+
+        Open(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
+                boolean standalone) {
+            this.connection = connection;
+            this.commands = commands;
+            this.standalone = standalone;
+        }
+    }
+
+    private final Supplier<Open> opener;
+    private final boolean owned;
+    private final String description;
+    private final RateLimitedWarning connectWarning = new RateLimitedWarning();
+    private volatile Open open;
+    private volatile CompletableFuture<Void> attempt;
+    private volatile boolean closed;
+    private Thread connectThread;
+
+    private RedisLink(Open given, Supplier<Open> opener, String description) {
+        this.open = given;
+        this.opener = opener;
+        this.owned = opener != null;
+        this.description = description;
+    }
+
+    static RedisLink of(StatefulRedisConnection<String, String> connection) {
+        return new RedisLink(new Open(connection, connection.async(), true), null, "caller's connection");
+    }
+
+    static RedisLink of(StatefulRedisClusterConnection<String, String> connection) {
+        return new RedisLink(new Open(connection, connection.async(), false), null, "caller's cluster connection");
+    }
+
+    static RedisLink opening(RedisClient client) {
+        return new RedisLink(null, () -> {
+            StatefulRedisConnection<String, String> connection = client.connect();
+            return new Open(connection, connection.async(), true);
+        }, "Redis");
+    }
+
+    static RedisLink opening(RedisClusterClient client) {
+        return new RedisLink(null, () -> {
+            StatefulRedisClusterConnection<String, String> connection = client.connect();
+            return new Open(connection, connection.async(), false);
+        }, "Redis Cluster");
+    }
+
+    /**
+     * Starts using the link. A caller's connection is ready at once; a client's is opened in the
+     * background.
+     *
+     * @param onOpen called once with the commands when the connection is first usable (on the
+     *               background thread for a client)
+     */
+    void start(Consumer<RedisClusterAsyncCommands<String, String>> onOpen) {
+        if (!owned) {
+            onOpen.accept(open.commands);
+            return;
+        }
+        attempt = new CompletableFuture<>();
+        Thread thread = new Thread(() -> connectUntilOpen(onOpen), "caracal-redis-connect");
+        thread.setDaemon(true);
+        synchronized (this) {
+            connectThread = thread;
+        }
+        thread.start();
+    }
+
+    /**
+     * @param deadline {@link System#nanoTime()} after which not to wait for a connect attempt in flight
+     * @return the commands of the open connection, or {@code null} when there is none (not connected
+     *         yet, the socket is down, or the link is closed)
+     */
+    RedisClusterAsyncCommands<String, String> commands(long deadline) {
+        Open current = open;
+        if (current == null) {
+            current = awaitAttempt(deadline);
+            if (current == null) {
+                return null;
+            }
+        }
+        if (current.standalone && !current.connection.isOpen()) {
+            // Auto-reconnect is under way; queueing behind it would only wait out the timeout.
+            return null;
+        }
+        return current.commands;
+    }
+
+    /** @return why {@link #commands(long)} returned {@code null}, for messages */
+    String unavailableReason() {
+        if (closed) {
+            return "the store is closed";
+        }
+        return open == null ? "not connected to " + description + " yet" : "the connection to " + description + " is down";
+    }
+
+    @Override
+    public void close() {
+        Open toClose;
+        Thread thread;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = owned ? open : null;
+            open = null;
+            thread = connectThread;
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+        if (toClose != null) {
+            toClose.connection.close();
+        }
+    }
+
+    private Open awaitAttempt(long deadline) {
+        CompletableFuture<Void> inFlight = attempt;
+        if (inFlight == null) {
+            return null;
+        }
+        try {
+            inFlight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return open;
+    }
+
+    private void connectUntilOpen(Consumer<RedisClusterAsyncCommands<String, String>> onOpen) {
+        long retryMillis = FIRST_RETRY_MILLIS;
+        while (!closed) {
+            if (attempt == null) {
+                attempt = new CompletableFuture<>();
+            }
+            Open opened;
+            try {
+                opened = opener.get();
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                log.error("Cannot connect the revocation store to {}, and retrying will not help: {}", description,
+                        e.getMessage());
+                finishAttempt();
+                return;
+            } catch (RuntimeException e) {
+                if (connectWarning.admit()) {
+                    log.warn("Cannot connect the revocation store to {} yet; retrying in the background, lookups "
+                            + "fail as configured meanwhile: {}", description, e.getMessage());
+                } else {
+                    log.debug("Connect attempt to {} failed", description, e);
+                }
+                finishAttempt();
+                if (!sleep(retryMillis)) {
+                    return;
+                }
+                retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
+                continue;
+            }
+            synchronized (this) {
+                if (closed) {
+                    opened.connection.closeAsync();
+                    finishAttempt();
+                    return;
+                }
+                open = opened;
+            }
+            finishAttempt();
+            log.debug("Revocation store connected to {}", description);
+            onOpen.accept(opened.commands);
+            return;
+        }
+    }
+
+    /** Ends the attempt in flight and wakes the lookups waiting for it. */
+    private void finishAttempt() {
+        CompletableFuture<Void> finished = attempt;
+        attempt = null;
+        if (finished != null) {
+            finished.complete(null);
+        }
+    }
+
+    private boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return !closed;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+}
