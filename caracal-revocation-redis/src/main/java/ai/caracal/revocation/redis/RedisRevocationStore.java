@@ -5,7 +5,6 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -17,51 +16,54 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link RevocationStore} in Redis, which every replica of a resource server shares: a revocation
- * written once (by a stream consumer, the CLI or the dev STS) is seen by all of them.
+ * A {@link RevocationStore} in Redis, shared by every replica of a resource server: an anchor revoked
+ * once (by a stream consumer, the CLI or the dev STS) is rejected by all of them.
  *
  * <pre>{@code
+ * // On every replica: the same Redis, the default fail-closed store.
  * RedisClient redis = RedisClient.create("redis://redis.internal:6379");
- * RedisRevocationStore revocations = RedisRevocationStore.builder().client(redis).build(); // fails closed
+ * RedisRevocationStore revocations = RedisRevocationStore.builder().client(redis).build();
  * MandateVerifier verifier = MandateVerifier.builder()
  *     .issuer(stsUrl).audience("https://mcp.example.com").zoneId("zone_prod")
  *     .revocations(revocations).build();
  * // on shutdown:
- * revocations.close();   // closes the store's own connection
+ * revocations.close();   // closes the connection the store opened
  * redis.shutdown();      // the client is yours
  * }</pre>
  *
  * <p><b>Data.</b> A revoked anchor is the key {@code <keyPrefix><anchor>} (by default
  * {@code caracal:revoked:sessions:<anchor>}) holding {@code 1} with a TTL; a zone's epoch is
- * {@code <keyPrefix>delegation-epoch:<zoneId>} holding the epoch in decimal. {@link #check} is one
- * {@code MGET} of the anchors' keys and the epoch key; epochs are raised by one atomic server-side
- * script and never lowered. In Redis Cluster the {@code MGET} is split by slot by Lettuce and answered
- * as one call. Redis must run with {@code maxmemory-policy noeviction}: evicted keys un-revoke anchors.
+ * {@code <keyPrefix>delegation-epoch:<zoneId>} holding the epoch in decimal, with a TTL. {@link #check}
+ * is one {@code MGET} of the anchors' keys and then the epoch key. Epochs are raised by one atomic
+ * server-side script and never lowered. With a {@code RedisClusterClient} (or cluster connection) Lettuce
+ * splits the {@code MGET} by slot and reassembles the replies; it is still one call here, though not
+ * atomic across slots. Redis must run with {@code maxmemory-policy noeviction}: an evicted key un-revokes
+ * an anchor. The store warns once at start-up otherwise.
  *
- * <p><b>Failures.</b> Every command waits at most {@code commandTimeout} (250 ms by default). A Redis
- * error, a timeout, no connection yet or a dropped one all count as "Redis unavailable". Lookups then
- * fail closed by default: {@code isRevoked} answers {@code true}, {@code currentDelegationEpoch}
- * {@link Long#MAX_VALUE}, and {@code check} {@code RevocationCheck(true, Long.MAX_VALUE)}, so the verifier
+ * <p><b>Failures.</b> Each command waits at most {@code commandTimeout} (250 ms by default). A Redis
+ * error, a timeout, no connection yet, or a dropped one all mean "Redis unavailable". Lookups then fail
+ * closed by default: {@code isRevoked} answers {@code true}, {@code currentDelegationEpoch}
+ * {@link Long#MAX_VALUE} and {@code check} {@code RevocationCheck(true, Long.MAX_VALUE)}, so the verifier
  * answers {@code session_revoked} to every mandate until Redis is back. With {@code failClosed(false)}
- * they fail open ({@code false}, {@code 0}, {@link RevocationCheck#CLEAR}); use that only if availability
- * matters more than revocation. Either way a WARN is logged, at most once per 10 s. Writes
- * ({@code revoke}, {@code advanceDelegationEpoch}) never fail open: they throw
- * {@link RevocationStoreException}. Lookups never throw for Redis failures.
+ * they fail open ({@code false}, {@code 0}, {@link RevocationCheck#CLEAR}); choose that only if
+ * availability matters more than revocation in your threat model. Either way a WARN is logged, at most
+ * once per 10 s. Lookups never throw for Redis failures. Writes ({@code revoke},
+ * {@code advanceDelegationEpoch}) never fail open: they throw {@link RevocationStoreException}.
  *
  * <p><b>Connection and ownership.</b> The store uses one shared, multiplexed connection and never sends
- * blocking commands. Built from a client, it opens that connection in the background (construction
- * never needs Redis up), owns it and closes it in {@link #close()}; the client stays yours. Built from a
- * connection, the connection stays yours and is never closed by the store. Client and connection
- * settings are never changed.
+ * blocking commands. Built from a client, it opens that connection on a background thread, so
+ * construction never needs Redis up: a lookup made while a connect attempt is in flight waits for it
+ * within its timeout, and until the connection is open every call behaves as if Redis were unavailable.
+ * Failed attempts are retried after 100 ms, doubling up to every 2 s. Once open, Lettuce's
+ * auto-reconnect (on by default) restores the connection after an outage with no action from you. The
+ * store owns that connection and closes it in {@link #close()}; the client stays yours. Built from a
+ * connection, the connection stays yours and is never closed. Client and connection settings are never
+ * changed.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use by any number of threads.
  */
@@ -86,8 +88,6 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     private final String epochKeyPrefix;
     private final long defaultTtlMillis;
     private final boolean failClosed;
-    private final long timeoutNanos;
-    private final long timeoutMillis;
     private final RateLimitedWarning unavailableWarning = new RateLimitedWarning();
     private final CompletableFuture<Void> evictionChecked = new CompletableFuture<>();
     /** The last zone's epoch key: a verifier asks about the same zone on every call. */
@@ -97,11 +97,8 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         this.link = link;
         this.keyPrefix = builder.keyPrefix;
         this.epochKeyPrefix = builder.keyPrefix + EPOCH_KEY_INFIX;
-        this.defaultTtlMillis = positiveOr(builder.defaultTtl, DEFAULT_TTL).toMillis();
+        this.defaultTtlMillis = Math.max(1L, saturatedMillis(positiveOr(builder.defaultTtl, DEFAULT_TTL)));
         this.failClosed = builder.failClosed;
-        Duration timeout = positiveOr(builder.commandTimeout, DEFAULT_COMMAND_TIMEOUT);
-        this.timeoutNanos = timeout.toNanos();
-        this.timeoutMillis = timeout.toMillis();
         if (!builder.warnOnUnsafeEviction) {
             evictionChecked.complete(null);
         }
@@ -124,9 +121,9 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         if (anchor == null || anchor.isEmpty()) {
             return false;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = link.deadline();
         try {
-            return await(commands(deadline).get(keyPrefix.concat(anchor)), "GET", deadline) != null;
+            return link.await(link.commands(deadline).get(keyPrefix.concat(anchor)), "GET", deadline) != null;
         } catch (RuntimeException e) {
             unavailable(e);
             return failClosed;
@@ -145,9 +142,9 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         if (anchor == null || anchor.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = link.deadline();
         try {
-            String reply = await(commands(deadline).set(keyPrefix.concat(anchor), REVOKED_VALUE,
+            String reply = link.await(link.commands(deadline).set(keyPrefix.concat(anchor), REVOKED_VALUE,
                     SetArgs.Builder.px(ttlMillis(ttl))), "SET", deadline);
             if (!"OK".equals(reply)) {
                 throw new RevocationStoreException("SET replied " + reply + " instead of OK");
@@ -170,9 +167,9 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         if (isBlank(zoneId)) {
             return 0L;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = link.deadline();
         try {
-            return parseEpoch(await(commands(deadline).get(epochKey(zoneId)), "GET", deadline));
+            return Epochs.parse(link.await(link.commands(deadline).get(epochKey(zoneId)), "GET", deadline));
         } catch (RuntimeException e) {
             unavailable(e);
             return failClosed ? Long.MAX_VALUE : 0L;
@@ -199,23 +196,23 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         String[] keys = {epochKey(zoneId)};
         String candidate = Long.toString(epoch);
         String ttlArg = Long.toString(ttlMillis(ttl));
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = link.deadline();
         try {
-            RedisClusterAsyncCommands<String, String> commands = commands(deadline);
+            RedisClusterAsyncCommands<String, String> commands = link.commands(deadline);
             Object reply;
             try {
-                reply = await(commands.evalsha(EpochScript.SHA1, ScriptOutputType.INTEGER, keys, candidate, ttlArg),
-                        "EVALSHA", deadline);
+                reply = link.await(commands.evalsha(Epochs.SCRIPT_SHA1, ScriptOutputType.INTEGER, keys, candidate,
+                        ttlArg), "EVALSHA", deadline);
             } catch (RevocationStoreException e) {
                 if (!isNoScript(e.getCause())) {
                     throw e;
                 }
-                long evalDeadline = System.nanoTime() + timeoutNanos;
-                reply = await(commands.eval(EpochScript.SOURCE_BYTES, ScriptOutputType.INTEGER, keys, candidate, ttlArg),
-                        "EVAL", evalDeadline);
+                long evalDeadline = link.deadline();
+                reply = link.await(commands.eval(Epochs.SCRIPT_BYTES, ScriptOutputType.INTEGER, keys, candidate,
+                        ttlArg), "EVAL", evalDeadline);
             }
-            if (reply instanceof Long && ((Long) reply == 0L || (Long) reply == 1L)) {
-                return (Long) reply == 1L;
+            if (reply instanceof Long value && (value == 0L || value == 1L)) {
+                return value == 1L;
             }
             throw new RevocationStoreException("the epoch script replied " + reply + " instead of 0 or 1");
         } catch (RuntimeException e) {
@@ -258,9 +255,9 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         if (keyCount < keys.length) {
             keys = Arrays.copyOf(keys, keyCount);
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = link.deadline();
         try {
-            List<KeyValue<String, String>> values = await(commands(deadline).mget(keys), "MGET", deadline);
+            List<KeyValue<String, String>> values = link.await(link.commands(deadline).mget(keys), "MGET", deadline);
             if (values == null || values.size() != keyCount) {
                 throw new RevocationStoreException("MGET of " + keyCount + " keys returned "
                         + (values == null ? "nothing" : values.size() + " values"));
@@ -272,7 +269,7 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
                     break;
                 }
             }
-            long epoch = withZone ? parseEpoch(values.get(keyCount - 1).getValueOrElse(null)) : 0L;
+            long epoch = withZone ? Epochs.parse(values.get(keyCount - 1).getValueOrElse(null)) : 0L;
             return revoked || epoch != 0L ? new RevocationCheck(revoked, epoch) : RevocationCheck.CLEAR;
         } catch (RuntimeException e) {
             unavailable(e);
@@ -294,57 +291,12 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         return evictionChecked;
     }
 
-    /**
-     * @param value an epoch as stored, or {@code null}
-     * @return the value when it is all ASCII digits and fits a signed 64-bit long, otherwise {@code 0}
-     */
-    static long parseEpoch(String value) {
-        if (value == null || value.isEmpty()) {
-            return 0L;
-        }
-        long result = 0L;
-        for (int i = 0, n = value.length(); i < n; i++) {
-            int digit = value.charAt(i) - '0';
-            if (digit < 0 || digit > 9 || result > (Long.MAX_VALUE - digit) / 10) {
-                return 0L;
-            }
-            result = result * 10 + digit;
-        }
-        return result;
-    }
-
     private void start(boolean warnOnUnsafeEviction) {
         link.start(commands -> {
             if (warnOnUnsafeEviction) {
                 EvictionGuard.check(commands, evictionChecked);
             }
         });
-    }
-
-    private RedisClusterAsyncCommands<String, String> commands(long deadline) {
-        RedisClusterAsyncCommands<String, String> commands = link.commands(deadline);
-        if (commands == null) {
-            throw new RevocationStoreException(link.unavailableReason());
-        }
-        return commands;
-    }
-
-    private <T> T await(RedisFuture<T> future, String command, long deadline) {
-        try {
-            return future.get(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw new RevocationStoreException(command + " got no reply within " + timeoutMillis + " ms");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new RevocationStoreException(command + " failed: " + cause.getMessage(), cause);
-        } catch (CancellationException e) {
-            throw new RevocationStoreException(command + " was cancelled", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(false);
-            throw new RevocationStoreException(command + " was interrupted", e);
-        }
     }
 
     private void unavailable(RuntimeException e) {
@@ -535,10 +487,11 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
                         ? "Redis is required: set client(...) or connection(...)"
                         : "set exactly one of client(...) or connection(...): the store uses one connection");
             }
-            RedisLink link = client != null ? RedisLink.opening(client)
-                    : clusterClient != null ? RedisLink.opening(clusterClient)
-                    : connection != null ? RedisLink.of(connection)
-                    : RedisLink.of(clusterConnection);
+            Duration timeout = positiveOr(commandTimeout, DEFAULT_COMMAND_TIMEOUT);
+            RedisLink link = client != null ? RedisLink.opening(client, timeout)
+                    : clusterClient != null ? RedisLink.opening(clusterClient, timeout)
+                    : connection != null ? RedisLink.of(connection, timeout)
+                    : RedisLink.of(clusterConnection, timeout);
             RedisRevocationStore store = new RedisRevocationStore(this, link);
             store.start(warnOnUnsafeEviction);
             return store;

@@ -152,6 +152,22 @@ class RedisRevocationStoreOutageTest {
     }
 
     @Test
+    @DisplayName("a client created without a URI: one ERROR, no retries, and lookups fail closed")
+    void clientWithoutUriFailsClosed() throws InterruptedException {
+        try (RedisClient noUri = RedisClient.create(RedisForTests.resources());
+             LogCapture logs = new LogCapture();
+             RedisRevocationStore store = RedisRevocationStore.builder().client(noUri).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (logs.at(Level.ERROR).isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+            assertThat(logs.at(Level.ERROR)).singleElement().asString().contains("retrying will not help");
+            assertThat(store.isRevoked("a")).isTrue();
+            assertThat(store.check(List.of("a"), "zone1")).isEqualTo(new RevocationCheck(true, Long.MAX_VALUE));
+        }
+    }
+
+    @Test
     @DisplayName("close() closes the connection the store opened, not the client, and is idempotent")
     void closeClosesOnlyTheStoresOwnConnection() throws InterruptedException {
         try (StatefulRedisConnection<String, String> admin = client.connect()) {

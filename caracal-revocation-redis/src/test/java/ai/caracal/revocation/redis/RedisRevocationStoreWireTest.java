@@ -102,11 +102,11 @@ class RedisRevocationStoreWireTest {
         List<String> sent = commands.sent();
         String args = " 1 caracal:revoked:sessions:delegation-epoch:zone1 ";
         assertThat(sent).hasSize(3);
-        assertThat(sent.get(0)).isEqualTo("EVALSHA " + EpochScript.SHA1 + args + "7 60000");
+        assertThat(sent.get(0)).isEqualTo("EVALSHA " + Epochs.SCRIPT_SHA1 + args + "7 60000");
         assertThat(sent.get(1)).startsWith("EVAL ").endsWith(args + "7 60000");
-        assertThat(sent.get(2)).isEqualTo("EVALSHA " + EpochScript.SHA1 + args + "8 60000");
+        assertThat(sent.get(2)).isEqualTo("EVALSHA " + Epochs.SCRIPT_SHA1 + args + "8 60000");
         assertThat(admin.get("caracal:revoked:sessions:delegation-epoch:zone1")).isEqualTo("8");
-        assertThat(admin.scriptExists(EpochScript.SHA1)).containsExactly(true);
+        assertThat(admin.scriptExists(Epochs.SCRIPT_SHA1)).containsExactly(true);
     }
 
     private static Map<String, Long> commandCalls() {

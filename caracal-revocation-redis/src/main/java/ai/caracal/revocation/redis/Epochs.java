@@ -5,18 +5,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The server-side script that raises a zone's delegation epoch atomically (state.md §4.3).
+ * The stored form of a zone's delegation epoch (state.md §4.3): how a stored value is read, and the
+ * server-side script that raises it atomically.
  *
- * <p>{@code KEYS[1]} is the epoch key, {@code ARGV[1]} the candidate epoch in decimal and
+ * <p>The script: {@code KEYS[1]} is the epoch key, {@code ARGV[1]} the candidate epoch in decimal and
  * {@code ARGV[2]} the TTL in milliseconds. Both the stored value and the candidate are normalised (not
  * all ASCII digits → {@code 0}, leading zeros stripped, empty → {@code 0}) and compared as
  * arbitrary-precision integers: more digits wins, equal length compares byte by byte (never
  * {@code <} on strings, which follows the server's collation locale). Only a strictly greater candidate
  * is written, with a fresh TTL; the reply is 1 then, otherwise 0 and nothing changes.
  */
-final class EpochScript {
+final class Epochs {
 
-    static final String SOURCE = String.join("\n",
+    static final String SCRIPT = String.join("\n",
             "local function normalise(v)",
             "  if type(v) ~= 'string' or not string.find(v, '^[0-9]+$') then return '0' end",
             "  local stripped = string.gsub(v, '^0+', '')",
@@ -38,12 +39,31 @@ final class EpochScript {
             "end",
             "return 0");
 
-    static final byte[] SOURCE_BYTES = SOURCE.getBytes(StandardCharsets.UTF_8);
+    static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
 
     /** The script's SHA-1 in lowercase hex, as {@code EVALSHA} expects. */
-    static final String SHA1 = sha1Hex(SOURCE_BYTES);
+    static final String SCRIPT_SHA1 = sha1Hex(SCRIPT_BYTES);
 
-    private EpochScript() {
+    private Epochs() {
+    }
+
+    /**
+     * @param value an epoch as stored, or {@code null}
+     * @return the value when it is all ASCII digits and fits a signed 64-bit long, otherwise {@code 0}
+     */
+    static long parse(String value) {
+        if (value == null || value.isEmpty()) {
+            return 0L;
+        }
+        long result = 0L;
+        for (int i = 0, n = value.length(); i < n; i++) {
+            int digit = value.charAt(i) - '0';
+            if (digit < 0 || digit > 9 || result > (Long.MAX_VALUE - digit) / 10) {
+                return 0L;
+            }
+            result = result * 10 + digit;
+        }
+        return result;
     }
 
     private static String sha1Hex(byte[] bytes) {
