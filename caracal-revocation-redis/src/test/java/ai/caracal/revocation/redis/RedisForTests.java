@@ -1,12 +1,24 @@
 package ai.caracal.revocation.redis;
 
+import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.RevocationStoreException;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import redis.embedded.RedisServer;
 
 /**
@@ -19,6 +31,9 @@ import redis.embedded.RedisServer;
  *       never flush it.</li>
  *   <li>{@link #startOwned(String...)}: a server owned by one test, which may stop and restart it on the
  *       same port (fault tests).</li>
+ *   <li>{@link #startCluster()}: a real three-node Redis Cluster (embedded {@code redis-server}s with
+ *       {@code cluster-enabled yes}, slots split in three, wired with {@code CLUSTER ADDSLOTS} and
+ *       {@code CLUSTER MEET}), ready once every node reports {@code cluster_state:ok}.</li>
  * </ul>
  */
 final class RedisForTests {
@@ -26,6 +41,7 @@ final class RedisForTests {
     static final String ENV = "CARACAL_TEST_REDIS_URL";
 
     private static RedisURI shared;
+    private static ClientResources resources;
 
     private RedisForTests() {
     }
@@ -45,6 +61,25 @@ final class RedisForTests {
     }
 
     /**
+     * @param uri a server
+     * @return a new client on event loops shared by every test client (cheaper than a client's own);
+     *         shut it down when done
+     */
+    static RedisClient client(RedisURI uri) {
+        return RedisClient.create(resources(), uri);
+    }
+
+    /** @return event loops shared by test clients, released when the test JVM exits */
+    static synchronized ClientResources resources() {
+        if (resources == null) {
+            ClientResources created = DefaultClientResources.create();
+            Runtime.getRuntime().addShutdownHook(new Thread(created::shutdown, "lettuce-resources-stop"));
+            resources = created;
+        }
+        return resources;
+    }
+
+    /**
      * @param settings extra {@code redis.conf} lines, for example {@code "requirepass secret"}
      * @return a running server on a free loopback port
      */
@@ -54,9 +89,70 @@ final class RedisForTests {
         return redis;
     }
 
+    /**
+     * @param settings extra {@code redis.conf} lines
+     * @return a server on a free loopback port that is not started yet (for "Redis comes up later")
+     */
+    static OwnedRedis unstarted(String... settings) {
+        return new OwnedRedis(freePort(), List.of(settings));
+    }
+
     /** @return {@code base} plus a random suffix, for keys and streams on a shared server */
     static String unique(String base) {
         return base + "-" + UUID.randomUUID();
+    }
+
+    /**
+     * Waits until the store answers Redis (a store built from a client connects in the background). The
+     * probe is an epoch advance to 0, which never writes but throws while Redis is unreachable, in
+     * either failure mode.
+     *
+     * @param store a Redis-backed store
+     */
+    static void awaitUsable(RevocationStore store) {
+        String zone = unique("readiness");
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            try {
+                store.advanceDelegationEpoch(zone, 0);
+                return;
+            } catch (RevocationStoreException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("the store did not reach Redis within 15 s", e);
+                }
+                pause(20);
+            }
+        }
+    }
+
+    /**
+     * Starts three cluster-enabled servers and splits the 16384 slots between them in order: node 0
+     * serves 0–5460, node 1 5461–10922, node 2 10923–16383.
+     *
+     * @return a ready cluster; close it to stop every node and delete its files
+     */
+    static OwnedCluster startCluster() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("caracal-redis-cluster");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        OwnedCluster cluster = new OwnedCluster(dir);
+        try {
+            for (int i = 0; i < 3; i++) {
+                int port = freeClusterPort(cluster.nodes);
+                OwnedRedis node = new OwnedRedis(port, List.of("cluster-enabled yes",
+                        "cluster-config-file nodes-" + port + ".conf", "cluster-node-timeout 5000", "dir " + dir));
+                cluster.nodes.add(node);
+                node.start();
+            }
+            cluster.wire();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
     }
 
     static int freePort() {
@@ -65,6 +161,109 @@ final class RedisForTests {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port whose cluster bus port (port + 10000) is also free, and not used by {@code taken}. */
+    private static int freeClusterPort(List<OwnedRedis> taken) {
+        for (int tries = 0; tries < 200; tries++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 45_000);
+            if (taken.stream().noneMatch(node -> node.port == port || node.port + 10_000 == port
+                    || node.port == port + 10_000) && bindable(port) && bindable(port + 10_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port pair for a cluster node");
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Three cluster nodes owned by a test. Not thread-safe. */
+    static final class OwnedCluster implements AutoCloseable {
+        static final int[][] SLOT_RANGES = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+
+        private final Path dir;
+        private final List<OwnedRedis> nodes = new ArrayList<>();
+
+        private OwnedCluster(Path dir) {
+            this.dir = dir;
+        }
+
+        /** @return the nodes' URIs, node 0 first */
+        List<RedisURI> uris() {
+            return nodes.stream().map(OwnedRedis::uri).toList();
+        }
+
+        /**
+         * @param slot a hash slot
+         * @return the index of the node serving it
+         */
+        static int nodeOf(int slot) {
+            for (int i = 0; i < SLOT_RANGES.length; i++) {
+                if (slot <= SLOT_RANGES[i][1]) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("slot " + slot);
+        }
+
+        private void wire() {
+            RedisClient admin = RedisClient.create(resources());
+            try {
+                List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+                for (int i = 0; i < nodes.size(); i++) {
+                    StatefulRedisConnection<String, String> connection = admin.connect(nodes.get(i).uri());
+                    connections.add(connection);
+                    connection.sync().clusterAddSlots(IntStream.rangeClosed(SLOT_RANGES[i][0], SLOT_RANGES[i][1]).toArray());
+                }
+                for (int i = 1; i < nodes.size(); i++) {
+                    connections.get(0).sync().clusterMeet("127.0.0.1", nodes.get(i).port);
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                for (StatefulRedisConnection<String, String> connection : connections) {
+                    while (!isReady(connection.sync().clusterInfo())) {
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new IllegalStateException("the cluster did not reach cluster_state:ok within 30 s");
+                        }
+                        pause(50);
+                    }
+                }
+            } finally {
+                admin.shutdown();
+            }
+        }
+
+        private static boolean isReady(String clusterInfo) {
+            return clusterInfo.contains("cluster_state:ok") && clusterInfo.contains("cluster_known_nodes:3");
+        }
+
+        @Override
+        public void close() {
+            nodes.forEach(OwnedRedis::close);
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

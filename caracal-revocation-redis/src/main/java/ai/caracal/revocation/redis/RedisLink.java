@@ -1,0 +1,290 @@
+package ai.caracal.revocation.redis;
+
+import ai.caracal.revocation.RevocationStoreException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's one shared, multiplexed connection: either handed in by the caller (never closed here),
+ * or opened from a client on a background thread and owned (closed by {@link #close()}).
+ *
+ * <p>Opening from a client never blocks the caller: Lettuce's {@code connect()} can block for its whole
+ * connect timeout (10 s by default), so a daemon thread named {@code caracal-redis-connect} calls it,
+ * retrying after 100 ms, doubling up to every 2 s, until it succeeds or the link is closed. Once open,
+ * Lettuce's own auto-reconnect keeps the connection alive and the thread ends. Client-level settings are
+ * never changed.
+ *
+ * <p>It also bounds every wait: {@link #await} gives a command until its {@link #deadline()}, the
+ * store's {@code commandTimeout}, without touching the connection's own timeout settings.
+ *
+ * <p>Thread-safe. {@link #commands(long)} reads one volatile field on the hot path.
+ */
+final class RedisLink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRevocationStore.class);
+    private static final long FIRST_RETRY_MILLIS = 100;
+    private static final long MAX_RETRY_MILLIS = 2_000;
+
+    /** An open connection and its async commands, published together. */
+    private static final class Open {
+        final StatefulConnection<String, String> connection;
+        final RedisClusterAsyncCommands<String, String> commands;
+        /** Standalone connections report a dropped socket through {@code isOpen()}; cluster ones do not. */
+        final boolean standalone;
+
+        Open(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
+                boolean standalone) {
+            this.connection = connection;
+            this.commands = commands;
+            this.standalone = standalone;
+        }
+    }
+
+    private final Supplier<Open> opener;
+    private final boolean owned;
+    private final long timeoutNanos;
+    private final long timeoutMillis;
+    private final String description;
+    private final RateLimitedWarning connectWarning = new RateLimitedWarning();
+    private volatile Open open;
+    private volatile CompletableFuture<Void> attempt;
+    private volatile boolean closed;
+
+    private RedisLink(Open given, Supplier<Open> opener, String description, Duration timeout) {
+        this.open = given;
+        this.opener = opener;
+        this.owned = opener != null;
+        this.description = description;
+        this.timeoutNanos = saturated(timeout, TimeUnit.NANOSECONDS);
+        this.timeoutMillis = saturated(timeout, TimeUnit.MILLISECONDS);
+    }
+
+    static RedisLink of(StatefulRedisConnection<String, String> connection, Duration timeout) {
+        return new RedisLink(new Open(connection, connection.async(), true), null, "Redis", timeout);
+    }
+
+    static RedisLink of(StatefulRedisClusterConnection<String, String> connection, Duration timeout) {
+        return new RedisLink(new Open(connection, connection.async(), false), null, "Redis Cluster", timeout);
+    }
+
+    static RedisLink opening(RedisClient client, Duration timeout) {
+        return new RedisLink(null, () -> {
+            StatefulRedisConnection<String, String> connection = client.connect();
+            return new Open(connection, connection.async(), true);
+        }, "Redis", timeout);
+    }
+
+    static RedisLink opening(RedisClusterClient client, Duration timeout) {
+        return new RedisLink(null, () -> {
+            StatefulRedisClusterConnection<String, String> connection = client.connect();
+            return new Open(connection, connection.async(), false);
+        }, "Redis Cluster", timeout);
+    }
+
+    /**
+     * Starts using the link. A caller's connection is ready at once; a client's is opened in the
+     * background.
+     *
+     * @param onOpen called once with the commands when the connection is first usable (on the
+     *               background thread for a client)
+     */
+    void start(Consumer<RedisClusterAsyncCommands<String, String>> onOpen) {
+        if (!owned) {
+            onOpen.accept(open.commands);
+            return;
+        }
+        attempt = new CompletableFuture<>();
+        Thread thread = new Thread(() -> connectUntilOpen(onOpen), "caracal-redis-connect");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return the {@link System#nanoTime()} by which a command sent now must be answered */
+    long deadline() {
+        return System.nanoTime() + timeoutNanos;
+    }
+
+    /**
+     * @param deadline from {@link #deadline()}; bounds the wait for a connect attempt in flight
+     * @return the open connection's commands
+     * @throws RevocationStoreException when there is none: not connected yet, the socket is down, or the
+     *                                  link is closed
+     */
+    RedisClusterAsyncCommands<String, String> commands(long deadline) {
+        Open current = open;
+        if (current == null) {
+            current = awaitAttempt(deadline);
+        }
+        // A dropped standalone socket is being re-opened by auto-reconnect: queueing behind it would only
+        // wait out the timeout.
+        if (current == null || current.standalone && !current.connection.isOpen()) {
+            throw new RevocationStoreException(unavailableReason());
+        }
+        return current.commands;
+    }
+
+    /**
+     * Waits for a command's reply until the deadline; a command not answered by then is cancelled.
+     *
+     * @param future  the command sent
+     * @param command its name, for messages
+     * @param deadline from {@link #deadline()}
+     * @param <T>     the reply type
+     * @return the reply
+     * @throws RevocationStoreException on a Redis error, a timeout or an interrupt
+     */
+    <T> T await(RedisFuture<T> future, String command, long deadline) {
+        try {
+            return future.get(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new RevocationStoreException(command + " got no reply within " + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new RevocationStoreException(command + " failed: " + cause.getMessage(), cause);
+        } catch (CancellationException e) {
+            throw new RevocationStoreException(command + " was cancelled", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(false);
+            throw new RevocationStoreException(command + " was interrupted", e);
+        }
+    }
+
+    private String unavailableReason() {
+        if (closed) {
+            return "the store is closed";
+        }
+        return open == null ? "not connected to " + description + " yet"
+                : "the connection to " + description + " is down";
+    }
+
+    @Override
+    public void close() {
+        Open toClose;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = owned ? open : null;
+            open = null;
+            // Wakes the connect thread from its back-off; an attempt in flight finishes and is discarded.
+            notifyAll();
+        }
+        if (toClose != null) {
+            toClose.connection.close();
+        }
+    }
+
+    private Open awaitAttempt(long deadline) {
+        CompletableFuture<Void> inFlight = attempt;
+        if (inFlight == null) {
+            return null;
+        }
+        try {
+            inFlight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return open;
+    }
+
+    private void connectUntilOpen(Consumer<RedisClusterAsyncCommands<String, String>> onOpen) {
+        long retryMillis = FIRST_RETRY_MILLIS;
+        while (!closed) {
+            if (attempt == null) {
+                attempt = new CompletableFuture<>();
+            }
+            Open opened;
+            try {
+                opened = opener.get();
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                log.error("Cannot connect the revocation store to {}, and retrying will not help: {}", description,
+                        e.getMessage());
+                finishAttempt();
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    finishAttempt();
+                    return;
+                }
+                if (connectWarning.admit()) {
+                    log.warn("Cannot connect the revocation store to {} yet; retrying in the background, lookups "
+                            + "fail as configured meanwhile: {}", description, e.getMessage());
+                } else {
+                    log.debug("Connect attempt to {} failed", description, e);
+                }
+                finishAttempt();
+                if (!sleep(retryMillis)) {
+                    return;
+                }
+                retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
+                continue;
+            }
+            synchronized (this) {
+                if (closed) {
+                    opened.connection.closeAsync();
+                    finishAttempt();
+                    return;
+                }
+                open = opened;
+            }
+            finishAttempt();
+            log.debug("Revocation store connected to {}", description);
+            onOpen.accept(opened.commands);
+            return;
+        }
+    }
+
+    /** Ends the attempt in flight and wakes the lookups waiting for it. */
+    private void finishAttempt() {
+        CompletableFuture<Void> finished = attempt;
+        attempt = null;
+        if (finished != null) {
+            finished.complete(null);
+        }
+    }
+
+    private static long saturated(Duration duration, TimeUnit unit) {
+        try {
+            return unit == TimeUnit.NANOSECONDS ? duration.toNanos() : duration.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** @return {@code false} when the link was closed meanwhile */
+    private synchronized boolean sleep(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try {
+            long left = millis;
+            while (!closed && left > 0) {
+                wait(left);
+                left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !closed;
+    }
+}

@@ -1,0 +1,135 @@
+package ai.caracal.revocation.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.caracal.revocation.RevocationCheck;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exactly what the store sends, on a server owned by this class so that {@code INFO commandstats} counts
+ * nothing but this test's traffic (and the literal keys of the spec can be used).
+ */
+class RedisRevocationStoreWireTest {
+
+    private static RedisForTests.OwnedRedis server;
+    private static RedisClient observedClient;
+    private static RedisClient adminClient;
+    private static StatefulRedisConnection<String, String> observed;
+    private static RedisCommands<String, String> admin;
+    private static final CommandLog commands = new CommandLog();
+
+    @BeforeAll
+    static void start() {
+        server = RedisForTests.startOwned();
+        observedClient = RedisForTests.client(server.uri());
+        observedClient.addListener(commands);
+        observed = observedClient.connect();
+        adminClient = RedisForTests.client(server.uri());
+        admin = adminClient.connect().sync();
+    }
+
+    @AfterAll
+    static void stop() {
+        observedClient.shutdown();
+        adminClient.shutdown();
+        server.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        admin.flushall();
+        admin.scriptFlush();
+        commands.clear();
+    }
+
+    private static RedisRevocationStore store() {
+        return RedisRevocationStore.builder().connection(observed).commandTimeout(Duration.ofSeconds(2))
+                .warnOnUnsafeEviction(false).build();
+    }
+
+    @Test
+    @DisplayName("S22 check with 4 anchors and a zone sends exactly one MGET of 5 keys, the epoch key last")
+    void checkSendsOneMgetWithTheEpochKeyLast() {
+        admin.set("caracal:revoked:sessions:a3", "1");
+        admin.set("caracal:revoked:sessions:delegation-epoch:zone1", "4");
+        try (RedisRevocationStore store = store()) {
+            Map<String, Long> before = commandCalls();
+
+            RevocationCheck result = store.check(List.of("a1", "a2", "a3", "a4"), "zone1");
+
+            Map<String, Long> after = commandCalls();
+            assertThat(result).isEqualTo(new RevocationCheck(true, 4));
+            assertThat(commands.sent()).containsExactly("MGET caracal:revoked:sessions:a1 caracal:revoked:sessions:a2 "
+                    + "caracal:revoked:sessions:a3 caracal:revoked:sessions:a4 "
+                    + "caracal:revoked:sessions:delegation-epoch:zone1");
+            // The server saw one MGET, plus the first INFO of this test, and nothing else.
+            assertThat(delta(before, after)).isEqualTo(Map.of("mget", 1L, "info", 1L));
+        }
+    }
+
+    @Test
+    @DisplayName("isRevoked, revoke and currentDelegationEpoch send one GET, SET and GET")
+    void singleItemOperationsSendOneCommandEach() {
+        try (RedisRevocationStore store = store()) {
+            store.revoke("sid-1");
+            store.isRevoked("sid-1");
+            store.currentDelegationEpoch("zone1");
+        }
+        assertThat(commands.sent()).containsExactly(
+                "SET caracal:revoked:sessions:sid-1 1 PX 86400000",
+                "GET caracal:revoked:sessions:sid-1",
+                "GET caracal:revoked:sessions:delegation-epoch:zone1");
+    }
+
+    @Test
+    @DisplayName("the epoch script runs by EVALSHA, falling back to EVAL once after NOSCRIPT")
+    void epochScriptFallsBackToEvalOnNoScript() {
+        try (RedisRevocationStore store = store()) {
+            assertThat(store.advanceDelegationEpoch("zone1", 7, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.advanceDelegationEpoch("zone1", 8, Duration.ofSeconds(60))).isTrue();
+        }
+        List<String> sent = commands.sent();
+        String args = " 1 caracal:revoked:sessions:delegation-epoch:zone1 ";
+        assertThat(sent).hasSize(3);
+        assertThat(sent.get(0)).isEqualTo("EVALSHA " + Epochs.SCRIPT_SHA1 + args + "7 60000");
+        assertThat(sent.get(1)).startsWith("EVAL ").endsWith(args + "7 60000");
+        assertThat(sent.get(2)).isEqualTo("EVALSHA " + Epochs.SCRIPT_SHA1 + args + "8 60000");
+        assertThat(admin.get("caracal:revoked:sessions:delegation-epoch:zone1")).isEqualTo("8");
+        assertThat(admin.scriptExists(Epochs.SCRIPT_SHA1)).containsExactly(true);
+    }
+
+    private static Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new HashMap<>();
+        for (String line : admin.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                String stats = line.substring(line.indexOf(':') + 1);
+                String count = stats.substring("calls=".length(), stats.indexOf(','));
+                calls.put(name, Long.parseLong(count));
+            }
+        }
+        return calls;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> delta = new HashMap<>();
+        after.forEach((name, calls) -> {
+            long change = calls - before.getOrDefault(name, 0L);
+            if (change != 0) {
+                delta.put(name, change);
+            }
+        });
+        return delta;
+    }
+}
