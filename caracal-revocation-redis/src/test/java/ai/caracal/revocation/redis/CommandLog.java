@@ -32,6 +32,11 @@ final class CommandLog implements CommandListener {
         return List.copyOf(sent);
     }
 
+    /** @return the commands written since the last {@link #clear()} that start with {@code type}, e.g. {@code XREADGROUP} */
+    List<String> ofType(String type) {
+        return sent.stream().filter(c -> c.equals(type) || c.startsWith(type + " ")).collect(java.util.stream.Collectors.toList());
+    }
+
     void clear() {
         sent.clear();
     }

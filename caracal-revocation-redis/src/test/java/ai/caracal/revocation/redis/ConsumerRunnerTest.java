@@ -55,7 +55,7 @@ class ConsumerRunnerTest {
     @DisplayName("S54 start() with Redis down logs backoff WARNs; once Redis is up the group exists and the runner is healthy")
     void runnerRecoversWhenRedisComesUp() {
         try (RedisForTests.OwnedRedis server = RedisForTests.startOwned();
-             CapturedLogs logs = new CapturedLogs(ConsumerRunner.class)) {
+             LogCapture logs = new LogCapture(ConsumerRunner.class)) {
             server.stop();
             RedisClient client = RedisClient.create(server.uri());
             try (ConsumerRunner runner = ConsumerRunner.builder()

@@ -8,14 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Captures what {@link RedisRevocationStore} logs, DEBUG and up, while open. */
+/** Captures what one logger writes, DEBUG and up, while open (by default {@link RedisRevocationStore}'s). */
 final class LogCapture implements AutoCloseable {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(RedisRevocationStore.class);
+    private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Level previousLevel;
 
     LogCapture() {
+        this(RedisRevocationStore.class);
+    }
+
+    LogCapture(Class<?> source) {
+        logger = (Logger) LoggerFactory.getLogger(source);
         appender.start();
         previousLevel = logger.getLevel();
         logger.setLevel(Level.DEBUG);
@@ -37,6 +42,11 @@ final class LogCapture implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    /** @return the formatted WARN messages so far */
+    List<String> warnings() {
+        return at(Level.WARN);
     }
 
     @Override

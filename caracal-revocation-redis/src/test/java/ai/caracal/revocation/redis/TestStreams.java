@@ -19,7 +19,7 @@ import java.util.List;
 final class TestStreams implements AutoCloseable {
 
     final RedisClient client;
-    final RecordedCommands recorded = new RecordedCommands();
+    final CommandLog recorded = new CommandLog();
     private final StatefulRedisConnection<String, String> connection;
     final RedisCommands<String, String> redis;
     private final List<String> created = new ArrayList<>();
