@@ -1,6 +1,6 @@
 package ai.caracal.cli;
 
-import ai.caracal.revocation.InMemoryRevocationStore;
+import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.Claims;
@@ -79,6 +79,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--use", paramLabel = "USE", description = "Required use class: resource (default) or session.")
     private String use = "resource";
 
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Check revocation against this Redis (e.g. redis://127.0.0.1:6379), fail-closed: an unreachable"
+                    + " Redis gives session_revoked. Without it, an in-memory store is used.")
+    private String redis;
+
     @Option(names = "--revoked", paramLabel = "ANCHOR", description = "Pre-load the in-memory store with a revoked anchor (repeatable).")
     private List<String> revoked = new ArrayList<>();
 
@@ -100,11 +105,16 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--epoch needs a zone: pass --zone or set CARACAL_ZONE_ID");
         }
 
-        InMemoryRevocationStore store = new InMemoryRevocationStore();
-        revoked.forEach(store::revoke);
-        if (epoch != null) {
-            store.advanceDelegationEpoch(zoneId, epoch);
+        if (redis != null && (!revoked.isEmpty() || epoch != null)) {
+            throw new ParameterException(spec.commandLine(), "--redis cannot be combined with --revoked or --epoch (they pre-load the in-memory store)");
         }
+        try (RevocationSource revocations = redis != null ? RevocationSource.redis(redis, spec.commandLine())
+                : RevocationSource.inMemory(revoked, zoneId, epoch)) {
+            return verify(issuerUrl, zoneId, revocations.store());
+        }
+    }
+
+    private int verify(String issuerUrl, String zoneId, RevocationStore store) {
         MandateVerifier verifier;
         try {
             verifier = MandateVerifier.builder()

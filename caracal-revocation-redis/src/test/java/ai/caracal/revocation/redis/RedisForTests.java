@@ -36,9 +36,9 @@ import redis.embedded.RedisServer;
  *       {@code CLUSTER MEET}), ready once every node reports {@code cluster_state:ok}.</li>
  * </ul>
  */
-final class RedisForTests {
+public final class RedisForTests {
 
-    static final String ENV = "CARACAL_TEST_REDIS_URL";
+    public static final String ENV = "CARACAL_TEST_REDIS_URL";
 
     private static RedisURI shared;
     private static ClientResources resources;
@@ -46,7 +46,7 @@ final class RedisForTests {
     private RedisForTests() {
     }
 
-    static synchronized RedisURI sharedUri() {
+    public static synchronized RedisURI sharedUri() {
         if (shared == null) {
             String configured = System.getenv(ENV);
             if (configured != null && !configured.isBlank()) {
@@ -83,7 +83,7 @@ final class RedisForTests {
      * @param settings extra {@code redis.conf} lines, for example {@code "requirepass secret"}
      * @return a running server on a free loopback port
      */
-    static OwnedRedis startOwned(String... settings) {
+    public static OwnedRedis startOwned(String... settings) {
         OwnedRedis redis = new OwnedRedis(freePort(), List.of(settings));
         redis.start();
         return redis;
@@ -98,7 +98,7 @@ final class RedisForTests {
     }
 
     /** @return {@code base} plus a random suffix, for keys and streams on a shared server */
-    static String unique(String base) {
+    public static String unique(String base) {
         return base + "-" + UUID.randomUUID();
     }
 
@@ -109,7 +109,7 @@ final class RedisForTests {
      *
      * @param store a Redis-backed store
      */
-    static void awaitUsable(RevocationStore store) {
+    public static void awaitUsable(RevocationStore store) {
         String zone = unique("readiness");
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (true) {
@@ -268,7 +268,7 @@ final class RedisForTests {
     }
 
     /** A {@code redis-server} process owned by a test. Not thread-safe. */
-    static final class OwnedRedis implements AutoCloseable {
+    public static final class OwnedRedis implements AutoCloseable {
         private final int port;
         private final List<String> settings;
         private RedisServer server;
@@ -278,16 +278,16 @@ final class RedisForTests {
             this.settings = settings;
         }
 
-        RedisURI uri() {
+        public RedisURI uri() {
             return RedisURI.create("redis://127.0.0.1:" + port);
         }
 
-        int port() {
+        public int port() {
             return port;
         }
 
         /** Starts (or restarts) the server on its port, keeping nothing on disk. */
-        void start() {
+        public void start() {
             try {
                 var builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
                         .setting("save \"\"").setting("appendonly no");
@@ -302,7 +302,7 @@ final class RedisForTests {
         }
 
         /** Stops the server (its data is lost). */
-        void stop() {
+        public void stop() {
             if (server != null) {
                 try {
                     server.stop();
