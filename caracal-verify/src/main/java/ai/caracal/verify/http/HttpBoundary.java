@@ -57,7 +57,7 @@ public final class HttpBoundary {
     private final boolean wwwAuthenticate;
     private final String realm;
     private final ProtectedResourceMetadata metadata;
-    private final byte[] metadataDocument;
+    private final ResourceMetadataEndpoint metadataEndpoint;
 
     private HttpBoundary(Builder b, MandateVerifier verifier) {
         this.defaultRule = new Rule("/", verifier);
@@ -74,9 +74,10 @@ public final class HttpBoundary {
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
             registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
-            this.metadataDocument = metadata.document(verifier.options().issuer(), scopes).getBytes(StandardCharsets.UTF_8);
+            this.metadataEndpoint = new ResourceMetadataEndpoint(metadata,
+                    metadata.document(verifier.options().issuer(), scopes).getBytes(StandardCharsets.UTF_8));
         } else {
-            this.metadataDocument = null;
+            this.metadataEndpoint = null;
         }
         if (excludes.contains("/")) {
             log.warn("Caracal exclude list contains \"/\": every request passes unverified");
@@ -98,7 +99,7 @@ public final class HttpBoundary {
         String path = request.path();
         String method = request.method();
         if (metadata != null && path.equals(metadata.documentPath())) {
-            return BoundaryDecision.respond(metadataResponse(method));
+            return BoundaryDecision.respond(metadataEndpoint.response(method));
         }
         boolean canonical = CanonicalPath.isCanonical(path);
         if (canonical && isExcluded(path)) {
@@ -142,36 +143,14 @@ public final class HttpBoundary {
         return new BoundaryResponse(error.httpStatus(), headers, body, !"HEAD".equals(method));
     }
 
-    /**
-     * The metadata document response for a request to its path: 200 for {@code GET} and {@code HEAD},
-     * 405 with {@code Allow: GET, HEAD} otherwise.
-     *
-     * @param method the request method
-     * @return the response
-     * @throws IllegalStateException when no metadata is configured
-     */
-    public BoundaryResponse metadataResponse(String method) {
-        if (metadata == null) {
-            throw new IllegalStateException("no resource metadata configured");
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            headers.put("Allow", "GET, HEAD");
-            return new BoundaryResponse(405, headers, new byte[0], false);
-        }
-        headers.put("Content-Type", APPLICATION_JSON);
-        headers.put("Cache-Control", "public, max-age=300");
-        return new BoundaryResponse(200, headers, metadataDocument, method.equals("GET"));
-    }
-
     /** @return the verifier of the default rule */
     public MandateVerifier verifier() {
         return defaultRule.verifier;
     }
 
-    /** @return the configured metadata, if any */
-    public Optional<ProtectedResourceMetadata> metadata() {
-        return Optional.ofNullable(metadata);
+    /** @return the metadata endpoint, when resource metadata is configured */
+    public Optional<ResourceMetadataEndpoint> metadataEndpoint() {
+        return Optional.ofNullable(metadataEndpoint);
     }
 
     private boolean isExcluded(String path) {
