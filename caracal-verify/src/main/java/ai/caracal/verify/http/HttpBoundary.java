@@ -1,21 +1,16 @@
 package ai.caracal.verify.http;
 
-import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.MandateVerifier;
-import ai.caracal.verify.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,18 +54,18 @@ public final class HttpBoundary {
     private final ProtectedResourceMetadata metadata;
     private final ResourceMetadataEndpoint metadataEndpoint;
 
-    private HttpBoundary(Builder b, MandateVerifier verifier) {
+    HttpBoundary(BoundaryBuilder<?> b, MandateVerifier verifier) {
         this.defaultRule = new Rule("/", verifier);
         List<Rule> registered = new ArrayList<>();
-        b.routes.forEach((prefix, requirements) -> registered.add(new Rule(prefix, verifier.require(requirements))));
+        b.routes().forEach((prefix, requirements) -> registered.add(new Rule(prefix, verifier.require(requirements))));
         List<Rule> longestFirst = new ArrayList<>(registered);
         longestFirst.sort(Comparator.comparingInt((Rule r) -> r.prefix.length()).reversed());
         this.routes = List.copyOf(longestFirst);
-        this.excludes = List.copyOf(b.excludes);
-        this.permitPreflight = b.permitPreflight;
-        this.wwwAuthenticate = b.wwwAuthenticate;
-        this.realm = b.realm;
-        this.metadata = b.metadata;
+        this.excludes = List.copyOf(b.excludes());
+        this.permitPreflight = b.permitPreflight();
+        this.wwwAuthenticate = b.wwwAuthenticate();
+        this.realm = b.realm();
+        this.metadata = b.metadata();
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
             registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
@@ -185,165 +180,10 @@ public final class HttpBoundary {
         }
     }
 
-    /**
-     * Builder for {@link HttpBoundary}. Give it a {@link #verifier(MandateVerifier)}, or the options to
-     * build one; then the issuer and zone default to the environment variables {@code CARACAL_STS_URL}
-     * (trailing {@code /} removed) and {@code CARACAL_ZONE_ID}, read once in {@link #build()} (an empty
-     * variable counts as unset). Not thread-safe.
-     */
-    public static final class Builder {
-
-        private MandateVerifier verifier;
-        private String issuer;
-        private String audience;
-        private String zoneId;
-        private RevocationStore revocations;
-        private final List<Consumer<MandateVerifier.Builder>> verifierOptions = new ArrayList<>();
-        private final Map<String, Requirements> routes = new LinkedHashMap<>();
-        private final List<String> excludes = new ArrayList<>();
-        private boolean permitPreflight;
-        private boolean wwwAuthenticate = true;
-        private String realm;
-        private ProtectedResourceMetadata metadata;
-        private Function<String, String> environment = System::getenv;
+    /** Builder for {@link HttpBoundary}: the options of {@link BoundaryBuilder}. Not thread-safe. */
+    public static final class Builder extends BoundaryBuilder<Builder> {
 
         private Builder() {
-        }
-
-        /**
-         * @param verifier the verifier of the default rule; routes derive theirs with
-         *                 {@code verifier.require(...)}. Excludes the issuer/audience/zone/revocations options.
-         * @return this builder
-         */
-        public Builder verifier(MandateVerifier verifier) {
-            this.verifier = Objects.requireNonNull(verifier, "verifier");
-            return this;
-        }
-
-        /**
-         * @param issuer the STS base URL (default: env {@code CARACAL_STS_URL})
-         * @return this builder
-         */
-        public Builder issuer(String issuer) {
-            this.issuer = Objects.requireNonNull(issuer, "issuer");
-            return this;
-        }
-
-        /**
-         * @param audience this resource's audience (required unless a verifier is given)
-         * @return this builder
-         */
-        public Builder audience(String audience) {
-            this.audience = Objects.requireNonNull(audience, "audience");
-            return this;
-        }
-
-        /**
-         * @param zoneId the zone (default: env {@code CARACAL_ZONE_ID}); {@code null} means no zone
-         * @return this builder
-         */
-        public Builder zoneId(String zoneId) {
-            this.zoneId = zoneId;
-            return this;
-        }
-
-        /**
-         * @param revocations the revocation store (required unless a verifier is given)
-         * @return this builder
-         */
-        public Builder revocations(RevocationStore revocations) {
-            this.revocations = Objects.requireNonNull(revocations, "revocations");
-            return this;
-        }
-
-        /**
-         * Any other verifier option (default requirements, JWKS settings, listeners), applied to the
-         * verifier this builder creates.
-         *
-         * @param options for example {@code v -> v.requiredScopes("read").requireAgent(true)}
-         * @return this builder
-         */
-        public Builder verifierOptions(Consumer<MandateVerifier.Builder> options) {
-            verifierOptions.add(Objects.requireNonNull(options, "verifierOptions"));
-            return this;
-        }
-
-        /**
-         * Adds a route rule: requests whose path is {@code prefix} or below it are verified with the
-         * default verifier's {@code require(requirements)} (lists replace the defaults, flags only
-         * tighten). The longest matching prefix wins; rules never stack.
-         *
-         * @param prefix       a path prefix starting with {@code /} (a trailing {@code /} is ignored)
-         * @param requirements the rule's requirements
-         * @return this builder
-         * @throws IllegalArgumentException for a prefix not starting with {@code /}, or a duplicate
-         */
-        public Builder route(String prefix, Requirements requirements) {
-            Objects.requireNonNull(prefix, "route");
-            Objects.requireNonNull(requirements, "requirements");
-            String normalised = CanonicalPath.prefix(prefix, "route");
-            if (routes.putIfAbsent(normalised, requirements) != null) {
-                throw new IllegalArgumentException("route " + normalised + " is configured twice");
-            }
-            return this;
-        }
-
-        /**
-         * @param prefixes path prefixes that pass unverified and without claims (canonical paths only)
-         * @return this builder
-         */
-        public Builder exclude(String... prefixes) {
-            for (String prefix : Objects.requireNonNull(prefixes, "exclude")) {
-                excludes.add(CanonicalPath.prefix(Objects.requireNonNull(prefix, "exclude"), "exclude"));
-            }
-            return this;
-        }
-
-        /**
-         * @param permit whether CORS preflights ({@code OPTIONS} with {@code Origin} and
-         *               {@code Access-Control-Request-Method}) pass unverified; default {@code false}
-         * @return this builder
-         */
-        public Builder permitPreflight(boolean permit) {
-            this.permitPreflight = permit;
-            return this;
-        }
-
-        /**
-         * @param enabled whether rejections carry an RFC 6750 {@code WWW-Authenticate}; default {@code true}
-         * @return this builder
-         */
-        public Builder wwwAuthenticate(boolean enabled) {
-            this.wwwAuthenticate = enabled;
-            return this;
-        }
-
-        /**
-         * @param realm the challenge's {@code realm}, or {@code null} for none (default)
-         * @return this builder
-         */
-        public Builder realm(String realm) {
-            this.realm = realm;
-            return this;
-        }
-
-        /**
-         * @param metadata RFC 9728 metadata to serve and to advertise in challenges; {@code null} for none
-         * @return this builder
-         */
-        public Builder resourceMetadata(ProtectedResourceMetadata metadata) {
-            this.metadata = metadata;
-            return this;
-        }
-
-        /**
-         * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} defaults are read
-         *                    from; default {@link System#getenv(String)}
-         * @return this builder
-         */
-        public Builder environment(Function<String, String> environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
-            return this;
         }
 
         /**
@@ -353,52 +193,7 @@ public final class HttpBoundary {
          * @throws NullPointerException     when no revocation store is set
          */
         public HttpBoundary build() {
-            MandateVerifier defaultVerifier = verifier != null ? checkedVerifierOnly() : buildVerifier();
-            if (metadata != null) {
-                metadata.validate();
-            }
-            return new HttpBoundary(this, defaultVerifier);
-        }
-
-        private MandateVerifier checkedVerifierOnly() {
-            if (issuer != null || audience != null || zoneId != null || revocations != null || !verifierOptions.isEmpty()) {
-                throw new IllegalArgumentException("set either verifier(...) or the issuer/audience/zoneId/revocations/verifierOptions options, not both");
-            }
-            return verifier;
-        }
-
-        private MandateVerifier buildVerifier() {
-            String effectiveIssuer = issuer != null ? issuer : env("CARACAL_STS_URL");
-            if (effectiveIssuer == null) {
-                throw new IllegalArgumentException("Caracal issuer missing: set issuer or CARACAL_STS_URL");
-            }
-            if (issuer == null) {
-                effectiveIssuer = stripTrailingSlashes(effectiveIssuer);
-            }
-            if (audience == null || audience.isBlank()) {
-                throw new IllegalArgumentException("Caracal audience missing: set this resource's audience");
-            }
-            Objects.requireNonNull(revocations, "Caracal revocation store missing: set revocations");
-            MandateVerifier.Builder builder = MandateVerifier.builder()
-                    .issuer(effectiveIssuer)
-                    .audience(audience)
-                    .zoneId(zoneId != null ? zoneId : env("CARACAL_ZONE_ID"))
-                    .revocations(revocations);
-            verifierOptions.forEach(options -> options.accept(builder));
-            return builder.build();
-        }
-
-        private String env(String name) {
-            String value = environment.apply(name);
-            return value == null || value.isBlank() ? null : value;
-        }
-
-        private static String stripTrailingSlashes(String url) {
-            int end = url.length();
-            while (end > 0 && url.charAt(end - 1) == '/') {
-                end--;
-            }
-            return url.substring(0, end);
+            return buildBoundary();
         }
     }
 }

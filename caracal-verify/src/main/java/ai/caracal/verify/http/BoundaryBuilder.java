@@ -1,0 +1,266 @@
+package ai.caracal.verify.http;
+
+import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.Requirements;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The options every HTTP connector takes (the Servlet filter, the JDK server filter, Spring), in one
+ * place: give it a {@link #verifier(MandateVerifier)}, or the options to build one, in which case the
+ * issuer and zone default to the environment variables {@code CARACAL_STS_URL} (trailing {@code /}
+ * removed) and {@code CARACAL_ZONE_ID}, read once when the connector is built (an empty variable counts
+ * as unset); then routes, exclusions, preflight, challenge and metadata settings. Setters reject
+ * {@code null} with a {@link NullPointerException} naming the option, except where noted.
+ * Not thread-safe.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
+
+    private MandateVerifier verifier;
+    private String issuer;
+    private String audience;
+    private String zoneId;
+    private RevocationStore revocations;
+    private final List<Consumer<MandateVerifier.Builder>> verifierOptions = new ArrayList<>();
+    private final Map<String, Requirements> routes = new LinkedHashMap<>();
+    private final List<String> excludes = new ArrayList<>();
+    private boolean permitPreflight;
+    private boolean wwwAuthenticate = true;
+    private String realm;
+    private ProtectedResourceMetadata metadata;
+    private Function<String, String> environment = System::getenv;
+
+    /** For connector builders. */
+    protected BoundaryBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /**
+     * @param verifier the verifier of the default rule; routes derive theirs with
+     *                 {@code verifier.require(...)}. Excludes the issuer/audience/zone/revocations options.
+     * @return this builder
+     */
+    public B verifier(MandateVerifier verifier) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        return self();
+    }
+
+    /**
+     * @param issuer the STS base URL (default: env {@code CARACAL_STS_URL})
+     * @return this builder
+     */
+    public B issuer(String issuer) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        return self();
+    }
+
+    /**
+     * @param audience this resource's audience (required unless a verifier is given)
+     * @return this builder
+     */
+    public B audience(String audience) {
+        this.audience = Objects.requireNonNull(audience, "audience");
+        return self();
+    }
+
+    /**
+     * @param zoneId the zone (default: env {@code CARACAL_ZONE_ID}); {@code null} means no zone
+     * @return this builder
+     */
+    public B zoneId(String zoneId) {
+        this.zoneId = zoneId;
+        return self();
+    }
+
+    /**
+     * @param revocations the revocation store (required unless a verifier is given)
+     * @return this builder
+     */
+    public B revocations(RevocationStore revocations) {
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
+        return self();
+    }
+
+    /**
+     * Any other verifier option (default requirements, JWKS settings, listeners), applied to the
+     * verifier this builder creates.
+     *
+     * @param options for example {@code v -> v.requiredScopes("read").requireAgent(true)}
+     * @return this builder
+     */
+    public B verifierOptions(Consumer<MandateVerifier.Builder> options) {
+        verifierOptions.add(Objects.requireNonNull(options, "verifierOptions"));
+        return self();
+    }
+
+    /**
+     * Adds a route rule: requests whose path is {@code prefix} or below it are verified with the
+     * default verifier's {@code require(requirements)} (lists replace the defaults, flags only
+     * tighten). The longest matching prefix wins; rules never stack.
+     *
+     * @param prefix       a path prefix starting with {@code /} (a trailing {@code /} is ignored)
+     * @param requirements the rule's requirements
+     * @return this builder
+     * @throws IllegalArgumentException for a prefix not starting with {@code /}, or a duplicate
+     */
+    public B route(String prefix, Requirements requirements) {
+        Objects.requireNonNull(prefix, "route");
+        Objects.requireNonNull(requirements, "requirements");
+        String normalised = CanonicalPath.prefix(prefix, "route");
+        if (routes.putIfAbsent(normalised, requirements) != null) {
+            throw new IllegalArgumentException("route " + normalised + " is configured twice");
+        }
+        return self();
+    }
+
+    /**
+     * @param prefixes path prefixes that pass unverified and without claims (canonical paths only)
+     * @return this builder
+     */
+    public B exclude(String... prefixes) {
+        for (String prefix : Objects.requireNonNull(prefixes, "exclude")) {
+            excludes.add(CanonicalPath.prefix(Objects.requireNonNull(prefix, "exclude"), "exclude"));
+        }
+        return self();
+    }
+
+    /**
+     * @param permit whether CORS preflights ({@code OPTIONS} with {@code Origin} and
+     *               {@code Access-Control-Request-Method}) pass unverified; default {@code false}
+     * @return this builder
+     */
+    public B permitPreflight(boolean permit) {
+        this.permitPreflight = permit;
+        return self();
+    }
+
+    /**
+     * @param enabled whether rejections carry an RFC 6750 {@code WWW-Authenticate}; default {@code true}
+     * @return this builder
+     */
+    public B wwwAuthenticate(boolean enabled) {
+        this.wwwAuthenticate = enabled;
+        return self();
+    }
+
+    /**
+     * @param realm the challenge's {@code realm}, or {@code null} for none (default)
+     * @return this builder
+     */
+    public B realm(String realm) {
+        this.realm = realm;
+        return self();
+    }
+
+    /**
+     * @param metadata RFC 9728 metadata to serve and to advertise in challenges; {@code null} for none
+     * @return this builder
+     */
+    public B resourceMetadata(ProtectedResourceMetadata metadata) {
+        this.metadata = metadata;
+        return self();
+    }
+
+    /**
+     * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} defaults are read
+     *                    from; default {@link System#getenv(String)}
+     * @return this builder
+     */
+    public B environment(Function<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+        return self();
+    }
+
+    /**
+     * Validates the options and builds the boundary a connector delegates to.
+     *
+     * @return the boundary
+     * @throws IllegalArgumentException for a missing issuer or audience, an invalid issuer, or a
+     *                                  metadata URL that cannot be worked out
+     * @throws NullPointerException     when no revocation store is set
+     */
+    protected final HttpBoundary buildBoundary() {
+        MandateVerifier defaultVerifier = verifier != null ? checkedVerifierOnly() : buildVerifier();
+        if (metadata != null) {
+            metadata.validate();
+        }
+        return new HttpBoundary(this, defaultVerifier);
+    }
+
+    Map<String, Requirements> routes() {
+        return routes;
+    }
+
+    List<String> excludes() {
+        return excludes;
+    }
+
+    boolean permitPreflight() {
+        return permitPreflight;
+    }
+
+    boolean wwwAuthenticate() {
+        return wwwAuthenticate;
+    }
+
+    String realm() {
+        return realm;
+    }
+
+    ProtectedResourceMetadata metadata() {
+        return metadata;
+    }
+
+    private MandateVerifier checkedVerifierOnly() {
+        if (issuer != null || audience != null || zoneId != null || revocations != null || !verifierOptions.isEmpty()) {
+            throw new IllegalArgumentException("set either verifier(...) or the issuer/audience/zoneId/revocations/verifierOptions options, not both");
+        }
+        return verifier;
+    }
+
+    private MandateVerifier buildVerifier() {
+        String effectiveIssuer = issuer != null ? issuer : env("CARACAL_STS_URL");
+        if (effectiveIssuer == null) {
+            throw new IllegalArgumentException("Caracal issuer missing: set issuer or CARACAL_STS_URL");
+        }
+        if (issuer == null) {
+            effectiveIssuer = stripTrailingSlashes(effectiveIssuer);
+        }
+        if (audience == null || audience.isBlank()) {
+            throw new IllegalArgumentException("Caracal audience missing: set this resource's audience");
+        }
+        Objects.requireNonNull(revocations, "Caracal revocation store missing: set revocations");
+        MandateVerifier.Builder builder = MandateVerifier.builder()
+                .issuer(effectiveIssuer)
+                .audience(audience)
+                .zoneId(zoneId != null ? zoneId : env("CARACAL_ZONE_ID"))
+                .revocations(revocations);
+        verifierOptions.forEach(options -> options.accept(builder));
+        return builder.build();
+    }
+
+    private String env(String name) {
+        String value = environment.apply(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static String stripTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return url.substring(0, end);
+    }
+}
