@@ -4,9 +4,13 @@ import java.net.URI;
 import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Caches the public key sets of issuers, one entry per (issuer, zone) JWKS URL, with the fetch and
@@ -33,6 +37,8 @@ public final class JwksCache {
     /** Default largest JWKS body accepted: 256 KiB. */
     public static final int DEFAULT_MAX_BYTES = 262_144;
 
+    private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
+
     private static final class SharedHolder {
         static final JwksCache SHARED = builder().build();
     }
@@ -44,6 +50,7 @@ public final class JwksCache {
     private final long awaitMillis;
     private final Clock clock;
     private final JwksFetcher fetcher;
+    private final VerificationListener[] listeners;
 
     private JwksCache(Builder b) {
         this.ttlMillis = b.ttl.toMillis();
@@ -54,6 +61,7 @@ public final class JwksCache {
         this.clock = b.clock;
         Provider provider = b.signatureProvider != null ? b.signatureProvider : SignatureProviders.selected().orElse(null);
         this.fetcher = new JwksFetcher(b.fetchTimeout, b.maxBytes, provider);
+        this.listeners = b.listeners.toArray(new VerificationListener[0]);
     }
 
     /** @return the process-wide cache with the default settings */
@@ -127,6 +135,16 @@ public final class JwksCache {
         return fetcher;
     }
 
+    void fetched(URI jwksUri, VerificationListener.JwksFetch outcome) {
+        for (VerificationListener listener : listeners) {
+            try {
+                listener.jwksFetched(jwksUri, outcome);
+            } catch (RuntimeException e) {
+                log.warn("A VerificationListener threw; ignored", e);
+            }
+        }
+    }
+
     /** Builder for {@link JwksCache}. Not thread-safe; the cache it builds is. */
     public static final class Builder {
 
@@ -137,8 +155,18 @@ public final class JwksCache {
         private int maxBytes = DEFAULT_MAX_BYTES;
         private Clock clock = Clock.systemUTC();
         private Provider signatureProvider;
+        private final List<VerificationListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * @param listener observes this cache's key set fetches ({@link VerificationListener#jwksFetched})
+         * @return this builder
+         */
+        public Builder listener(VerificationListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /**

@@ -66,6 +66,7 @@ final class JwksEntry {
         CompletableFuture<Map<String, VerificationKey>> refetch = fetch(observed, now, Need.COOLED_DOWN);
         if (refetch == null) {
             log.debug("JWKS refetch for an unknown kid held back by the cooldown: {}", uri);
+            cache.fetched(uri, VerificationListener.JwksFetch.REJECTED_COOLDOWN);
             return null;
         }
         Map<String, VerificationKey> refreshed = await(refetch);
@@ -137,6 +138,7 @@ final class JwksEntry {
         } else {
             log.debug("JWKS fetch from {} failed: {}", uri, reason(failure));
         }
+        cache.fetched(uri, result != null ? VerificationListener.JwksFetch.SUCCESS : VerificationListener.JwksFetch.FAILURE);
         if (inFlight == fetch) {
             inFlight = null;
         }

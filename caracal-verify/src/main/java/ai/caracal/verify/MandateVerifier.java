@@ -52,7 +52,8 @@ public final class MandateVerifier {
     private final String zoneId;
     private final JwksEntry keys;
     private final VerifiedTokenCache tokenCache;
-    private final Consumer<Claims>[] listeners;
+    private final Consumer<Claims>[] onVerified;
+    private final VerificationListener[] listeners;
 
     private MandateVerifier(VerifierOptions options, JwksEntry keys, VerifiedTokenCache tokenCache) {
         this.options = options;
@@ -61,7 +62,8 @@ public final class MandateVerifier {
         this.tokenCache = tokenCache;
         @SuppressWarnings("unchecked")
         Consumer<Claims>[] array = options.onVerified().toArray(new Consumer[0]);
-        this.listeners = array;
+        this.onVerified = array;
+        this.listeners = options.listeners().toArray(new VerificationListener[0]);
     }
 
     static MandateVerifier create(VerifierOptions options) {
@@ -146,6 +148,23 @@ public final class MandateVerifier {
     }
 
     private AuthResult verify(String token, Demands demands) {
+        if (listeners.length == 0) {
+            return verifyUntimed(token, demands);
+        }
+        long start = System.nanoTime();
+        AuthResult result = verifyUntimed(token, demands);
+        long elapsed = System.nanoTime() - start;
+        for (VerificationListener listener : listeners) {
+            try {
+                listener.verified(result, elapsed);
+            } catch (RuntimeException e) {
+                log.warn("A VerificationListener threw; ignored", e);
+            }
+        }
+        return result;
+    }
+
+    private AuthResult verifyUntimed(String token, Demands demands) {
         if (token == null || token.isEmpty()) {
             return rejected(MISSING_TOKEN, "no-token");
         }
@@ -213,6 +232,13 @@ public final class MandateVerifier {
             revocation = options.revocations().check(claims.anchors(), zone);
         } catch (RuntimeException e) {
             warnStoreFailure(e);
+            for (VerificationListener listener : listeners) {
+                try {
+                    listener.revocationCheckFailed(e);
+                } catch (RuntimeException ignored) {
+                    log.warn("A VerificationListener threw; ignored", ignored);
+                }
+            }
             return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
         }
         if (revocation == null) {
@@ -225,7 +251,7 @@ public final class MandateVerifier {
         if (epoch >= 0 && revocation.currentEpoch() > epoch) {
             return rejected(DELEGATION_STALE, "epoch");
         }
-        for (Consumer<Claims> listener : listeners) {
+        for (Consumer<Claims> listener : onVerified) {
             try {
                 listener.accept(claims);
             } catch (RuntimeException e) {

@@ -38,6 +38,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     private Clock clock = Clock.systemUTC();
     private JwksCache jwksCache;
     private final List<Consumer<Claims>> onVerified = new ArrayList<>();
+    private final List<VerificationListener> listeners = new ArrayList<>();
     private boolean verifiedTokenCache = true;
     private final JwksCache.Builder privateCache = JwksCache.builder();
     private boolean privateCacheWanted;
@@ -281,6 +282,18 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     }
 
     /**
+     * Adds an observer of every outcome of this verifier (and of the key set fetches of a private key
+     * cache created by the {@code jwks*} shortcuts), for metrics. Zero cost when none is added.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public B listener(VerificationListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return self();
+    }
+
+    /**
      * @param enabled whether a repeated token may skip parsing and the signature check (default
      *                {@code true}); expiry, requirements, revocation and the epoch are always checked
      * @return this builder
@@ -308,6 +321,9 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
         if (jwksCache != null && privateCacheWanted) {
             throw new IllegalArgumentException("set either jwksCache(...) or the jwks*/signatureProvider shortcuts, not both");
         }
+        if (privateCacheWanted) {
+            listeners.forEach(privateCache::listener);
+        }
         JwksCache cache = jwksCache != null ? jwksCache
                 : privateCacheWanted ? privateCache.clock(clock).build()
                 : JwksCache.shared();
@@ -318,6 +334,6 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
         Demands demands = new Demands(requiredUse, requiredTargets, requiredScopes, requireAgent, requireDelegation,
                 requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT);
         return new VerifierOptions(validIssuer, audience, zoneId, demands, revocations, clock, cache, onVerified,
-                verifiedTokenCache);
+                listeners, verifiedTokenCache);
     }
 }

@@ -23,10 +23,12 @@ public final class VerifierOptions {
     private final Clock clock;
     private final JwksCache jwksCache;
     private final List<Consumer<Claims>> onVerified;
+    private final List<VerificationListener> listeners;
     private final boolean verifiedTokenCache;
 
     VerifierOptions(String issuer, String audience, String zoneId, Demands demands, RevocationStore revocations,
-                    Clock clock, JwksCache jwksCache, List<Consumer<Claims>> onVerified, boolean verifiedTokenCache) {
+                    Clock clock, JwksCache jwksCache, List<Consumer<Claims>> onVerified,
+                    List<VerificationListener> listeners, boolean verifiedTokenCache) {
         this.issuer = issuer;
         this.audience = audience;
         this.zoneId = zoneId;
@@ -36,12 +38,13 @@ public final class VerifierOptions {
         this.clock = clock;
         this.jwksCache = jwksCache;
         this.onVerified = List.copyOf(onVerified);
+        this.listeners = List.copyOf(listeners);
         this.verifiedTokenCache = verifiedTokenCache;
     }
 
     VerifierOptions withDemands(Demands merged) {
         return new VerifierOptions(issuer, audience, zoneId, merged, revocations, clock, jwksCache, onVerified,
-                verifiedTokenCache);
+                listeners, verifiedTokenCache);
     }
 
     /** @return the issuer exactly as configured; {@code iss} must equal it */
@@ -125,5 +128,9 @@ public final class VerifierOptions {
 
     List<Consumer<Claims>> onVerified() {
         return onVerified;
+    }
+
+    List<VerificationListener> listeners() {
+        return listeners;
     }
 }
