@@ -56,6 +56,7 @@ class VerificationListenerTest {
         verifier.authenticate(issuer.mint().scope("write").sign());
         verifier.authenticate(null);
 
+        awaitFetchEvents(recorder, 1);
         assertThat(recorder.fetches()).containsExactly("jwks SUCCESS");
         assertThat(recorder.others()).containsExactly("ok", "insufficient_scope", "missing_token");
     }
@@ -66,6 +67,7 @@ class VerificationListenerTest {
         Recorder recorder = new Recorder();
         MandateVerifier verifier = issuer.verifier().listener(recorder).jwksRefetchCooldown(Duration.ofSeconds(30)).build();
         verifier.authenticate(issuer.mint().sign());
+        awaitFetchEvents(recorder, 1);
         recorder.events.clear();
 
         verifier.authenticate(issuer.mint().kid("k-unknown").sign());
@@ -73,6 +75,7 @@ class VerificationListenerTest {
         issuer.jwks().failWith(503);
         verifier.authenticate(issuer.mint().sign());
 
+        awaitFetchEvents(recorder, 2);
         assertThat(recorder.fetches()).containsExactly("jwks REJECTED_COOLDOWN", "jwks FAILURE");
         assertThat(recorder.others()).containsExactly("invalid_token", "invalid_token");
     }
@@ -118,8 +121,16 @@ class VerificationListenerTest {
         AuthResult failed = failing.authenticate(issuer.mint().sign());
 
         assertThat(failed.error().description()).isEqualTo("Revocation state unavailable");
+        awaitFetchEvents(recorder, 1);
         assertThat(recorder.fetches()).containsExactly("jwks SUCCESS");
         assertThat(recorder.others()).containsExactly("store store down", "invalid_token");
         assertThat(healthy.authenticate(issuer.mint().sign()).ok()).isTrue();
+    }
+
+    private static void awaitFetchEvents(Recorder recorder, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (recorder.fetches().size() < count && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 }
