@@ -1,6 +1,5 @@
 package ai.caracal.bench;
 
-import ai.caracal.testkit.TestIssuer;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.MandateVerifier;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +10,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -18,14 +18,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code MandateVerifier.authenticate} on one valid agent mandate (in-memory revocation store, JWKS
- * already cached), with and without the verified-token cache.
+ * {@code MandateVerifier.authenticate} on one valid agent mandate (in-memory revocation store, key set
+ * already cached), for each ES256 provider.
  *
  * <ul>
- *   <li>{@code firstSeen}: the token cache is off, so every call parses, checks the ES256 signature and
- *       the claims: the cost of a mandate the server has not seen before.</li>
- *   <li>{@code repeat}: the token cache is on, so calls after the first skip parsing and the signature:
- *       the common case of an agent reusing its mandate.</li>
+ *   <li>{@code firstSeen}: the verified-token cache is off, so every call parses, checks the signature
+ *       and every claim: the cost of a mandate the server has not seen before.</li>
+ *   <li>{@code repeat}: the cache is on, so calls after the first skip parsing and the signature: the
+ *       common case of an agent reusing its mandate for many calls.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -36,40 +36,51 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class VerifyBenchmark {
 
-    private TestIssuer issuer;
+    /** The ES256 provider: {@code bc} (the default dependency), {@code accp}, {@code conscrypt}, {@code jdk}. */
+    @Param({"bc", "accp", "conscrypt", "jdk"})
+    public String provider;
+
+    private BenchmarkMandate mandate;
     private MandateVerifier cached;
     private MandateVerifier uncached;
-    private String token;
 
     /** Starts the issuer, mints the mandate and warms both verifiers' key caches. */
     @Setup(Level.Trial)
     public void setUp() {
-        issuer = TestIssuer.start("zone_bench", "resource://documents");
-        token = issuer.mint().scope("tool:call").agentSession().sign();
-        cached = issuer.verifier().requiredScopes("tool:call").requireAgent(true).build();
-        uncached = issuer.verifier().requiredScopes("tool:call").requireAgent(true).verifiedTokenCache(false).build();
-        cached.warmup();
-        uncached.warmup();
-        requireOk(cached.authenticate(token));
-        requireOk(uncached.authenticate(token));
+        mandate = new BenchmarkMandate();
+        cached = verifier(true);
+        uncached = verifier(false);
+        requireOk(cached.authenticate(mandate.token));
+        requireOk(uncached.authenticate(mandate.token));
+    }
+
+    private MandateVerifier verifier(boolean tokenCache) {
+        MandateVerifier verifier = mandate.issuer.verifier()
+                .clock(java.time.Clock.systemUTC())
+                .requiredScopes("tool:call").requireAgent(true)
+                .verifiedTokenCache(tokenCache)
+                .signatureProvider(Providers.named(provider))
+                .build();
+        verifier.warmup();
+        return verifier;
     }
 
     /** Stops the issuer. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        issuer.close();
+        mandate.close();
     }
 
     /** @return the result of a full verification (no token cache) */
     @Benchmark
     public AuthResult firstSeen() {
-        return uncached.authenticate(token);
+        return uncached.authenticate(mandate.token);
     }
 
     /** @return the result of a verification served by the verified-token cache */
     @Benchmark
     public AuthResult repeat() {
-        return cached.authenticate(token);
+        return cached.authenticate(mandate.token);
     }
 
     static AuthResult requireOk(AuthResult result) {
@@ -78,4 +89,5 @@ public class VerifyBenchmark {
         }
         return result;
     }
+
 }

@@ -3,6 +3,7 @@ package ai.caracal.verify;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A token that passed the structural and header rules (check order steps 1 and 2): JWS Compact
@@ -17,6 +18,14 @@ final class CompactJws {
 
     /** An ES256 signature is R‖S, 64 bytes, which is 86 unpadded base64url characters. */
     private static final int SIGNATURE_CHARS = 86;
+
+    /**
+     * Header segments that already passed the header rules, and their kid. An issuer signs every mandate
+     * of a key under the same header, so first-seen mandates usually skip decoding and parsing it.
+     * Bounded; only accepted headers are remembered, and the entry is the segment's deterministic result.
+     */
+    private static final ConcurrentHashMap<String, String> ACCEPTED_HEADERS = new ConcurrentHashMap<>();
+    private static final int MAX_ACCEPTED_HEADERS = 256;
 
     private final String token;
     private final int firstDot;
@@ -46,7 +55,20 @@ final class CompactJws {
         if (token.length() - second - 1 != SIGNATURE_CHARS) {
             throw new InvalidMandate("signature-length");
         }
-        Map<String, Object> header = StrictJson.parseObject(decode(token, 0, first), "header");
+        String headerSegment = token.substring(0, first);
+        String kid = ACCEPTED_HEADERS.get(headerSegment);
+        if (kid == null) {
+            kid = kidOfAcceptableHeader(headerSegment);
+            if (ACCEPTED_HEADERS.size() < MAX_ACCEPTED_HEADERS) {
+                ACCEPTED_HEADERS.put(headerSegment, kid);
+            }
+        }
+        return new CompactJws(token, first, second, kid);
+    }
+
+    /** The header rules of §2: a strict JSON object, {@code alg} exactly {@code ES256}, a kid, no crit. */
+    private static String kidOfAcceptableHeader(String segment) throws InvalidMandate {
+        Map<String, Object> header = StrictJson.parseObject(Base64.getUrlDecoder().decode(segment), "header");
         if (!"ES256".equals(header.get("alg"))) {
             throw new InvalidMandate("alg");
         }
@@ -57,7 +79,7 @@ final class CompactJws {
         if (header.containsKey("crit")) {
             throw new InvalidMandate("crit");
         }
-        return new CompactJws(token, first, second, (String) kid);
+        return (String) kid;
     }
 
     /** @return the header's {@code kid} */
@@ -65,14 +87,19 @@ final class CompactJws {
         return kid;
     }
 
-    /** @return the signing input: ASCII of the first two segments and the dot between them */
-    byte[] signingInput() {
-        return token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
+    /** @return the whole token as ASCII bytes; the signing input is its first {@link #signingInputLength()} bytes */
+    byte[] bytes() {
+        return token.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** @return the signature segment, still base64url-encoded */
-    String signature() {
-        return token.substring(secondDot + 1);
+    /** @return the length of the signing input: the first two segments and the dot between them */
+    int signingInputLength() {
+        return secondDot;
+    }
+
+    /** @return the decoded signature (64 bytes) */
+    byte[] signature() {
+        return decode(token, secondDot + 1, token.length());
     }
 
     /** @return the decoded payload bytes */

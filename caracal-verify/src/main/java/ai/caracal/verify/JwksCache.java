@@ -102,7 +102,7 @@ public final class JwksCache {
             }
             return SignatureCheck.invalid(jws.kid(), "kid-unknown");
         }
-        return key.verify(jws.signingInput(), jws.signature())
+        return key.verify(jws.bytes(), jws.signingInputLength(), jws.signature())
                 ? SignatureCheck.valid(jws.kid())
                 : SignatureCheck.invalid(jws.kid(), "bad-signature");
     }

@@ -203,7 +203,7 @@ public final class MandateVerifier {
         if (key == null) {
             throw new InvalidMandate(keys.hasUsableKeys() ? "kid-unknown" : "jwks-unavailable");
         }
-        if (!key.verify(jws.signingInput(), jws.signature())) {
+        if (!key.verify(jws.bytes(), jws.signingInputLength(), jws.signature())) {
             throw new InvalidMandate("signature");
         }
         Claims claims = ClaimsParser.parse(StrictJson.parseObject(jws.payload(), "payload"));
