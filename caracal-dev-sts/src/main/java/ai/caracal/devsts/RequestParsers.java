@@ -1,0 +1,176 @@
+package ai.caracal.devsts;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the JSON bodies of {@code /dev/mint}, {@code /dev/revoke} and
+ * {@code /dev/delegations/invalidate} into requests. Type errors name the field; value rules are the
+ * request builders' own, so the Java API and HTTP agree. A JSON {@code null} counts as absent, and
+ * unknown members are ignored. Stateless.
+ */
+final class RequestParsers {
+
+    private RequestParsers() {
+    }
+
+    /** The body of {@code POST /dev/delegations/invalidate}: the zone (or {@code null}) and the requested epoch (0 for none). */
+    record Invalidation(String zoneId, long epoch) {
+    }
+
+    static MintRequest mint(Map<String, Object> body) {
+        MintRequest.Builder builder = MintRequest.builder();
+        Object audience = body.get("audience");
+        if (audience instanceof String) {
+            builder.audience((String) audience);
+        } else if (audience != null) {
+            builder.audience(strings(audience, "audience", "a string or an array of strings"));
+        }
+        ifString(body, "zone_id", builder::zoneId);
+        ifString(body, "use", builder::use);
+        ifString(body, "client_id", builder::clientId);
+        ifString(body, "sub", builder::sub);
+        ifString(body, "sub_type", builder::subType);
+        Object scope = body.get("scope");
+        if (scope instanceof String) {
+            builder.scope((String) scope);
+        } else if (scope != null) {
+            builder.scope(strings(scope, "scope", "a string or an array of strings"));
+        }
+        if (body.get("target") != null) {
+            builder.target(strings(body.get("target"), "target", "an array of strings"));
+        }
+        ifString(body, "agent_session_id", builder::agentSessionId);
+        ifString(body, "delegation_edge_id", builder::delegationEdgeId);
+        ifString(body, "source_session_id", builder::sourceSessionId);
+        ifString(body, "target_session_id", builder::targetSessionId);
+        if (body.get("delegation_path") != null) {
+            builder.delegationPath(strings(body.get("delegation_path"), "delegation_path", "an array of strings"));
+        }
+        if (body.get("delegation_chain") != null) {
+            chain(body.get("delegation_chain"), builder);
+        }
+        if (body.get("hop_count") != null) {
+            long hops = integer(body.get("hop_count"), "hop_count");
+            if (hops < 0 || hops > Integer.MAX_VALUE) {
+                throw new InvalidRequestException("hop_count must be an integer from 0 to " + Integer.MAX_VALUE);
+            }
+            builder.hopCount((int) hops);
+        }
+        ifString(body, "root_sid", builder::rootSid);
+        if (body.get("ttl_seconds") != null) {
+            long ttl = integer(body.get("ttl_seconds"), "ttl_seconds");
+            if (ttl < 0) {
+                throw new InvalidRequestException("ttl_seconds must not be negative");
+            }
+            builder.ttl(Duration.ofSeconds(ttl));
+        }
+        Object overrides = body.get("claims_override");
+        if (overrides != null) {
+            if (!(overrides instanceof Map)) {
+                throw new InvalidRequestException("claims_override must be a JSON object");
+            }
+            ((Map<?, ?>) overrides).forEach((name, value) -> builder.overrideClaim((String) name, value));
+        }
+        return builder.build();
+    }
+
+    static RevokeRequest revoke(Map<String, Object> body) {
+        RevokeRequest.Builder builder = RevokeRequest.builder();
+        ifString(body, "zone_id", builder::zoneId);
+        for (String field : RevokeRequest.ANCHOR_FIELDS) {
+            ifString(body, field, value -> builder.anchor(field, value));
+        }
+        ifString(body, "reason", builder::reason);
+        return builder.build();
+    }
+
+    static Invalidation invalidation(Map<String, Object> body) {
+        String zone = null;
+        if (body.get("zone_id") != null) {
+            zone = ZoneIds.check(body.get("zone_id") instanceof String ? (String) body.get("zone_id") : null, "zone_id");
+        }
+        long epoch = 0;
+        if (body.get("epoch") != null) {
+            epoch = integer(body.get("epoch"), "epoch");
+            if (epoch < 0) {
+                throw new InvalidRequestException("epoch must be an integer >= 0");
+            }
+        }
+        return new Invalidation(zone, epoch);
+    }
+
+    private static void chain(Object value, MintRequest.Builder builder) {
+        if (!(value instanceof List)) {
+            throw new InvalidRequestException("delegation_chain must be an array of objects");
+        }
+        List<?> hops = (List<?>) value;
+        for (int i = 0; i < hops.size(); i++) {
+            String at = "delegation_chain[" + i + "]";
+            if (!(hops.get(i) instanceof Map)) {
+                throw new InvalidRequestException(at + " must be an object");
+            }
+            Map<?, ?> hop = (Map<?, ?>) hops.get(i);
+            Object application = hop.get("application_id");
+            if (!(application instanceof String) || ((String) application).isEmpty()) {
+                throw new InvalidRequestException(at + ".application_id must be a non-empty string");
+            }
+            builder.chainHop((String) application, optionalString(hop.get("agent_session_id"), at + ".agent_session_id"),
+                    optionalString(hop.get("delegation_edge_id"), at + ".delegation_edge_id"));
+        }
+    }
+
+    private static String optionalString(Object value, String field) {
+        if (value != null && !(value instanceof String)) {
+            throw new InvalidRequestException(field + " must be a string");
+        }
+        return (String) value;
+    }
+
+    private static void ifString(Map<String, Object> body, String field, java.util.function.Consumer<String> setter) {
+        Object value = body.get(field);
+        if (value == null) {
+            return;
+        }
+        if (!(value instanceof String)) {
+            throw new InvalidRequestException(field + " must be a string");
+        }
+        setter.accept((String) value);
+    }
+
+    private static List<String> strings(Object value, String field, String expected) {
+        if (!(value instanceof List)) {
+            throw new InvalidRequestException(field + " must be " + expected);
+        }
+        List<String> strings = new ArrayList<>();
+        for (Object element : (List<?>) value) {
+            if (!(element instanceof String)) {
+                throw new InvalidRequestException(field + " must be " + expected);
+            }
+            strings.add((String) element);
+        }
+        return strings;
+    }
+
+    /** An integral JSON number ({@code 900} or {@code 900.0}) that fits a {@code long}. */
+    private static long integer(Object value, String field) {
+        try {
+            if (value instanceof Long) {
+                return (Long) value;
+            }
+            if (value instanceof BigInteger) {
+                return ((BigInteger) value).longValueExact();
+            }
+            if (value instanceof BigDecimal && ((BigDecimal) value).stripTrailingZeros().scale() <= 0) {
+                return ((BigDecimal) value).longValueExact();
+            }
+        } catch (ArithmeticException e) {
+            throw new InvalidRequestException(field + " must be an integer in the 64-bit range");
+        }
+        throw new InvalidRequestException(field + " must be an integer");
+    }
+}

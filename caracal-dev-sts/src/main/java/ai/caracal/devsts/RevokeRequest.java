@@ -1,0 +1,167 @@
+package ai.caracal.devsts;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What to revoke: the fields of {@code POST /dev/revoke} (devtools.md §1.6) as a Java value, for
+ * {@link DevSts#revoke(RevokeRequest)}. The HTTP endpoint parses its body into this same type.
+ *
+ * <p>At least one anchor is required. Setters check their argument at once and throw
+ * {@link IllegalArgumentException} naming the wire field. Immutable and thread-safe.
+ */
+public final class RevokeRequest {
+
+    /** The default {@code reason}: {@code dev_revoked}. */
+    public static final String DEFAULT_REASON = "dev_revoked";
+
+    /** The anchor fields in wire order. */
+    static final List<String> ANCHOR_FIELDS =
+            List.of("session_id", "sid", "root_sid", "agent_session_id", "delegation_edge_id");
+
+    private final String zoneId;
+    private final Map<String, String> anchors;
+    private final String reason;
+
+    private RevokeRequest(Builder builder) {
+        this.zoneId = builder.zoneId;
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (String field : ANCHOR_FIELDS) {
+            if (builder.anchors.containsKey(field)) {
+                ordered.put(field, builder.anchors.get(field));
+            }
+        }
+        this.anchors = Collections.unmodifiableMap(ordered);
+        this.reason = builder.reason;
+    }
+
+    /** @return a builder with no anchors, reason {@value #DEFAULT_REASON} and the default zone */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the zone, or empty for the revoking dev STS's first zone */
+    public Optional<String> zoneId() {
+        return Optional.ofNullable(zoneId);
+    }
+
+    /**
+     * @return the anchor fields as given, in wire order ({@code session_id}, {@code sid},
+     *         {@code root_sid}, {@code agent_session_id}, {@code delegation_edge_id}); unmodifiable
+     */
+    public Map<String, String> anchorFields() {
+        return anchors;
+    }
+
+    /** @return the distinct anchor values, in wire order */
+    public List<String> anchors() {
+        List<String> distinct = new ArrayList<>();
+        anchors.values().forEach(anchor -> {
+            if (!distinct.contains(anchor)) {
+                distinct.add(anchor);
+            }
+        });
+        return List.copyOf(distinct);
+    }
+
+    /** @return the {@code reason} */
+    public String reason() {
+        return reason;
+    }
+
+    /** Builder for {@link RevokeRequest}. Not thread-safe. */
+    public static final class Builder {
+        private String zoneId;
+        private final Map<String, String> anchors = new LinkedHashMap<>();
+        private String reason = DEFAULT_REASON;
+
+        private Builder() {
+        }
+
+        /**
+         * @param zoneId the zone, 1 to 128 characters
+         * @return this builder
+         */
+        public Builder zoneId(String zoneId) {
+            this.zoneId = ZoneIds.check(zoneId, "zone_id");
+            return this;
+        }
+
+        /**
+         * @param sessionId the authority record ID under its legacy wire name {@code session_id}; non-empty
+         * @return this builder
+         */
+        public Builder sessionId(String sessionId) {
+            return anchor("session_id", sessionId);
+        }
+
+        /**
+         * @param sid an authority record ID; non-empty
+         * @return this builder
+         */
+        public Builder sid(String sid) {
+            return anchor("sid", sid);
+        }
+
+        /**
+         * @param rootSid a root authority record ID; non-empty
+         * @return this builder
+         */
+        public Builder rootSid(String rootSid) {
+            return anchor("root_sid", rootSid);
+        }
+
+        /**
+         * @param agentSessionId a governed agent session ID; non-empty
+         * @return this builder
+         */
+        public Builder agentSessionId(String agentSessionId) {
+            return anchor("agent_session_id", agentSessionId);
+        }
+
+        /**
+         * @param delegationEdgeId a delegation edge ID; non-empty
+         * @return this builder
+         */
+        public Builder delegationEdgeId(String delegationEdgeId) {
+            return anchor("delegation_edge_id", delegationEdgeId);
+        }
+
+        /**
+         * @param reason the event's {@code reason}; non-empty
+         * @return this builder
+         */
+        public Builder reason(String reason) {
+            if (reason == null || reason.isEmpty()) {
+                throw new InvalidRequestException("reason must be a non-empty string");
+            }
+            this.reason = reason;
+            return this;
+        }
+
+        /** Sets an anchor by its wire name; the parser uses this for the five anchor fields. */
+        Builder anchor(String field, String value) {
+            if (value == null || value.isEmpty()) {
+                throw new InvalidRequestException(field + " must be a non-empty string");
+            }
+            anchors.put(field, value);
+            return this;
+        }
+
+        /**
+         * @return the request
+         * @throws IllegalArgumentException when no anchor is set
+         */
+        public RevokeRequest build() {
+            if (anchors.isEmpty()) {
+                throw new InvalidRequestException(
+                        "at least one anchor is required: session_id, sid, root_sid, agent_session_id or delegation_edge_id");
+            }
+            return new RevokeRequest(this);
+        }
+    }
+}
