@@ -1,6 +1,7 @@
 package ai.caracal.devsts;
 
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.redis.StreamPublisher;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,6 @@
-package ai.caracal.devsts;
+package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationStoreException;
-import ai.caracal.revocation.redis.StreamSignature;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -13,18 +12,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Adds events to the Redis streams with the producer encoding of state.md §5:
- * {@code XADD <stream> MAXLEN ~ 100000 * <fields…> [_sig <hex>]}, {@code _sig} computed by
- * {@link StreamSignature} over the final field map and appended last.
+ * Publishes events onto the revocation streams exactly as Caracal's producers do (state.md §5):
+ * {@code XADD <stream> MAXLEN ~ 100000 * <fields…> [_sig <hex>]}, every value a string, {@code _sig}
+ * computed by {@link StreamSignature} over the final field map and appended last. For development
+ * tools (the dev STS, {@code caracal revoke --redis}) and tests; production events come from the
+ * control plane's outbox.
  *
- * <p>The only class that touches Lettuce and {@code caracal-revocation-redis}, both optional
- * dependencies, so a dev STS without Redis never loads them. It owns its client and its one connection,
- * which is opened at the first publish (so the dev STS starts while Redis is down) and re-opened after a
- * failure. Thread-safe (publishes are serialised).
+ * <pre>{@code
+ * try (StreamPublisher publisher = new StreamPublisher("redis://127.0.0.1:6379", hmacKeyOrNull)) {
+ *     publisher.publish("caracal.sessions.revoke", Map.of("zone_id", "zone_dev", "agent_session_id", id, "reason", "requested"));
+ * }
+ * }</pre>
+ *
+ * <p>It owns its client and its one connection, which is opened at the first publish (so it can be
+ * created while Redis is down) and re-opened after a failure. Thread-safe (publishes are serialised).
  */
-final class StreamPublisher implements AutoCloseable {
+public final class StreamPublisher implements AutoCloseable {
 
-    static final long MAX_LENGTH = 100_000;
+    /** Producers trim the streams to about this many entries ({@code MAXLEN ~}). */
+    public static final long MAX_LENGTH = 100_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final RedisClient client;
@@ -33,10 +39,10 @@ final class StreamPublisher implements AutoCloseable {
 
     /**
      * @param url     a Redis URI ({@code redis://}, {@code rediss://}, {@code redis-socket://})
-     * @param hmacKey the stream HMAC key, or {@code null} to publish unsigned entries
+     * @param hmacKey the stream HMAC key (at least 32 bytes), or {@code null} to publish unsigned entries
      * @throws IllegalArgumentException when the URI cannot be parsed
      */
-    StreamPublisher(String url, byte[] hmacKey) {
+    public StreamPublisher(String url, byte[] hmacKey) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(TIMEOUT);
         this.client = RedisClient.create(uri);
@@ -46,15 +52,17 @@ final class StreamPublisher implements AutoCloseable {
     }
 
     /** @return whether published entries carry {@code _sig} */
-    boolean signs() {
+    public boolean signs() {
         return hmacKey != null;
     }
 
     /**
+     * @param stream the stream, for example {@code caracal.sessions.revoke}
+     * @param fields the entry's fields in producer order, without {@code _sig}
      * @return the new entry's ID
      * @throws RevocationStoreException when Redis cannot be reached or refuses the entry
      */
-    synchronized String publish(String stream, Map<String, String> fields) {
+    public synchronized String publish(String stream, Map<String, String> fields) {
         Map<String, String> entry = new LinkedHashMap<>(fields);
         if (hmacKey != null) {
             entry.put(StreamSignature.SIGNATURE_FIELD, StreamSignature.sign(hmacKey, stream, fields));
