@@ -179,9 +179,18 @@ public final class ProtectedResourceMetadata {
         return out.toString();
     }
 
-    /** Fails fast at construction when the metadata URL cannot be worked out. */
+    /**
+     * Fails fast at construction when the metadata URL cannot be worked out.
+     *
+     * @throws IllegalArgumentException for a non-{@code http(s)} resource without an explicit URL
+     *                                  (a construction error, connectors.md §2.4 and §4)
+     */
     void validate() {
-        metadataUrl();
+        try {
+            metadataUrl();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static void writeArray(JsonGenerator json, String name, List<String> values) throws IOException {
