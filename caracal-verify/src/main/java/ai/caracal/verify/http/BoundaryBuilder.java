@@ -28,6 +28,7 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     private String issuer;
     private String audience;
     private String zoneId;
+    private boolean zoneIdSet;
     private RevocationStore revocations;
     private final List<Consumer<MandateVerifier.Builder>> verifierOptions = new ArrayList<>();
     private final Map<String, Requirements> routes = new LinkedHashMap<>();
@@ -81,6 +82,7 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
      */
     public B zoneId(String zoneId) {
         this.zoneId = zoneId;
+        this.zoneIdSet = true;
         return self();
     }
 
@@ -224,7 +226,7 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     }
 
     private MandateVerifier checkedVerifierOnly() {
-        if (issuer != null || audience != null || zoneId != null || revocations != null || !verifierOptions.isEmpty()) {
+        if (issuer != null || audience != null || zoneIdSet || revocations != null || !verifierOptions.isEmpty()) {
             throw new IllegalArgumentException("set either verifier(...) or the issuer/audience/zoneId/revocations/verifierOptions options, not both");
         }
         return verifier;
@@ -245,7 +247,7 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
         MandateVerifier.Builder builder = MandateVerifier.builder()
                 .issuer(effectiveIssuer)
                 .audience(audience)
-                .zoneId(zoneId != null ? zoneId : env("CARACAL_ZONE_ID"))
+                .zoneId(zoneIdSet ? zoneId : env("CARACAL_ZONE_ID"))
                 .revocations(revocations);
         verifierOptions.forEach(options -> options.accept(builder));
         return builder.build();
