@@ -17,8 +17,10 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "caracal",
         mixinStandardHelpOptions = true,
         versionProvider = Caracal.Version.class,
-        description = "Verify and inspect Caracal mandates (ES256 JWTs minted by a zone's STS).",
-        subcommands = {VerifyCommand.class, InspectCommand.class, CommandLine.HelpCommand.class},
+        description = "Caracal for Java: verify, inspect, mint and revoke mandates (ES256 JWTs minted by a zone's STS),"
+                + " and run a development issuer.",
+        subcommands = {DevStsCommand.class, MintCommand.class, VerifyCommand.class, RevokeCommand.class, InspectCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"",
             "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,",
             "            3 mandate rejected.",

@@ -49,6 +49,32 @@ final class JsonText {
         }
     }
 
+    /**
+     * Reads any one JSON value (for {@code --claim name=JSON}).
+     *
+     * @return the value, or empty when the text is not exactly one JSON value
+     */
+    static Optional<Object> readValue(String text) {
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return Optional.empty();
+            }
+            Object value = read(parser, first);
+            return parser.nextToken() == null ? Optional.of(value == null ? NULL : value) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stands for JSON {@code null} inside an {@link Optional}; {@link #compact} writes it as {@code null}. */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
     private static Object read(JsonParser parser, JsonToken token) throws IOException {
         switch (token) {
             case START_OBJECT:
@@ -95,7 +121,7 @@ final class JsonText {
     }
 
     private static void write(JsonGenerator g, Object value) throws IOException {
-        if (value == null) {
+        if (value == null || value == NULL) {
             g.writeNull();
         } else if (value instanceof String) {
             g.writeString((String) value);
