@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
         description = "Caracal for Java: verify, inspect, mint and revoke mandates (ES256 JWTs minted by a zone's STS),"
                 + " and run a development issuer.",
         subcommands = {DevStsCommand.class, MintCommand.class, VerifyCommand.class, RevokeCommand.class, InspectCommand.class,
-            CommandLine.HelpCommand.class},
+            ExampleCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
             "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,",
             "            3 mandate rejected.",
@@ -96,6 +96,14 @@ public final class Caracal {
      */
     Optional<String> env(String name) {
         return Optional.ofNullable(environment.get(name)).filter(value -> !value.isBlank());
+    }
+
+    /**
+     * @param name an environment variable
+     * @return its value, or {@code null} when unset or blank (for code that takes {@code System::getenv})
+     */
+    String envOrNull(String name) {
+        return env(name).orElse(null);
     }
 
     InputStream stdin() {

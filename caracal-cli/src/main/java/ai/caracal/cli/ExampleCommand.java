@@ -1,0 +1,89 @@
+package ai.caracal.cli;
+
+import ai.caracal.examples.jdkhttp.JdkHttpExample;
+import ai.caracal.examples.servlet.ServletExample;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code caracal example <name>}: runs one of the connector examples until interrupted. */
+@Command(name = "example",
+        mixinStandardHelpOptions = true,
+        description = "Run a connector example protecting the same small API: GET /healthz (open), GET /api/documents"
+                + " (scope documents:read), POST /api/payouts (scope billing:payout + a delegated mandate), GET /api/whoami.",
+        footer = {"",
+            "Configuration comes only from the environment: CARACAL_STS_URL (required), CARACAL_ZONE_ID,",
+            "CARACAL_AUDIENCE (default resource://examples), PORT (default 8080), REDIS_URL (optional).",
+            "",
+            "Example:",
+            "  CARACAL_STS_URL=http://127.0.0.1:8787 CARACAL_ZONE_ID=zone_dev caracal example servlet"})
+final class ExampleCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Caracal root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "servlet, jdkhttp or spring-boot")
+    private String name;
+
+    @Override
+    public Integer call() throws Exception {
+        AutoCloseable example;
+        URI uri;
+        try {
+            switch (name) {
+                case "servlet":
+                    ServletExample servlet = ServletExample.start(root::envOrNull);
+                    example = servlet;
+                    uri = servlet.uri();
+                    break;
+                case "jdkhttp":
+                    JdkHttpExample jdk = JdkHttpExample.start(root::envOrNull);
+                    example = jdk;
+                    uri = jdk.uri();
+                    break;
+                default:
+                    throw new ParameterException(spec.commandLine(), "unknown example " + name + " (servlet, jdkhttp or spring-boot)");
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            close(example);
+            stopped.countDown();
+        }, "caracal-example-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        spec.commandLine().getOut().println("listening on " + uri);
+        spec.commandLine().getOut().flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close(example);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running: the JVM is stopping anyway.
+            }
+        }
+        return Caracal.OK;
+    }
+
+    private static void close(AutoCloseable example) {
+        try {
+            example.close();
+        } catch (Exception ignored) {
+            // Stopping: nothing left to report to.
+        }
+    }
+}
