@@ -9,21 +9,13 @@ import ai.caracal.revocation.redis.StreamSignature;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.PrintWriter;
-import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -154,35 +146,21 @@ class DevToolCommandsTest {
     @Test
     @DisplayName("dev-sts prints its endpoints, logs one line per request, and serves the JWKS until interrupted")
     void devStsCommandRunsUntilInterrupted() throws Exception {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        PipedInputStream pipe = new PipedInputStream(1 << 16);
-        PrintWriter out = new PrintWriter(new PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(pipe, StandardCharsets.UTF_8))
-                .lines().forEach(lines::add));
-        reader.setDaemon(true);
-        reader.start();
-        int[] exit = {-1};
-        Thread command = new Thread(() -> exit[0] = Caracal.run(new String[] {"dev-sts", "--port", "0", "--zone", "zone_a"},
-                Map.of(), new ByteArrayInputStream(new byte[0]), out, new PrintWriter(System.err, true)));
-        command.start();
+        try (BackgroundCli cli = new BackgroundCli(Map.of(), "dev-sts", "--port", "0", "--zone", "zone_a")) {
+            String issuerLine = cli.nextLine(20);
+            assertThat(issuerLine).startsWith("issuer   http://127.0.0.1:");
+            URI issuer = URI.create(issuerLine.substring("issuer   ".length()));
+            assertThat(cli.nextLine(5)).startsWith("zone     zone_a  jwks " + issuer + "/.well-known/jwks.json?zone_id=zone_a  kid ");
+            assertThat(cli.nextLine(5)).isEqualTo("mint     POST " + issuer + "/dev/mint");
+            assertThat(cli.nextLine(5)).startsWith("revoke   POST " + issuer + "/dev/revoke");
 
-        String issuerLine = lines.poll(20, TimeUnit.SECONDS);
-        assertThat(issuerLine).startsWith("issuer   http://127.0.0.1:");
-        URI issuer = URI.create(issuerLine.substring("issuer   ".length()));
-        assertThat(lines.poll(5, TimeUnit.SECONDS)).startsWith("zone     zone_a  jwks " + issuer + "/.well-known/jwks.json?zone_id=zone_a  kid ");
-        assertThat(lines.poll(5, TimeUnit.SECONDS)).isEqualTo("mint     POST " + issuer + "/dev/mint");
-        assertThat(lines.poll(5, TimeUnit.SECONDS)).startsWith("revoke   POST " + issuer + "/dev/revoke");
-
-        HttpResponse<String> jwks = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(issuer.resolve("/.well-known/jwks.json?zone_id=zone_a")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(jwks.statusCode()).isEqualTo(200);
-        assertThat(lines.poll(5, TimeUnit.SECONDS)).startsWith("GET /.well-known/jwks.json 200");
-
-        command.interrupt();
-        command.join(10_000);
-        assertThat(command.isAlive()).isFalse();
-        assertThat(exit[0]).isZero();
+            HttpResponse<String> jwks = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(issuer.resolve("/.well-known/jwks.json?zone_id=zone_a")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(jwks.statusCode()).isEqualTo(200);
+            assertThat(cli.nextLine(5)).startsWith("GET /.well-known/jwks.json 200");
+            assertThat(cli.stop()).isZero();
+        }
     }
 
     /** Hex to bytes for the test vector key. */
