@@ -18,9 +18,9 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Caracal.Version.class,
         description = "Caracal for Java: verify, inspect, mint and revoke mandates (ES256 JWTs minted by a zone's STS),"
-                + " and run a development issuer.",
+                + " run a development issuer, and serve protected example servers.",
         subcommands = {DevStsCommand.class, MintCommand.class, VerifyCommand.class, RevokeCommand.class, InspectCommand.class,
-            ExampleCommand.class, CommandLine.HelpCommand.class},
+            ServeCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
             "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,",
             "            3 mandate rejected.",

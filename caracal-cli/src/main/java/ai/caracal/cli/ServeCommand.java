@@ -1,0 +1,168 @@
+package ai.caracal.cli;
+
+import ai.caracal.examples.documents.DocumentsMcpServer;
+import ai.caracal.revocation.InMemoryRevocationStore;
+import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.redis.RedisRevocations;
+import io.lettuce.core.RedisURI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code caracal serve}: runs the {@code documents-mcp} example server until SIGTERM or Ctrl-C, when a
+ * shutdown hook stops the server and the consumer runner.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        description = "Run the documents-mcp example MCP server (tools search, get_document, whoami) on"
+                + " /mcp, protected by Caracal: every request is verified before any tool runs.",
+        footer = {"",
+            "Endpoints:",
+            "  /mcp                                       MCP Streamable HTTP, verified",
+            "  /.well-known/oauth-protected-resource/mcp  RFC 9728 metadata",
+            "  /healthz                                   {\"status\":\"ok\"}, not verified",
+            "",
+            "Prints 'listening on http://<host>:<port>/mcp' when ready.",
+            "SIGTERM or Ctrl-C stops the server and the Redis consumers.",
+            "Exit codes: 1 runtime failure (the port cannot be bound),",
+            "            2 usage or configuration error.",
+            "",
+            "Example:",
+            "  export CARACAL_STS_URL=http://127.0.0.1:8787 CARACAL_ZONE_ID=zone_dev",
+            "  caracal serve --redis redis://127.0.0.1:6379"})
+final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @ParentCommand
+    private Caracal root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    private String host = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to bind, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    private int port = 8080;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "STS base URL (default: env CARACAL_STS_URL; required).")
+    private String issuer;
+
+    @Option(names = "--zone", paramLabel = "ZONE", description = "Zone mandates must belong to (default: env CARACAL_ZONE_ID).")
+    private String zone;
+
+    @Option(names = "--audience", paramLabel = "AUDIENCE", description = {"This server's audience.", "Default: ${DEFAULT-VALUE}."})
+    private String audience = DocumentsMcpServer.DEFAULT_AUDIENCE;
+
+    @Option(names = "--scope", paramLabel = "SCOPE", description = "Scope every request needs (repeatable; default: tool:call).")
+    private List<String> scopes = new ArrayList<>();
+
+    @Option(names = "--require-agent", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Require an agent session (agent_session_id); on by default.")
+    private boolean requireAgent;
+
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Revocations from this Redis: the Redis store plus consumers of both streams (default: env REDIS_URL)."
+                    + " Without it, revocations live in memory in this process.")
+    private String redis;
+
+    @Option(names = "--consumer", paramLabel = "NAME", description = "Consumer name in both groups (default: <hostname>-<pid>).")
+    private String consumer;
+
+    @Option(names = "--stream-hmac-key", paramLabel = "HEX",
+            description = "Stream signature key, hex, at least 32 bytes (default: env STREAMS_HMAC_KEY).")
+    private String streamHmacKey;
+
+    @Option(names = "--resource-url", paramLabel = "URL",
+            description = "Public URL of /mcp: the RFC 9728 resource and metadata URL (default: http://<host>:<port>/mcp).")
+    private String resourceUrl;
+
+    @Option(names = "--no-www-authenticate", description = "Send no WWW-Authenticate challenge with rejections.")
+    private boolean noWwwAuthenticate;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String issuerUrl = issuer != null ? issuer : root.env("CARACAL_STS_URL").map(VerifyCommand::stripTrailingSlashes)
+                .orElseThrow(() -> usage("an issuer is required: pass --issuer or set CARACAL_STS_URL"));
+        String redisUrl = redis != null ? redis : root.env("REDIS_URL").orElse(null);
+        if (consumer != null && consumer.isBlank()) {
+            throw usage("--consumer must not be blank");
+        }
+        if (streamHmacKey != null && redisUrl == null) {
+            throw usage("--stream-hmac-key needs --redis (or REDIS_URL): it is the key of the Redis streams");
+        }
+
+        RedisRevocations redisRevocations = redisUrl == null ? null : redis(redisUrl);
+        RevocationStore store = redisRevocations != null ? redisRevocations.store() : new InMemoryRevocationStore();
+        Runnable closeRevocations = redisRevocations != null ? redisRevocations::close : () -> { };
+        DocumentsMcpServer server;
+        try {
+            server = DocumentsMcpServer.builder()
+                    .host(host).port(port).issuer(issuerUrl)
+                    .zoneId(zone != null ? zone : root.env("CARACAL_ZONE_ID").orElse(null))
+                    .audience(audience)
+                    .requiredScopes(scopes.isEmpty() ? List.of(DocumentsMcpServer.DEFAULT_SCOPE) : scopes)
+                    .requireAgent(requireAgent)
+                    .revocations(store)
+                    .resourceUrl(resourceUrl)
+                    .wwwAuthenticate(!noWwwAuthenticate)
+                    .build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            closeRevocations.run();
+            throw usage(e.getMessage());
+        }
+        if (redisUrl == null) {
+            log.warn("No --redis (or REDIS_URL): revocations are kept in memory in this process only;"
+                    + " use Redis in production so that every replica sees them.");
+        }
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            closeRevocations.run();
+            throw e;
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } finally {
+                closeRevocations.run();
+                stopped.countDown();
+            }
+        }, "caracal-serve-stop"));
+        spec.commandLine().getOut().println("listening on " + server.mcpUrl());
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return Caracal.OK;
+    }
+
+    private RedisRevocations redis(String url) {
+        try {
+            RedisURI.create(url);
+        } catch (RuntimeException e) {
+            throw usage("--redis is not a Redis URL (expected redis://host:port)");
+        }
+        String key = streamHmacKey != null ? streamHmacKey : root.env("STREAMS_HMAC_KEY").orElse(null);
+        try {
+            return RedisRevocations.start(url, consumer != null ? consumer : RedisRevocations.defaultConsumerName(), key);
+        } catch (IllegalArgumentException e) {
+            throw usage("--stream-hmac-key (or STREAMS_HMAC_KEY): " + e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
