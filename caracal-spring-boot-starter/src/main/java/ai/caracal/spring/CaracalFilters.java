@@ -28,11 +28,11 @@ final class CaracalFilters {
     static FilterRegistrationBean<CaracalFilter> registration(CaracalProperties properties, MandateVerifier verifier) {
         CaracalFilter.Builder builder = CaracalFilter.builder()
                 .verifier(verifier)
-                .exclude(properties.getExclude().toArray(String[]::new))
+                .exclude(properties.getExclude() == null ? new String[0] : properties.getExclude().toArray(String[]::new))
                 .permitPreflight(properties.isPermitPreflight())
                 .wwwAuthenticate(properties.getWwwAuthenticate().isEnabled())
                 .realm(blankToNull(properties.getWwwAuthenticate().getRealm()));
-        List<CaracalProperties.Route> routes = properties.getRoutes();
+        List<CaracalProperties.Route> routes = properties.getRoutes() == null ? List.of() : properties.getRoutes();
         for (int i = 0; i < routes.size(); i++) {
             CaracalProperties.Route route = routes.get(i);
             if (route.getPrefix() == null || route.getPrefix().isBlank()) {
@@ -49,7 +49,8 @@ final class CaracalFilters {
         registration.setAsyncSupported(true);
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.setOrder(properties.getFilterOrder());
-        List<String> patterns = new ArrayList<>(properties.getUrlPatterns());
+        List<String> patterns = properties.getUrlPatterns() == null || properties.getUrlPatterns().isEmpty()
+                ? new ArrayList<>(List.of("/*")) : new ArrayList<>(properties.getUrlPatterns());
         if (metadata != null && !patterns.contains("/*") && !patterns.contains(metadata.documentPath())) {
             // The filter answers the document itself, so it must see the document path.
             patterns.add(metadata.documentPath());

@@ -48,9 +48,9 @@ final class CaracalVerifiers {
                 .audience(audience)
                 .zoneId(zone)
                 .revocations(store)
-                .requiredScopes(properties.getRequiredScopes())
-                .requiredTargets(properties.getRequiredTargets())
-                .requireChainContains(properties.getRequireChainContains())
+                .requiredScopes(orEmpty(properties.getRequiredScopes()))
+                .requiredTargets(orEmpty(properties.getRequiredTargets()))
+                .requireChainContains(orEmpty(properties.getRequireChainContains()))
                 .requireAgent(properties.isRequireAgent())
                 .requireDelegation(properties.isRequireDelegation())
                 .maxHopCount(properties.getMaxHopCount())
@@ -74,6 +74,10 @@ final class CaracalVerifiers {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("Invalid caracal.jwks settings: " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> orEmpty(List<String> values) {
+        return values == null ? List.of() : values;
     }
 
     private static String text(String value) {

@@ -11,7 +11,6 @@ import ai.caracal.testkit.TestIssuer;
 import ai.caracal.verify.MandateVerifier;
 import jakarta.servlet.DispatcherType;
 import java.net.http.HttpResponse;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -196,15 +195,26 @@ class AutoConfigurationTest {
         }
     }
 
+    @Test
+    void redisSelectedWithoutTheRedisModuleFailsStartup(TestIssuer issuer) {
+        Throwable failure = TestApp.with(issuer).without("caracal.revocation.store")
+                .property("caracal.revocation.redis.url", "redis://127.0.0.1:1")
+                .hiding("ai.caracal.revocation.redis.").failure();
+        assertThat(rootCause(failure)).hasMessage(RevocationStoreConfiguration.REDIS_MODULE_MISSING);
+    }
+
+    @Test
+    void tokenStateEnabledWithoutItsModuleFailsStartup(TestIssuer issuer) {
+        Throwable failure = TestApp.with(issuer).property("caracal.token-state.postgres.enabled", "true")
+                .hiding("ai.caracal.tokenstate.").failure();
+        assertThat(rootCause(failure)).hasMessage(TokenStateConfiguration.MODULE_MISSING);
+    }
+
     static Throwable rootCause(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
         return cause;
-    }
-
-    static List<String> none() {
-        return List.of();
     }
 }
