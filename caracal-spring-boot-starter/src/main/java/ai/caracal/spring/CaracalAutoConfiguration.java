@@ -1,0 +1,86 @@
+package ai.caracal.spring;
+
+import ai.caracal.revocation.RevocationStore;
+import ai.caracal.servlet.CaracalFilter;
+import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.VerificationListener;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * Spring Boot auto-configuration of Caracal mandate verification (connectors.md §6), for Spring Boot
+ * 3.5 and 4.1 servlet applications, active unless {@code caracal.enabled=false}.
+ *
+ * <p>Beans, each replaced by a bean of your own: the {@link RevocationStore} ({@code memory} or
+ * {@code redis} from {@code caracal.revocation.*}; with neither and no bean of yours, start-up fails),
+ * the default rule's {@link MandateVerifier}, the {@code caracalFilter} registration of
+ * {@link CaracalFilter}, the Redis stream consumers' {@code ConsumerRunner}, the {@code @CaracalClaims}
+ * resolver and {@code @CaracalRequires} interceptor, Micrometer metrics when a {@code MeterRegistry}
+ * exists, and Postgres token state when enabled.
+ *
+ * <p>Only classes and annotations that Spring Boot 3.5 and 4.1 both have, in the same packages, are
+ * used; the classes of optional integrations are only touched behind {@code @ConditionalOnClass}.
+ */
+@AutoConfiguration(afterName = {
+        // A MeterRegistry bean, when Spring Boot creates one: Boot 3.5 (actuator) ...
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+        // ... and Boot 4 (spring-boot-micrometer-metrics).
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(name = "jakarta.servlet.Filter")
+@ConditionalOnProperty(name = "caracal.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CaracalProperties.class)
+@Import({RevocationStoreConfiguration.class, RedisRevocationConfiguration.class, CaracalMetricsConfiguration.class,
+        TokenStateConfiguration.class, CaracalWebMvcConfiguration.class})
+public class CaracalAutoConfiguration {
+
+    /**
+     * @param properties  {@code caracal.*}
+     * @param store       the revocation store
+     * @param environment the environment, for {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID}
+     * @param listeners   every {@link VerificationListener} bean (the Micrometer binder among them)
+     * @param customizers every {@link CaracalVerifierCustomizer} bean
+     * @return the default rule's verifier
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public MandateVerifier caracalVerifier(CaracalProperties properties, RevocationStore store, Environment environment,
+                                           ObjectProvider<VerificationListener> listeners,
+                                           ObjectProvider<CaracalVerifierCustomizer> customizers) {
+        return CaracalVerifiers.create(properties, store, environment::getProperty,
+                listeners.orderedStream().toList(), customizers.orderedStream().toList());
+    }
+
+    /**
+     * @param properties {@code caracal.*}
+     * @param verifier   the default rule's verifier
+     * @return the filter registration: async-supported, {@code REQUEST} dispatcher,
+     *         order {@code caracal.filter-order}
+     */
+    @Bean(name = CaracalFilters.NAME)
+    @ConditionalOnMissingBean(name = CaracalFilters.NAME)
+    public FilterRegistrationBean<CaracalFilter> caracalFilter(CaracalProperties properties, MandateVerifier verifier) {
+        return CaracalFilters.registration(properties, verifier);
+    }
+
+    /**
+     * @param verifier the default rule's verifier
+     * @return the warm-up on {@code ApplicationReadyEvent}
+     */
+    @Bean
+    @ConditionalOnProperty(name = "caracal.warmup-on-startup", matchIfMissing = true)
+    CaracalWarmup caracalWarmup(MandateVerifier verifier) {
+        return new CaracalWarmup(verifier);
+    }
+}

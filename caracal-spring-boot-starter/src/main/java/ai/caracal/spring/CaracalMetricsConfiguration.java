@@ -1,0 +1,26 @@
+package ai.caracal.spring;
+
+import ai.caracal.spring.metrics.CaracalMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Registers {@link CaracalMetrics} when Micrometer is on the classpath and the context has a
+ * {@link MeterRegistry}; the verifier then gets it as a listener. Nothing here is loaded without
+ * Micrometer, and without a registry the verifier has no listener at all (zero cost).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+class CaracalMetricsConfiguration {
+
+    @Bean
+    @ConditionalOnBean(MeterRegistry.class)
+    @ConditionalOnMissingBean
+    CaracalMetrics caracalMetrics(MeterRegistry registry) {
+        return new CaracalMetrics(registry);
+    }
+}

@@ -1,0 +1,97 @@
+package ai.caracal.spring;
+
+import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.JwksCache;
+import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.VerificationListener;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Builds the default rule's {@link MandateVerifier} from {@code caracal.*} and the environment. */
+final class CaracalVerifiers {
+
+    static final String ISSUER_MISSING = "Caracal issuer missing: set caracal.sts-url or CARACAL_STS_URL";
+    static final String AUDIENCE_MISSING = "Caracal audience missing: set caracal.audience to this resource's audience";
+
+    private CaracalVerifiers() {
+    }
+
+    /**
+     * @param properties  the bound properties
+     * @param store       the revocation store
+     * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} are read when the
+     *                    properties leave issuer or zone unset (an empty value counts as unset)
+     * @param listeners   observers for the verifier and its key set cache (metrics)
+     * @param customizers applied last
+     * @return the verifier
+     * @throws IllegalArgumentException for a missing issuer or audience, or invalid settings
+     */
+    static MandateVerifier create(CaracalProperties properties, RevocationStore store, UnaryOperator<String> environment,
+                                  List<VerificationListener> listeners, List<CaracalVerifierCustomizer> customizers) {
+        String issuer = text(properties.getStsUrl());
+        if (issuer == null) {
+            issuer = stripTrailingSlashes(text(environment.apply("CARACAL_STS_URL")));
+        }
+        if (issuer == null) {
+            throw new IllegalArgumentException(ISSUER_MISSING);
+        }
+        String audience = text(properties.getAudience());
+        if (audience == null) {
+            throw new IllegalArgumentException(AUDIENCE_MISSING);
+        }
+        String zone = text(properties.getZoneId());
+        if (zone == null) {
+            zone = text(environment.apply("CARACAL_ZONE_ID"));
+        }
+        MandateVerifier.Builder builder = MandateVerifier.builder()
+                .issuer(issuer)
+                .audience(audience)
+                .zoneId(zone)
+                .revocations(store)
+                .requiredScopes(orEmpty(properties.getRequiredScopes()))
+                .requiredTargets(orEmpty(properties.getRequiredTargets()))
+                .requireChainContains(orEmpty(properties.getRequireChainContains()))
+                .requireAgent(properties.isRequireAgent())
+                .requireDelegation(properties.isRequireDelegation())
+                .maxHopCount(properties.getMaxHopCount())
+                .requiredUse(properties.getRequiredUse())
+                .jwksCache(jwksCache(properties.getJwks(), listeners));
+        listeners.forEach(builder::listener);
+        customizers.forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    /** A cache owned by this verifier, so the listeners see its fetches and {@code caracal.jwks.*} apply. */
+    private static JwksCache jwksCache(CaracalProperties.Jwks jwks, List<VerificationListener> listeners) {
+        try {
+            JwksCache.Builder cache = JwksCache.builder()
+                    .ttl(jwks.getTtl())
+                    .maxStale(jwks.getMaxStale())
+                    .fetchTimeout(jwks.getFetchTimeout())
+                    .refetchCooldown(jwks.getRefetchCooldown());
+            listeners.forEach(cache::listener);
+            return cache.build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("Invalid caracal.jwks settings: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> orEmpty(List<String> values) {
+        return values == null ? List.of() : values;
+    }
+
+    private static String text(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String stripTrailingSlashes(String url) {
+        if (url == null) {
+            return null;
+        }
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return end == 0 ? null : url.substring(0, end);
+    }
+}

@@ -1,0 +1,116 @@
+package ai.caracal.spring;
+
+import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.redis.ConsumerRunner;
+import ai.caracal.revocation.redis.DelegationInvalidationConsumer;
+import ai.caracal.revocation.redis.RedisRevocationConsumer;
+import ai.caracal.revocation.redis.RedisRevocationStore;
+import io.lettuce.core.RedisClient;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Redis revocation store (state.md §4) on a Lettuce client the starter creates and shuts down, and,
+ * unless {@code caracal.revocation.redis.consumer.enabled=false}, the revocation and
+ * delegation-invalidation stream consumers (state.md §6) in a {@link ConsumerRunner} started and
+ * stopped with the context. Backs off entirely when the application declares its own
+ * {@link RevocationStore}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(name = "ai.caracal.revocation.redis.RedisRevocationStore")
+@Conditional(StoreSelection.Redis.class)
+@ConditionalOnMissingBean(RevocationStore.class)
+class RedisRevocationConfiguration {
+
+    @Bean
+    CaracalRedisClient caracalRedisClient(CaracalProperties properties) {
+        String url = properties.getRevocation().getRedis().getUrl();
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("caracal.revocation.store=redis needs caracal.revocation.redis.url");
+        }
+        return new CaracalRedisClient(RedisClient.create(url.trim()));
+    }
+
+    @Bean
+    RedisRevocationStore caracalRevocationStore(CaracalRedisClient redis, CaracalProperties properties) {
+        CaracalProperties.Redis settings = properties.getRevocation().getRedis();
+        return RedisRevocationStore.builder()
+                .client(redis.client())
+                .keyPrefix(settings.getKeyPrefix())
+                .defaultTtl(settings.getDefaultTtl())
+                .failClosed(settings.isFailClosed())
+                .commandTimeout(settings.getCommandTimeout())
+                .build();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "caracal.revocation.redis.consumer.enabled", matchIfMissing = true)
+    static class Consumers {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ConsumerRunner caracalConsumerRunner(CaracalRedisClient redis, RevocationStore store, CaracalProperties properties) {
+            CaracalProperties.Consumer settings = properties.getRevocation().getRedis().getConsumer();
+            String name = settings.getName() == null || settings.getName().isBlank() ? defaultName() : settings.getName().trim();
+            RedisRevocationConsumer.Builder revocations = RedisRevocationConsumer.builder()
+                    .client(redis.client()).store(store).consumer(name).group(settings.getRevocationGroup())
+                    .batchSize(settings.getBatchSize()).block(settings.getBlock()).pendingIdle(settings.getPendingIdle())
+                    .deadLetterMaxLength(settings.getDeadLetterMaxLength());
+            DelegationInvalidationConsumer.Builder delegations = DelegationInvalidationConsumer.builder()
+                    .client(redis.client()).store(store).consumer(name).group(settings.getDelegationGroup())
+                    .batchSize(settings.getBatchSize()).block(settings.getBlock()).pendingIdle(settings.getPendingIdle())
+                    .deadLetterMaxLength(settings.getDeadLetterMaxLength());
+            String key = settings.getStreamHmacKey();
+            if (key != null && !key.isBlank()) {
+                revocations.streamHmacKeyHex(key.trim());
+                delegations.streamHmacKeyHex(key.trim());
+            }
+            if (settings.getRequireSignature() != null) {
+                revocations.requireSignature(settings.getRequireSignature());
+                delegations.requireSignature(settings.getRequireSignature());
+            }
+            return ConsumerRunner.builder().add(revocations.build()).add(delegations.build()).build();
+        }
+
+        @Bean
+        ConsumerRunnerLifecycle caracalConsumerLifecycle(ConsumerRunner runner) {
+            return new ConsumerRunnerLifecycle(runner);
+        }
+
+        /** {@code <hostname>-<pid>}, unique per instance as consumer names must be. */
+        static String defaultName() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+            }
+            long pid = ProcessHandle.current().pid();
+            return host + "-" + pid;
+        }
+    }
+
+    /** The starter's own Lettuce client: not a {@code RedisClient} bean, so it never competes with yours. */
+    static final class CaracalRedisClient implements AutoCloseable {
+        private final RedisClient client;
+
+        CaracalRedisClient(RedisClient client) {
+            this.client = client;
+        }
+
+        RedisClient client() {
+            return client;
+        }
+
+        @Override
+        public void close() {
+            client.shutdown();
+        }
+    }
+}

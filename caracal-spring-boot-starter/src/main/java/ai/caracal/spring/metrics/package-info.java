@@ -1,0 +1,6 @@
+/**
+ * Micrometer metrics for Caracal verification: {@link ai.caracal.spring.metrics.CaracalMetrics}, a
+ * {@link ai.caracal.verify.VerificationListener} with no Spring dependency, usable with or without the
+ * starter's auto-configuration. Needs {@code io.micrometer:micrometer-core} (an optional dependency).
+ */
+package ai.caracal.spring.metrics;
