@@ -1,5 +1,6 @@
 package ai.caracal.spring;
 
+import ai.caracal.servlet.ServletResponses;
 import ai.caracal.servlet.CaracalRequests;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.Claims;
@@ -60,7 +61,7 @@ public final class CaracalRequiresInterceptor implements HandlerInterceptor {
         if (failure.isEmpty()) {
             return true;
         }
-        ServletRejections.write(boundary.rejection(failure.get(), demand.get().scopes, request.getMethod()), response);
+        ServletResponses.write(boundary.rejection(failure.get(), demand.get().scopes, request.getMethod()), response);
         return false;
     }
 

@@ -12,7 +12,6 @@ import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.VerificationListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -116,16 +115,8 @@ class MetricsTest {
         }
     }
 
-    /** The verifier's listeners; {@code VerifierOptions} keeps them package-private, so read them reflectively. */
-    @SuppressWarnings("unchecked")
     static List<VerificationListener> listeners(MandateVerifier verifier) {
-        try {
-            Method method = verifier.options().getClass().getDeclaredMethod("listeners");
-            method.setAccessible(true);
-            return (List<VerificationListener>) method.invoke(verifier.options());
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return verifier.options().listeners();
     }
 
     /** A store whose every call throws, as an unreachable backend would. */

@@ -130,7 +130,8 @@ public final class VerifierOptions {
         return onVerified;
     }
 
-    List<VerificationListener> listeners() {
+    /** @return the listeners that observe this verifier's outcomes, in registration order */
+    public List<VerificationListener> listeners() {
         return listeners;
     }
 }
