@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         checkPort(stsPort, "--sts-port");
         checkPort(mcpPort, "--mcp-port");
-        if (zone.isEmpty() || zone.length() > 128) {
+        if (zone.isEmpty() || zone.codePointCount(0, zone.length()) > 128) {
             throw usage("--zone must be 1 to 128 characters");
         }
         if (audience.isBlank()) {
