@@ -17,13 +17,13 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "caracal",
         mixinStandardHelpOptions = true,
         versionProvider = Caracal.Version.class,
-        description = "Caracal for Java: verify, inspect, mint and revoke mandates (ES256 JWTs minted by a zone's STS),"
-                + " run a development issuer, and serve protected example servers.",
-        subcommands = {DevStsCommand.class, MintCommand.class, VerifyCommand.class, RevokeCommand.class, InspectCommand.class,
+        description = "Caracal for Java: run the end-to-end demo, verify, inspect, mint and revoke mandates (ES256 JWTs"
+                + " minted by a zone's STS), run a development issuer, and serve protected example servers.",
+        subcommands = {DemoCommand.class, DevStsCommand.class, MintCommand.class, VerifyCommand.class, RevokeCommand.class, InspectCommand.class,
             ServeCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
             "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,",
-            "            3 mandate rejected.",
+            "            3 mandate rejected (demo: a row failed).",
             "",
             "Run 'caracal <command> --help' for a command's options."})
 public final class Caracal {
@@ -34,7 +34,7 @@ public final class Caracal {
     static final int FAILURE = 1;
     /** Usage or configuration error. */
     static final int USAGE = 2;
-    /** The mandate was rejected (or its signature is invalid). */
+    /** The mandate was rejected (or its signature is invalid, or a demo row failed). */
     static final int REJECTED = 3;
 
     private final Map<String, String> environment;

@@ -1,0 +1,60 @@
+package ai.caracal.cli;
+
+/**
+ * The rows of the demo's validation table (devtools.md §4.2), in the order they run: what each case is
+ * called and what it must produce. How each row is set up is {@link DemoRows}.
+ */
+enum DemoCase {
+    D1("valid agent mandate", "ok", DemoObservation.TOOL, 200),
+    D2("missing bearer token", "missing_token", DemoObservation.BOUNDARY, 401),
+    D3("non-bearer scheme", "missing_token", DemoObservation.BOUNDARY, 401),
+    D4("wrong audience", "invalid_token", DemoObservation.BOUNDARY, 401),
+    D5("expired mandate", "invalid_token", DemoObservation.BOUNDARY, 401),
+    D6("tampered signature", "invalid_token", DemoObservation.BOUNDARY, 401),
+    D7("wrong zone claim", "invalid_zone", DemoObservation.BOUNDARY, 401),
+    D8("missing scope", "insufficient_scope", DemoObservation.BOUNDARY, 403),
+    D9("revoked session", "session_revoked", DemoObservation.BOUNDARY, 401),
+    D10("non-agent token with requireAgent", "agent_required", DemoObservation.BOUNDARY, 403),
+    D11("delegated mandate", "ok", DemoObservation.TOOL, 200),
+    D12("delegation missing", "delegation_required", DemoObservation.TOOL, 200),
+    D13("chain lacks app", "chain_mismatch", DemoObservation.TOOL, 200),
+    D14("too many hops", "hop_count_exceeded", DemoObservation.TOOL, 200),
+    D15("delegation graph changed", "delegation_stale", DemoObservation.BOUNDARY, 401);
+
+    private final String title;
+    private final String expected;
+    private final String at;
+    private final int http;
+
+    DemoCase(String title, String expected, String at, int http) {
+        this.title = title;
+        this.expected = expected;
+        this.at = at;
+        this.http = http;
+    }
+
+    String title() {
+        return title;
+    }
+
+    /** @return {@code ok} or the expected error code */
+    String expected() {
+        return expected;
+    }
+
+    /** @return where the outcome must be seen: {@code boundary} or {@code tool} */
+    String at() {
+        return at;
+    }
+
+    /** @return the expected HTTP status of the last MCP request */
+    int http() {
+        return http;
+    }
+
+    /** @return whether {@code observed} is exactly this row's expected outcome, place and status */
+    boolean matches(DemoObservation observed) {
+        return expected.equals(observed.got()) && at.equals(observed.at())
+                && observed.http().isPresent() && observed.http().getAsInt() == http;
+    }
+}

@@ -1,0 +1,76 @@
+package ai.caracal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.caracal.revocation.redis.RedisForTests;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * devtools.md §3.1 {@code --redis}: the same table with a Redis store and stream consumers; the dev STS
+ * only publishes onto the real streams. Each run uses its own zone, so that the zone's delegation
+ * epoch and the events it publishes are its own on a shared Redis.
+ */
+@Tag("integration")
+@Tag("redis")
+class DemoWithRedisTest {
+
+    private static String redisUrl() {
+        RedisURI uri = RedisForTests.sharedUri();
+        return "redis://" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    @Test
+    @DisplayName("--redis: 15/15 passed with store redis; the revocation and both invalidations went over the real streams")
+    void everyRowPassesOverRedis() {
+        String zone = "zone_demo_" + RedisForTests.unique("z").substring(2);
+
+        CliRun run = CliRun.run("demo", "--redis", redisUrl(), "--zone", zone);
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).matches(String.format(DemoCommandTest.HEADER_PATTERN, zone, "redis"));
+        assertThat(lines.subList(1, lines.size())).containsExactlyElementsOf(DemoCommandTest.PASSING_TABLE);
+        DemoCommandTest.assertNoToken(run.out());
+        DemoCommandTest.assertNoToken(run.err());
+
+        RedisClient client = RedisClient.create(RedisForTests.sharedUri());
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            List<StreamMessage<String, String>> revocations = ofZone(redis.sync().xrange("caracal.sessions.revoke", Range.create("-", "+")), zone);
+            List<StreamMessage<String, String>> invalidations =
+                    ofZone(redis.sync().xrange("caracal.delegations.invalidate", Range.create("-", "+")), zone);
+            assertThat(revocations).singleElement().satisfies(event -> assertThat(event.getBody()).containsKey("agent_session_id"));
+            assertThat(invalidations).extracting(event -> event.getBody().get("epoch")).containsExactly("1", "2");
+            assertThat(redis.sync().get("caracal:revoked:sessions:delegation-epoch:" + zone)).isEqualTo("2");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static List<StreamMessage<String, String>> ofZone(List<StreamMessage<String, String>> events, String zone) {
+        return events.stream().filter(event -> zone.equals(event.getBody().get("zone_id"))).toList();
+    }
+
+    @Test
+    @DisplayName("--redis with nothing listening: exit 1, 'cannot reach Redis', no table")
+    void unreachableRedisIsARuntimeFailure() throws Exception {
+        int unusedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            unusedPort = socket.getLocalPort();
+        }
+
+        CliRun run = CliRun.run("demo", "--redis", "redis://127.0.0.1:" + unusedPort);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("caracal: cannot reach Redis at 127.0.0.1:" + unusedPort + " within 5 s");
+        assertThat(run.out()).isEmpty();
+    }
+}
