@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.testkit.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package ai.caracal.spring;
 
+import ai.caracal.testkit.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.revocation.RevocationStore;

@@ -1,6 +1,6 @@
 package ai.caracal.revocation.redis;
 
-import static ai.caracal.revocation.redis.Eventually.waitUntil;
+import static ai.caracal.testkit.Eventually.waitUntil;
 import static ai.caracal.revocation.redis.TestProducer.fields;
 import static ai.caracal.revocation.redis.TestProducer.publish;
 import static org.assertj.core.api.Assertions.assertThat;
