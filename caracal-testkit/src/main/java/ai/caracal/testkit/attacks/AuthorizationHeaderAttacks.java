@@ -37,7 +37,8 @@ final class AuthorizationHeaderAttacks {
                 h("HDR-12", "t in double quotes", t -> "Bearer \"" + t + "\"").invalidWithoutKeyFetch().build(),
                 h("HDR-13", "t as an access_token parameter", t -> "Bearer access_token=" + t).invalidWithoutKeyFetch().build(),
                 h("HDR-14", "t followed by a semicolon", t -> "Bearer " + t + ";").invalidWithoutKeyFetch().build(),
-                h("HDR-15", "t with a Cyrillic \u0430 in place of its first a or A", t -> "Bearer " + cyrillic(t)).invalidWithoutKeyFetch().build(),
+                h("HDR-15", "t with its first character (e) replaced by a Cyrillic \u0435", t -> "Bearer \u0435" + t.substring(1))
+                        .invalidWithoutKeyFetch().build(),
                 h("HDR-16", "t followed by U+0085 NEL (not stripped)", t -> "Bearer " + t + "\u0085").invalidWithoutKeyFetch().build(),
                 h("HDR-17", "t followed by a zero-width space (not stripped)", t -> "Bearer " + t + "\u200B").invalidWithoutKeyFetch().build(),
                 h("HDR-18", "Bearer with a Cyrillic \u0412 for B", t -> "\u0412earer " + t).missing().build(),
@@ -60,14 +61,5 @@ final class AuthorizationHeaderAttacks {
                 h("HDR-34", "valid: Bearer, vertical tab, t", t -> "Bearer\u000B" + t).accepted().build(),
                 h("HDR-35", "valid: Bearer, U+001C (Java counts it as whitespace), t", t -> "Bearer\u001C" + t).accepted().build(),
                 h("HDR-36", "valid: t followed by one space", t -> "Bearer " + t + " ").accepted().build());
-    }
-
-    private static String cyrillic(String token) {
-        int a = token.indexOf('a');
-        if (a >= 0) {
-            return token.substring(0, a) + '\u0430' + token.substring(a + 1);
-        }
-        int upper = token.indexOf('A');
-        return token.substring(0, upper) + '\u0410' + token.substring(upper + 1);
     }
 }
