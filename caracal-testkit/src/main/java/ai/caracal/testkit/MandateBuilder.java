@@ -28,7 +28,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Typed setters write the claim; {@link #claim(String, Object)} writes any JSON value (maps, lists,
  * strings, numbers, booleans, {@code null}); {@link #rawPayload(String)} and {@link #rawHeader(String)}
- * are used verbatim, so duplicate members and invalid JSON are possible. Not thread-safe.
+ * are used verbatim, so duplicate members and invalid JSON are possible; signing variants and
+ * {@link #forgeSignature(SignatureForge)} break the signature. Not thread-safe.
  */
 public final class MandateBuilder {
 
@@ -40,14 +41,15 @@ public final class MandateBuilder {
     private final TestIssuer issuer;
     private final Map<String, Object> claims = new LinkedHashMap<>();
     private final Map<String, Object> header = new LinkedHashMap<>();
-    private String rawPayload;
-    private String rawHeader;
+    private byte[] rawPayload;
+    private byte[] rawHeader;
     private String signingZone;
     private boolean kidOverridden;
     private boolean rootSidSet;
     private Signing signing = Signing.ES256;
     private boolean tamperSignature;
     private boolean tamperPayload;
+    private SignatureForge forge;
 
     MandateBuilder(TestIssuer issuer, String zone, String audience, Instant now) {
         this.issuer = issuer;
@@ -320,7 +322,16 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder rawPayload(String json) {
-        this.rawPayload = Objects.requireNonNull(json, "json");
+        this.rawPayload = Objects.requireNonNull(json, "json").getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /**
+     * @param bytes the payload bytes, used verbatim (compressed, not UTF-8, not JSON: anything)
+     * @return this builder
+     */
+    public MandateBuilder rawPayload(byte[] bytes) {
+        this.rawPayload = Objects.requireNonNull(bytes, "bytes").clone();
         return this;
     }
 
@@ -354,7 +365,16 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder rawHeader(String json) {
-        this.rawHeader = Objects.requireNonNull(json, "json");
+        this.rawHeader = Objects.requireNonNull(json, "json").getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /**
+     * @param bytes the header bytes, used verbatim
+     * @return this builder
+     */
+    public MandateBuilder rawHeader(byte[] bytes) {
+        this.rawHeader = Objects.requireNonNull(bytes, "bytes").clone();
         return this;
     }
 
@@ -441,6 +461,32 @@ public final class MandateBuilder {
         return this;
     }
 
+    /**
+     * Replaces the signature with whatever {@code forge} returns, for signatures no variant above
+     * produces (out-of-range {@code r}/{@code s}, truncations, other algorithms, other keys). Applied
+     * after the signing variant, before {@link #tamperSignature()}.
+     *
+     * @param forge computes the sent signature bytes
+     * @return this builder
+     */
+    public MandateBuilder forgeSignature(SignatureForge forge) {
+        this.forge = Objects.requireNonNull(forge, "forge");
+        return this;
+    }
+
+    /** Computes the signature bytes a {@link MandateBuilder} sends instead of its own. */
+    @FunctionalInterface
+    public interface SignatureForge {
+
+        /**
+         * @param signingInput   ASCII of {@code header "." payload}, exactly as sent
+         * @param validSignature the signature the builder would have sent (for the default variant,
+         *                       a valid ES256 R‖S signature by the zone key)
+         * @return the signature bytes to send (base64url-encoded by the builder); never {@code null}
+         */
+        byte[] forge(byte[] signingInput, byte[] validSignature);
+    }
+
     // ---- output -------------------------------------------------------------------------------
 
     /**
@@ -458,17 +504,20 @@ public final class MandateBuilder {
         if (!kidOverridden) {
             header.put("kid", key.kid());
         }
-        String headerPart = encode(rawHeader != null ? rawHeader : TestJson.write(header));
-        String payloadPart = encode(rawPayload != null ? rawPayload : TestJson.write(claims));
+        String headerPart = encode(rawHeader != null ? rawHeader : utf8(TestJson.write(header)));
+        String payloadPart = encode(rawPayload != null ? rawPayload : utf8(TestJson.write(claims)));
         byte[] input = (headerPart + "." + payloadPart).getBytes(StandardCharsets.US_ASCII);
         byte[] signature = signature(key, input);
+        if (forge != null) {
+            signature = Objects.requireNonNull(forge.forge(input.clone(), signature), "forged signature");
+        }
         if (tamperSignature && signature.length > 0) {
             signature[signature.length / 2] ^= 0x01;
         }
         if (tamperPayload) {
             Map<String, Object> changed = new LinkedHashMap<>(claims);
             changed.put("sub", "tampered-" + claims.get("sub"));
-            payloadPart = encode(TestJson.write(changed));
+            payloadPart = encode(utf8(TestJson.write(changed)));
         }
         return headerPart + "." + payloadPart + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     }
@@ -510,7 +559,11 @@ public final class MandateBuilder {
         }
     }
 
-    private static String encode(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String encode(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

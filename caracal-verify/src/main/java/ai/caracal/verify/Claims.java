@@ -117,6 +117,11 @@ public final class Claims {
         if (notBefore.compareTo(INSTANT_MAX_SECONDS) > 0) {
             return Optional.of(Instant.MAX);
         }
+        // Below one nanosecond in magnitude (|nbf| < 10^(precision - scale) <= 10^-9): floors to 0 or -1 ns.
+        // setScale would compute 10^scale, and an nbf such as 1E-999999999 has a scale near 10^9.
+        if ((long) notBefore.precision() - notBefore.scale() <= -9) {
+            return Optional.of(notBefore.signum() < 0 ? Instant.ofEpochSecond(-1, 999_999_999) : Instant.EPOCH);
+        }
         BigDecimal seconds = notBefore.setScale(0, RoundingMode.FLOOR);
         long nanos = notBefore.subtract(seconds).movePointRight(9).setScale(0, RoundingMode.FLOOR).longValue();
         return Optional.of(Instant.ofEpochSecond(seconds.longValueExact(), nanos));

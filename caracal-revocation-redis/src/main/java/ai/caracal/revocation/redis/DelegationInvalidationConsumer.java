@@ -71,7 +71,8 @@ public final class DelegationInvalidationConsumer extends EngineBackedConsumer {
         }
     }
 
-    private static Optional<String> advanceEpoch(Map<String, String> fields, RevocationStore store) {
+    /** This stream's {@link EntryApplier}: advance the zone epoch, or dead-letter an invalid entry. */
+    static Optional<String> advanceEpoch(Map<String, String> fields, RevocationStore store) {
         String zoneId = fields.get("zone_id");
         OptionalLong epoch = parseEpoch(fields.get("epoch"));
         // A blank zone is rejected too: the store would silently ignore it, so it could never be applied.

@@ -62,7 +62,8 @@ public final class RedisRevocationConsumer extends EngineBackedConsumer {
         return anchors;
     }
 
-    private static Optional<String> revokeAnchors(Map<String, String> fields, RevocationStore store) {
+    /** This stream's {@link EntryApplier}: revoke every anchor, or dead-letter an entry without one. */
+    static Optional<String> revokeAnchors(Map<String, String> fields, RevocationStore store) {
         List<String> anchors = anchors(fields);
         if (anchors.isEmpty()) {
             return Optional.of(MISSING_ANCHOR);

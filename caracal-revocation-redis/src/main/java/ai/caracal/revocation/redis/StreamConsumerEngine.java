@@ -194,15 +194,28 @@ final class StreamConsumerEngine implements AutoCloseable {
     }
 
     private void handle(RedisStreamCommands<String, String> redis, String id, Map<String, String> fields) {
-        Optional<String> rejection = hmacKey != null && !StreamSignature.verify(hmacKey, stream, fields)
-                ? Optional.of(INVALID_SIGNATURE)
-                : applier.apply(fields, store);
+        Optional<String> rejection = process(hmacKey, stream, applier, store, fields);
         if (rejection.isPresent()) {
             deadLetter(redis, id, rejection.get(), fields);
         } else {
             log.debug("Applied entry {} from {}", id, stream);
         }
         call("XACK", () -> redis.xack(stream, group, id));
+    }
+
+    /**
+     * Steps 1 to 4 of §6.4 for one entry, without Redis: the signature check (when keyed), then the
+     * applier.
+     *
+     * @param hmacKey the stream key, or {@code null} when signatures are not checked
+     * @return the dead-letter reason, or empty once the entry was applied
+     * @throws RuntimeException whatever the store throws; the entry must then stay un-acked
+     */
+    static Optional<String> process(byte[] hmacKey, String stream, EntryApplier applier, RevocationStore store,
+            Map<String, String> fields) {
+        return hmacKey != null && !StreamSignature.verify(hmacKey, stream, fields)
+                ? Optional.of(INVALID_SIGNATURE)
+                : applier.apply(fields, store);
     }
 
     private void deadLetter(RedisStreamCommands<String, String> redis, String id, String reason,
