@@ -11,6 +11,10 @@ import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.attacks.AttackContext;
+import ai.caracal.testkit.attacks.AttackHttpReport;
+import ai.caracal.testkit.attacks.AttackHttpRunner;
+import ai.caracal.testkit.attacks.AttackerOrigin;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -625,6 +629,17 @@ public abstract class ConnectorParityContract {
     final void challengeCanBeTurnedOff() {
         with(Setup.NO_CHALLENGE);
         expectRejected(ExpectedRejection.missingToken(), get("/items"));
+    }
+
+    @Test
+    @DisplayName("ATTACKS the attack corpus over HTTP: every case gets its expected status and code, no attacker URL is fetched")
+    final void attackCorpusOverHttp() {
+        URI uri = connector();
+        try (AttackerOrigin attacker = AttackerOrigin.start()) {
+            AttackHttpReport report = AttackHttpRunner.run(AttackContext.of(issuer, attacker), URI.create(uri + "/items"));
+            assertTrue(report.sent().size() > 100, "attack cases sent over HTTP: " + report.sent().size());
+            assertEquals(0, attacker.requests(), "requests to attacker-controlled URLs");
+        }
     }
 
     @Test
