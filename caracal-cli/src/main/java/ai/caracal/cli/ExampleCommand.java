@@ -2,6 +2,7 @@ package ai.caracal.cli;
 
 import ai.caracal.examples.jdkhttp.JdkHttpExample;
 import ai.caracal.examples.servlet.ServletExample;
+import ai.caracal.examples.springboot.SpringBootExample;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +50,11 @@ final class ExampleCommand implements Callable<Integer> {
                     JdkHttpExample jdk = JdkHttpExample.start(root::envOrNull);
                     example = jdk;
                     uri = jdk.uri();
+                    break;
+                case "spring-boot":
+                    SpringBootExample spring = SpringBootExample.start(root::envOrNull);
+                    example = spring;
+                    uri = spring.uri();
                     break;
                 default:
                     throw new ParameterException(spec.commandLine(), "unknown example " + name + " (servlet, jdkhttp or spring-boot)");

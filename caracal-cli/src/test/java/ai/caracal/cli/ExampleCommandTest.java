@@ -12,15 +12,13 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 
 /** devtools.md §3.8: caracal example runs a connector example from the environment. */
 @CaracalTest(zone = "zone_dev", audience = "resource://examples")
 class ExampleCommandTest {
 
     @ParameterizedTest(name = "caracal example {0} prints one listening line and protects the API")
-    @ValueSource(strings = {"servlet", "jdkhttp"})
+    @ValueSource(strings = {"servlet", "jdkhttp", "spring-boot"})
     void examplesRunFromTheEnvironment(String name, TestIssuer issuer) throws Exception {
         issuer.clock().set(Instant.now());
         Map<String, String> env = Map.of("CARACAL_STS_URL", issuer.url(), "CARACAL_ZONE_ID", "zone_dev", "PORT", "0");
@@ -40,10 +38,10 @@ class ExampleCommandTest {
         }
     }
 
-    @Test
-    @DisplayName("without CARACAL_STS_URL the example refuses to start with a usage error naming the variable")
-    void issuerIsRequired() {
-        CliRun run = CliRun.run(Map.of("PORT", "0"), "", "example", "servlet");
+    @ParameterizedTest(name = "without CARACAL_STS_URL caracal example {0} refuses to start with a usage error naming the variable")
+    @ValueSource(strings = {"servlet", "jdkhttp", "spring-boot"})
+    void issuerIsRequired(String name) {
+        CliRun run = CliRun.run(Map.of("PORT", "0"), "", "example", name);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("CARACAL_STS_URL");
