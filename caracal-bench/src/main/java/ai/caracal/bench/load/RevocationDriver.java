@@ -35,7 +35,7 @@ final class RevocationDriver {
     private final Deque<TrackedSession> live = new ArrayDeque<>();
     private final Deque<TrackedSession> revoked = new ArrayDeque<>();
     private final AtomicInteger published = new AtomicInteger();
-    private final AtomicLong slowestPropagationNanos = new AtomicLong();
+    private final AtomicLong latestAcceptanceNanos = new AtomicLong(-1);
     private volatile List<TrackedSession> snapshot = List.of();
 
     RevocationDriver(TestIssuer issuer, KeyRotations keys, StreamPublisher publisher) {
@@ -86,7 +86,7 @@ final class RevocationDriver {
             revoked.addLast(session);
             while (revoked.size() > REVOKED_KEPT) {
                 TrackedSession dropped = revoked.removeFirst();
-                slowestPropagationNanos.accumulateAndGet(dropped.observedPropagationNanos(), Math::max);
+                latestAcceptanceNanos.accumulateAndGet(dropped.latestAcceptanceNanos(), Math::max);
             }
             publishSnapshot();
         }
@@ -111,13 +111,16 @@ final class RevocationDriver {
         return published.get();
     }
 
-    /** @return the slowest XADD-to-first-rejection seen by the load, in ms (an upper bound: the load samples) */
-    synchronized double slowestObservedPropagationMillis() {
-        long slowest = slowestPropagationNanos.get();
+    /**
+     * @return the latest a revoked session's request was still accepted, in ms after its {@code XADD}
+     *         returned; negative when none was
+     */
+    synchronized double latestAcceptanceAfterXaddMillis() {
+        long latest = latestAcceptanceNanos.get();
         for (TrackedSession session : revoked) {
-            slowest = Math.max(slowest, session.observedPropagationNanos());
+            latest = Math.max(latest, session.latestAcceptanceNanos());
         }
-        return slowest / 1_000_000.0;
+        return latest < 0 ? -1 : latest / 1_000_000.0;
     }
 
     private void publishSnapshot() {

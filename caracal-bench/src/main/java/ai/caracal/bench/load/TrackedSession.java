@@ -14,7 +14,7 @@ final class TrackedSession {
     private final String kid;
     private volatile long xaddStartedNanos;
     private volatile long xaddReturnedNanos;
-    private final AtomicLong firstRejectionNanos = new AtomicLong();
+    private final AtomicLong latestAcceptanceNanos = new AtomicLong(-1);
 
     TrackedSession(String agentSessionId, String sid, String token, String kid) {
         this.agentSessionId = agentSessionId;
@@ -55,14 +55,20 @@ final class TrackedSession {
         return xaddReturnedNanos;
     }
 
-    void rejectedAt(long receivedNanos) {
-        firstRejectionNanos.compareAndSet(0, receivedNanos);
+    /**
+     * Records a 200 for a request sent after the {@code XADD} returned.
+     *
+     * @param sentNanos when the accepted request was sent
+     */
+    void acceptedAfterXadd(long sentNanos) {
+        long returned = xaddReturnedNanos;
+        if (returned != 0 && sentNanos > returned) {
+            latestAcceptanceNanos.accumulateAndGet(sentNanos - returned, Math::max);
+        }
     }
 
-    /** @return from the {@code XADD} returning to the first rejection seen, in ns; -1 when none seen yet */
-    long observedPropagationNanos() {
-        long rejected = firstRejectionNanos.get();
-        long returned = xaddReturnedNanos;
-        return rejected == 0 || returned == 0 ? -1 : Math.max(0, rejected - returned);
+    /** @return how long after the {@code XADD} returned a request was still accepted, in ns; -1 when none was */
+    long latestAcceptanceNanos() {
+        return latestAcceptanceNanos.get();
     }
 }

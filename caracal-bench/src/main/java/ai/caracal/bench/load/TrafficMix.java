@@ -117,10 +117,11 @@ final class TrafficMix {
             if (started == 0 || answer.receivedNanos() < started) {
                 return accepted.judge(answer);
             }
-            boolean rejected = answer.is(401, "session_revoked");
-            if (rejected) {
-                session.rejectedAt(answer.receivedNanos());
+            if (answer.is(401, "session_revoked")) {
                 return Outcome.EXPECTED;
+            }
+            if (answer.status() == 200) {
+                session.acceptedAfterXadd(answer.sentNanos());
             }
             long returned = session.xaddReturnedNanos();
             boolean inGrace = returned == 0 || answer.sentNanos() - returned <= graceNanos;
