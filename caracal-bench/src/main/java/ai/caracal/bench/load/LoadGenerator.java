@@ -12,13 +12,17 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Sends the {@link TrafficMix} to the example from a fixed number of threads at a bounded rate, each
  * thread with one request in flight, and records every answer in {@link Outcomes}. The HTTP client runs
- * on a fixed pool of its own, so the generator adds no threads after it starts.
+ * on a fixed pool of its own, so the generator adds no threads after it starts. {@link #whilePaused}
+ * runs a task with no request in flight.
  */
 final class LoadGenerator {
 
@@ -30,6 +34,7 @@ final class LoadGenerator {
     private final long intervalNanos;
     private final ExecutorService clientPool;
     private final HttpClient http;
+    private final ReadWriteLock inFlight = new ReentrantReadWriteLock();
 
     LoadGenerator(URI base, int threads, int requestsPerSecond) {
         this.base = base;
@@ -67,6 +72,24 @@ final class LoadGenerator {
         }
     }
 
+    /**
+     * Runs a task while no request is in flight: it waits for the requests being answered and holds new
+     * ones back until it returns. The soak's forced full GC runs so, so that its stop-the-world pause
+     * cannot time out a request's Redis lookup (a self-inflicted stall, not the workload's).
+     *
+     * @param task the task
+     * @param <T>  its result type
+     * @return its result
+     */
+    <T> T whilePaused(Supplier<T> task) {
+        inFlight.writeLock().lock();
+        try {
+            return task.get();
+        } finally {
+            inFlight.writeLock().unlock();
+        }
+    }
+
     void close() {
         clientPool.shutdownNow();
     }
@@ -92,6 +115,15 @@ final class LoadGenerator {
     }
 
     private void send(Probe probe, Outcomes outcomes) {
+        inFlight.readLock().lock();
+        try {
+            sendUnpaused(probe, outcomes);
+        } finally {
+            inFlight.readLock().unlock();
+        }
+    }
+
+    private void sendUnpaused(Probe probe, Outcomes outcomes) {
         long sent = System.nanoTime();
         try {
             Answer answer = fetch(probe.path(), probe.token());

@@ -54,10 +54,12 @@ final class ResourceSamples {
         double heap = memory.getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
         long elapsed = System.nanoTime() - startNanos;
         Sample sample = new Sample(elapsed / 1e9, heap, threads, elapsed >= warmUpNanos);
-        synchronized (this) {
-            samples.add(sample);
-        }
+        add(sample);
         return sample;
+    }
+
+    synchronized void add(Sample sample) {
+        samples.add(sample);
     }
 
     synchronized List<Sample> all() {

@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * {@code RedisRevocations}) and a random {@code STREAMS_HMAC_KEY}, and a load generator
  * ({@link LoadGenerator}, {@link TrafficMix}) sending valid, invalid, revoked and rotated-key mandates.
  * Meanwhile it revokes a session every second by a signed {@code XADD} to {@code caracal.sessions.revoke},
- * rotates the issuer key periodically and samples heap after GC and threads. {@link SoakResult} holds the
- * verdict rules.
+ * rotates the issuer key periodically and samples heap after a forced full GC (with the load paused for
+ * it) and the live thread count. {@link SoakResult} holds the verdict rules.
  *
  * <p>The example uses the production stream and group names, so the soak refuses to start while another
  * consumer in group {@code resource-revocation} is active on the same Redis (it would take some of the
@@ -103,13 +103,14 @@ public final class Soak {
             schedule(driver, keys::rotate, settings.rotationEvery(), settings.rotationEvery(), driverErrors);
             schedule(driver, keys::watchFetches, Duration.ZERO, Duration.ofMillis(100), driverErrors);
             schedule(driver, () -> {
-                ResourceSamples.Sample sample = resources.sample();
+                ResourceSamples.Sample sample = load.whilePaused(resources::sample);
                 progress.accept(String.format(Locale.ROOT, "t=%3.0fs requests=%d unexpected=%d heap-after-gc=%.1fMB threads=%d",
                         sample.seconds(), outcomes.sent(), outcomes.total(Probe.Outcome.UNEXPECTED), sample.heapUsedMb(), sample.threads()));
             }, settings.sampleEvery(), settings.sampleEvery(), driverErrors);
             load.runUntil(mix, outcomes, start + settings.duration().toNanos());
             double loadSeconds = (System.nanoTime() - start) / 1e9;
-            driver.shutdownNow();
+            // Let a running revocation or sample finish: an interrupted XADD is not a failure of the soak.
+            driver.shutdown();
             driver.awaitTermination(10, TimeUnit.SECONDS);
             return new SoakResult(settings, outcomes, resources, sessions, keys, mix, loadSeconds, driverErrors.get());
         } finally {

@@ -39,7 +39,7 @@ public record SoakSettings(Duration duration, Duration warmUp, int requestsPerSe
     /**
      * Settings for a run of the given length: warm-up a tenth of it (5 s to 30 s), 300 requests per second
      * from 4 threads, a revocation every second (1 s grace), about twelve heap and thread samples after
-     * the warm-up (at least every 2 s, at most every 10 s), and a key rotation every 40 s, or a quarter
+     * the warm-up (at least every 2 s, at most every 10 s), and a key rotation every 40 s, or a third
      * of the run when that is shorter.
      *
      * @param duration the total run, at least 20 s
@@ -52,7 +52,9 @@ public record SoakSettings(Duration duration, Duration warmUp, int requestsPerSe
         }
         Duration warmUp = clamp(duration.dividedBy(10), Duration.ofSeconds(5), Duration.ofSeconds(30));
         Duration sampleEvery = clamp(duration.minus(warmUp).dividedBy(12), Duration.ofSeconds(2), Duration.ofSeconds(10));
-        Duration rotationEvery = min(Duration.ofSeconds(40), duration.dividedBy(4));
+        // Rotations further apart than the 30 s refetch cooldown are each fetched at once; in shorter runs a
+        // third of the run still leaves the last seconds for mandates of an already fetched rotated key.
+        Duration rotationEvery = min(Duration.ofSeconds(40), duration.dividedBy(3));
         return new SoakSettings(duration, warmUp, 300, 4, rotationEvery, Duration.ofSeconds(1), Duration.ofSeconds(1), sampleEvery);
     }
 
