@@ -1,0 +1,131 @@
+package ai.caracal.bench.load;
+
+import ai.caracal.revocation.redis.StreamPublisher;
+import ai.caracal.testkit.TestIssuer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps a small, bounded pool of agent sessions whose mandates the load sends, and revokes the oldest
+ * live one at each {@link #step()} by an {@code XADD} to {@code caracal.sessions.revoke} in the producers'
+ * format (through {@link StreamPublisher}, signed when the example has a stream key). Events alternate
+ * between the two shapes producers send: the authority record ({@code session_id} = the mandate's
+ * {@code sid}) and the governed session ({@code agent_session_id}, with another record's
+ * {@code session_id}). Thread-safe.
+ */
+final class RevocationDriver {
+
+    /** The stream the example's consumer reads. */
+    static final String STREAM = "caracal.sessions.revoke";
+    private static final int LIVE = 3;
+    private static final int REVOKED_KEPT = 10;
+
+    private final TestIssuer issuer;
+    private final KeyRotations keys;
+    private final StreamPublisher publisher;
+    private final Deque<TrackedSession> live = new ArrayDeque<>();
+    private final Deque<TrackedSession> revoked = new ArrayDeque<>();
+    private final AtomicInteger published = new AtomicInteger();
+    private final AtomicLong latestAcceptanceNanos = new AtomicLong(-1);
+    private volatile List<TrackedSession> snapshot = List.of();
+
+    RevocationDriver(TestIssuer issuer, KeyRotations keys, StreamPublisher publisher) {
+        this.issuer = issuer;
+        this.keys = keys;
+        this.publisher = publisher;
+    }
+
+    /** Adds one live session, and revokes the oldest once {@value #LIVE} are live. */
+    void step() {
+        TrackedSession fresh = newSession();
+        TrackedSession target = null;
+        synchronized (this) {
+            live.addLast(fresh);
+            if (live.size() > LIVE) {
+                target = live.removeFirst();
+            }
+            publishSnapshot();
+        }
+        if (target != null) {
+            revoke(target);
+        }
+    }
+
+    /**
+     * Publishes the revocation of one session and keeps it in the pool as revoked.
+     *
+     * @param session the session to revoke
+     */
+    void revoke(TrackedSession session) {
+        Map<String, String> event = new LinkedHashMap<>();
+        event.put("zone_id", issuer.zone());
+        int n = published.incrementAndGet();
+        if (n % 2 == 0) {
+            event.put("session_id", session.sid());
+            event.put("reason", "grant_revoked");
+            event.put("grant_id", "grant-" + UUID.randomUUID());
+        } else {
+            event.put("session_id", "record-" + UUID.randomUUID());
+            event.put("agent_session_id", session.agentSessionId());
+            event.put("reason", "requested");
+        }
+        event.put("outbox_id", UUID.randomUUID().toString());
+        session.xaddStarted();
+        publisher.publish(STREAM, event);
+        session.xaddReturned();
+        synchronized (this) {
+            revoked.addLast(session);
+            while (revoked.size() > REVOKED_KEPT) {
+                TrackedSession dropped = revoked.removeFirst();
+                latestAcceptanceNanos.accumulateAndGet(dropped.latestAcceptanceNanos(), Math::max);
+            }
+            publishSnapshot();
+        }
+    }
+
+    /** @return a live or recently revoked session, or {@code null} before the first {@link #step()} */
+    TrackedSession pick() {
+        List<TrackedSession> sessions = snapshot;
+        return sessions.isEmpty() ? null : sessions.get(ThreadLocalRandom.current().nextInt(sessions.size()));
+    }
+
+    /** @return a new session with its mandate, not yet in the pool */
+    TrackedSession newSession() {
+        String agent = "soak-agent-" + UUID.randomUUID();
+        String sid = "soak-sid-" + UUID.randomUUID();
+        issuer.clock().set(Instant.now());
+        String token = keys.sign(issuer.mint().scope("documents:read").agentSession(agent).sid(sid));
+        return new TrackedSession(agent, sid, token, KeyRotations.kidOf(token));
+    }
+
+    int published() {
+        return published.get();
+    }
+
+    /**
+     * @return the latest a revoked session's request was still accepted, in ms after its {@code XADD}
+     *         returned; negative when none was
+     */
+    synchronized double latestAcceptanceAfterXaddMillis() {
+        long latest = latestAcceptanceNanos.get();
+        for (TrackedSession session : revoked) {
+            latest = Math.max(latest, session.latestAcceptanceNanos());
+        }
+        return latest < 0 ? -1 : latest / 1_000_000.0;
+    }
+
+    private void publishSnapshot() {
+        List<TrackedSession> sessions = new ArrayList<>(live);
+        sessions.addAll(revoked);
+        snapshot = List.copyOf(sessions);
+    }
+}
