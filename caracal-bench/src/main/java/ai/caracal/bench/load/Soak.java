@@ -41,6 +41,7 @@ import java.util.function.Consumer;
 public final class Soak {
 
     private static final String GROUP = "resource-revocation";
+    private static final Duration CONSUMER_QUIET_WAIT = Duration.ofSeconds(10);
     private static final Duration READY_WITHIN = Duration.ofSeconds(40);
 
     private Soak() {
@@ -150,27 +151,42 @@ public final class Soak {
         }, initialDelay.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static void requireNoActiveConsumer(String redisUrl) {
+    /**
+     * Waits up to {@link #CONSUMER_QUIET_WAIT} for every consumer of the group to go idle (a consumer that a
+     * test closed a moment ago still looks active for a few seconds), then refuses to start if one is still active.
+     */
+    private static void requireNoActiveConsumer(String redisUrl) throws InterruptedException {
         RedisClient client = RedisClient.create(RedisURI.create(redisUrl));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<Object> consumers;
-            try {
-                consumers = connection.sync().xinfoConsumers(RevocationDriver.STREAM, GROUP);
-            } catch (RedisCommandExecutionException e) {
-                return; // no stream or no group yet
-            }
-            for (Object consumer : consumers) {
-                List<?> fields = (List<?>) consumer;
-                for (int i = 0; i + 1 < fields.size(); i += 2) {
-                    // A live consumer reads at least every 2 s (its blocking read's limit), so its idle time stays below 5 s.
-                    if ("idle".equals(String.valueOf(fields.get(i))) && ((Number) fields.get(i + 1)).longValue() < 5_000) {
-                        throw new IllegalStateException("another consumer in group " + GROUP + " is reading " + RevocationDriver.STREAM
-                                + " on this Redis; it would take some of the soak's revocations. Use a Redis of the soak's own.");
-                    }
+            long deadline = System.nanoTime() + CONSUMER_QUIET_WAIT.toNanos();
+            while (hasActiveConsumer(connection)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("another consumer in group " + GROUP + " is reading " + RevocationDriver.STREAM
+                            + " on this Redis; it would take some of the soak's revocations. Use a Redis of the soak's own.");
                 }
+                Thread.sleep(250);
             }
         } finally {
             client.shutdown();
         }
+    }
+
+    private static boolean hasActiveConsumer(StatefulRedisConnection<String, String> connection) {
+        List<Object> consumers;
+        try {
+            consumers = connection.sync().xinfoConsumers(RevocationDriver.STREAM, GROUP);
+        } catch (RedisCommandExecutionException e) {
+            return false; // no stream or no group yet
+        }
+        for (Object consumer : consumers) {
+            List<?> fields = (List<?>) consumer;
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                // A live consumer reads at least every 2 s (its blocking read's limit), so its idle time stays below 5 s.
+                if ("idle".equals(String.valueOf(fields.get(i))) && ((Number) fields.get(i + 1)).longValue() < 5_000) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
