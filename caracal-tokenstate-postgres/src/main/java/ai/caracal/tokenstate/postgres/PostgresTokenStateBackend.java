@@ -36,7 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Connections.</b> The caller owns the {@link DataSource}. Each operation borrows one connection,
  * runs prepared statements in auto-commit mode (switching a borrowed connection to auto-commit if the
- * pool hands it out without), and returns it. The backend never closes the {@code DataSource}.
+ * pool hands it out without), and returns it. The backend never closes the {@code DataSource}. A
+ * borrowed connection without a network timeout of its own (the driver's default) gets one of 5 s for the
+ * operation, so a database that stops answering fails the operation instead of blocking it (and a
+ * {@link Mode#SYNC} recorder's verification) until the operating system drops the connection; a
+ * timeout you configured (pgjdbc's {@code socketTimeout}) is used as it is. Borrowing is bounded by the
+ * pool's own connection timeout.
  *
  * <p><b>Failures.</b> Arguments are checked before any SQL runs: a {@code null} or blank
  * {@code zoneId} or {@code sub}, a {@code null} {@code scope} ({@code ""} is allowed) or a
