@@ -5,13 +5,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -33,7 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Connections.</b> The caller owns the {@link DataSource}. Each operation borrows one connection,
  * runs prepared statements in auto-commit mode (switching a borrowed connection to auto-commit if the
- * pool hands it out without), and returns it. The backend never closes the {@code DataSource}.
+ * pool hands it out without), and returns it. The backend never closes the {@code DataSource}. A
+ * borrowed connection without a network timeout of its own (the driver's default) gets one of 5 s for the
+ * operation, so a database that stops answering fails the operation instead of blocking it (and a
+ * {@link Mode#SYNC} recorder's verification) until the operating system drops the connection; a
+ * timeout you configured (pgjdbc's {@code socketTimeout}) is used as it is. Borrowing is bounded by the
+ * pool's own connection timeout.
  *
  * <p><b>Failures.</b> Arguments are checked before any SQL runs: a {@code null} or blank
  * {@code zoneId} or {@code sub}, a {@code null} {@code scope} ({@code ""} is allowed) or a
@@ -84,6 +92,15 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
     static final String GET = "SELECT zone_id, sub, scope, expires_at, updated_at FROM mcp_token_state"
             + " WHERE zone_id = ? AND sub = ?";
     static final String DELETE = "DELETE FROM mcp_token_state WHERE zone_id = ? AND sub = ?";
+    /**
+     * The longest wait for the database's answer on a borrowed connection that has no network timeout of
+     * its own (the PostgreSQL driver's default, {@code socketTimeout=0}): 5 s. Without it a statement on
+     * a connection whose peer went silent (a network partition, a frozen server) waits until the
+     * operating system gives up on the connection, minutes later, and a {@link Mode#SYNC} recorder holds
+     * the verifying thread that long.
+     */
+    static final Duration DEFAULT_NETWORK_TIMEOUT = Duration.ofSeconds(5);
+
     static final String PURGE_EXPIRED = "DELETE FROM mcp_token_state WHERE expires_at <= now()";
 
     // PostgreSQL's timestamptz range: 4713 BC to 294276 AD.
@@ -91,6 +108,8 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
     private static final Instant LATEST = Instant.parse("+294276-12-31T23:59:59.999999Z");
 
     private static final Logger log = LoggerFactory.getLogger(PostgresTokenStateBackend.class);
+    /** Runs the driver's abort of a timed-out connection on the thread that timed out. */
+    private static final Executor DIRECT = Runnable::run;
 
     private final DataSource dataSource;
     private final RateLimitedWarning recordFailed = new RateLimitedWarning(log,
@@ -341,12 +360,47 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
             throw TokenStateException.connecting(operation, e);
         }
         try (connection) {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
+            boolean bounded = boundNetworkWait(connection);
+            try {
+                if (!connection.getAutoCommit()) {
+                    connection.setAutoCommit(true);
+                }
+                return work.run(connection);
+            } finally {
+                if (bounded) {
+                    unboundNetworkWait(connection);
+                }
             }
-            return work.run(connection);
         } catch (SQLException e) {
             throw TokenStateException.executing(operation, e);
+        }
+    }
+
+    /**
+     * Gives a connection without a network timeout of its own {@link #DEFAULT_NETWORK_TIMEOUT}; one the
+     * caller configured (pgjdbc's {@code socketTimeout}, say) is left as it is.
+     *
+     * @return {@code true} if the timeout was set here and must be taken off again
+     */
+    private static boolean boundNetworkWait(Connection connection) throws SQLException {
+        try {
+            if (connection.getNetworkTimeout() != 0) {
+                return false;
+            }
+            connection.setNetworkTimeout(DIRECT, (int) DEFAULT_NETWORK_TIMEOUT.toMillis());
+            return true;
+        } catch (SQLFeatureNotSupportedException e) {
+            return false;
+        }
+    }
+
+    /** Hands the connection back to the pool as it was lent: without a network timeout. */
+    private static void unboundNetworkWait(Connection connection) {
+        try {
+            connection.setNetworkTimeout(DIRECT, 0);
+        } catch (SQLException e) {
+            // A broken connection: the pool discards it anyway.
+            log.debug("Could not clear the network timeout of a token state connection", e);
         }
     }
 
