@@ -29,10 +29,13 @@ public final class JwksControl {
     /** {@code Content-Length} that {@link #oversizeDeclared()} announces. */
     public static final int OVERSIZE_DECLARED_BYTES = 300_000;
 
-    private enum Mode { NORMAL, FAIL, HANG, RAW, OVERSIZE, OVERSIZE_DECLARED, REDIRECT }
+    private enum Mode { NORMAL, FAIL, HANG, RAW, OVERSIZE, OVERSIZE_DECLARED, REDIRECT, FLAP }
 
     private final Map<String, AtomicInteger> requestsByZone = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final AtomicInteger maxInProgress = new AtomicInteger();
+    private final AtomicInteger flapCount = new AtomicInteger();
     private volatile Mode mode = Mode.NORMAL;
     private volatile int failStatus;
     private volatile String rawBody;
@@ -112,6 +115,32 @@ public final class JwksControl {
         return this;
     }
 
+    /**
+     * Flapping: from now on the requests alternate between a failure and a normal answer, starting with
+     * the failure (the 1st, 3rd, 5th … request gets {@code status}, the 2nd, 4th … the key set, after any
+     * {@link #delay(Duration)}). The alternation counts every JWKS request, whatever its zone.
+     *
+     * @param status the status of every other request, for example 503
+     * @return this control
+     */
+    public JwksControl flap(int status) {
+        this.failStatus = status;
+        this.flapCount.set(0);
+        this.mode = Mode.FLAP;
+        return this;
+    }
+
+    /**
+     * The largest number of JWKS requests this endpoint was handling at the same time since the last
+     * reset. A request counts from its arrival until its handler returns, so a request that is delayed
+     * or hung still counts after the client has given up on it.
+     *
+     * @return the high-water mark of concurrent requests
+     */
+    public int maxConcurrentRequests() {
+        return maxInProgress.get();
+    }
+
     /** @return the number of JWKS requests received since the last reset */
     public int requests() {
         return requests.get();
@@ -133,6 +162,7 @@ public final class JwksControl {
         releaseHung();
         requests.set(0);
         requestsByZone.clear();
+        maxInProgress.set(inProgress.get());
     }
 
     void releaseHung() {
@@ -146,8 +176,21 @@ public final class JwksControl {
         String zone = zoneParameter(exchange.getRequestURI().getRawQuery());
         requests.incrementAndGet();
         requestsByZone.computeIfAbsent(zone == null ? "" : zone, z -> new AtomicInteger()).incrementAndGet();
+        maxInProgress.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
+        try {
+            answer(exchange, documentForZone, zone);
+        } finally {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange, Function<String, String> documentForZone, String zone) throws IOException {
+        Mode current = mode;
+        if (current == Mode.FLAP) {
+            current = flapCount.getAndIncrement() % 2 == 0 ? Mode.FAIL : Mode.NORMAL;
+        }
         sleep(delay);
-        switch (mode) {
+        switch (current) {
             case FAIL:
                 send(exchange, failStatus, "{\"error\":\"injected\"}");
                 return;
