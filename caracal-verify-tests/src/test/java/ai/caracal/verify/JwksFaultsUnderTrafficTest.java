@@ -4,13 +4,23 @@ import static ai.caracal.testkit.CaracalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
+import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.JwksControl;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.TestJson;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -66,6 +76,11 @@ class JwksFaultsUnderTrafficTest {
     /** The same for a fast fault: one fetch per answer delay, plus the edges. */
     private static final int MAX_FAST_FETCHES = (int) (TRAFFIC.toMillis() / FAST_FAULT_DELAY.toMillis()) + 2;
 
+    @BeforeAll
+    static void warmUp(TestIssuer issuer) {
+        Traffic.warmUpLibrary(issuer);
+    }
+
     static Stream<Arguments> faults() {
         return Stream.of(
                 fault("slow beyond the fetch timeout (1.5 s delay)", true, (jwks, issuer) -> jwks.delay(Duration.ofMillis(1_500))),
@@ -120,6 +135,73 @@ class JwksFaultsUnderTrafficTest {
                 .isLessThanOrEqualTo(CALLERS + 1 + MAX_LIBRARY_THREADS);
 
         assertRecovers(issuer, verifier, tokens);
+    }
+
+    @Test
+    @DisplayName("headers at once, then a body that dribbles past the fetch timeout: calls fail closed in time, each connection is dropped, the verifier recovers")
+    void dribblingBodyFailsClosedAndReleasesTheConnection(TestIssuer issuer) throws Exception {
+        AtomicBoolean healthy = new AtomicBoolean();
+        AtomicInteger dribbling = new AtomicInteger();
+        AtomicInteger maxDribbling = new AtomicInteger();
+        String document = TestJson.jwks(issuer.publicJwk(issuer.zone()));
+        try (StubHttpServer server = StubHttpServer.start(exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (healthy.get()) {
+                byte[] body = document.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                return;
+            }
+            maxDribbling.accumulateAndGet(dribbling.incrementAndGet(), Math::max);
+            try {
+                dribble(exchange);
+            } finally {
+                dribbling.decrementAndGet();
+            }
+        })) {
+            MandateVerifier verifier = issuer.verifier().issuer(server.url()).jwksFetchTimeout(FETCH_TIMEOUT).build();
+            List<String> tokens = Stream.generate(() -> issuer.mint().claim("iss", server.url()).sign()).limit(CALLERS).toList();
+
+            Traffic traffic = Traffic.runFor(TRAFFIC, CALLERS, (caller, i) -> verifier.authenticate(tokens.get(caller)));
+            int requests = server.requests();
+            log.info("fault [body dribbling past the timeout]: {} jwksRequests={} jwksMaxConcurrent={}",
+                    traffic.summary(), requests, maxDribbling.get());
+
+            assertThat(traffic.thrown()).isEmpty();
+            assertThat(traffic.outcomes()).containsOnlyKeys("invalid_token");
+            assertThat(traffic.maxLatency()).isLessThanOrEqualTo(CALL_BUDGET);
+            assertThat(requests).isBetween(1, MAX_SLOW_FETCHES);
+            assertThat(maxDribbling.get()).isLessThanOrEqualTo(2);
+            assertThat(traffic.maxLibraryThreads()).isLessThanOrEqualTo(MAX_LIBRARY_THREADS);
+            // a client that gave up but kept the connection open would let the server write on for a minute
+            Eventually.waitUntil(Duration.ofSeconds(5), "the verifier closed every dribbling connection",
+                    () -> dribbling.get() == 0);
+
+            healthy.set(true);
+            List<AuthResult> results = ConcurrentCalls.run(CALLERS, caller -> verifier.authenticate(tokens.get(caller)));
+            assertThat(results).allSatisfy(result -> assertThat(result).isOk());
+            assertThat(server.requests()).isEqualTo(requests + 1);
+        }
+    }
+
+    /** Sends a chunked 200 whose body grows by one space every 20 ms, for at most a minute or until the client leaves. */
+    private static void dribble(HttpExchange exchange) throws IOException {
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream body = exchange.getResponseBody();
+        try {
+            body.write('{');
+            body.flush();
+            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (System.nanoTime() < end) {
+                Thread.sleep(20);
+                body.write(' ');
+                body.flush();
+            }
+        } catch (IOException clientLeft) {
+            // expected: the verifier gave up on the fetch and closed the connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

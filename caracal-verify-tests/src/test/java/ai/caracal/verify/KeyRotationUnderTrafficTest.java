@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,11 @@ class KeyRotationUnderTrafficTest {
 
     private static final int CALLERS = 6;
     private static final int OLD_TOKENS = 64;
+
+    @BeforeAll
+    static void warmUp(TestIssuer issuer) {
+        Traffic.warmUpLibrary(issuer);
+    }
 
     @Test
     @DisplayName("rotation 10 s after the last fetch (cooldown 30 s): new-kid mandates are rejected only until the cooldown passes, then one refetch; old-kid mandates never")
