@@ -272,9 +272,9 @@ class JwksFaultsUnderTrafficTest {
     }
 
     @Test
-    @DisplayName("flapping JWKS (503, good, 503, …) behind a warm cache: refreshes alternate, no call is rejected")
+    @DisplayName("flapping JWKS (503, good, 503, …) behind a warm cache: refreshes alternate at most once per cooldown, no call is rejected")
     void flappingRefreshesWithinTheStaleWindowRejectNothing(TestIssuer issuer) throws Exception {
-        Duration cooldown = Duration.ofMillis(100);
+        Duration cooldown = Duration.ofMillis(300);
         JwksCache cache = JwksCache.builder()
                 .clock(Clock.systemUTC())
                 .ttl(Duration.ofMillis(100))
@@ -295,13 +295,14 @@ class JwksFaultsUnderTrafficTest {
 
         Traffic traffic = Traffic.runFor(length, CALLERS, (caller, i) -> verifier.authenticate(tokens.get(caller)));
         int requests = issuer.jwks().requests();
-        log.info("fault [flapping, warm, ttl 100 ms, cooldown 100 ms]: {} jwksRequests={} jwksMaxConcurrent={}",
+        log.info("fault [flapping, warm, ttl 100 ms, cooldown 300 ms]: {} jwksRequests={} jwksMaxConcurrent={}",
                 traffic.summary(), requests, issuer.jwks().maxConcurrentRequests());
 
         assertThat(traffic.thrown()).isEmpty();
         assertThat(traffic.outcomes()).containsOnlyKeys("ok");
-        // at least one failed and one good refresh happened, and refreshes kept the cooldown
-        assertThat(requests).isBetween(2, (int) (length.toMillis() / cooldown.toMillis()) + 2);
+        // at least one failed and one good refresh happened, and refreshes kept the cooldown (without it,
+        // a failed refresh would be retried by the very next call)
+        assertThat(requests).isBetween(2, (int) (length.toMillis() / cooldown.toMillis()) + 1);
     }
 
     static Stream<Arguments> refreshFaults() {
