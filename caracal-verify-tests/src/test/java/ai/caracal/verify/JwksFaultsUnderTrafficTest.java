@@ -63,7 +63,7 @@ class JwksFaultsUnderTrafficTest {
     /**
      * Library threads ({@code caracal-jwks-*} and the HTTP client's selector) allowed alive at once: at
      * most {@value #CALLERS} fetches are ever in flight together, and idle pool threads linger for a
-     * minute, so a pile-up (threads growing with calls or time) would pass this quickly.
+     * minute, so a pile-up (threads growing with calls or time) would soon exceed this.
      */
     private static final int MAX_LIBRARY_THREADS = 2 * CALLERS + 1;
     /**
