@@ -117,8 +117,8 @@ public final class JwksControl {
 
     /**
      * Flapping: from now on the requests alternate between a failure and a normal answer, starting with
-     * the failure (the 1st, 3rd, 5th … request gets {@code status}, the 2nd, 4th … the key set, after any
-     * {@link #delay(Duration)}). The alternation counts every JWKS request, whatever its zone.
+     * the failure (the 1st, 3rd, 5th … request to finish its {@link #delay(Duration)} gets {@code status},
+     * the 2nd, 4th … the key set). The alternation counts every JWKS request, whatever its zone.
      *
      * @param status the status of every other request, for example 503
      * @return this control
@@ -132,8 +132,9 @@ public final class JwksControl {
 
     /**
      * The largest number of JWKS requests this endpoint was handling at the same time since the last
-     * reset. A request counts from its arrival until its handler returns, so a request that is delayed
-     * or hung still counts after the client has given up on it.
+     * reset (requests still in progress at the reset count towards it). A request counts from its
+     * arrival until its handler returns, so a request that is delayed or hung still counts after the
+     * client has given up on it.
      *
      * @return the high-water mark of concurrent requests
      */
@@ -185,11 +186,11 @@ public final class JwksControl {
     }
 
     private void answer(HttpExchange exchange, Function<String, String> documentForZone, String zone) throws IOException {
+        sleep(delay);
         Mode current = mode;
         if (current == Mode.FLAP) {
             current = flapCount.getAndIncrement() % 2 == 0 ? Mode.FAIL : Mode.NORMAL;
         }
-        sleep(delay);
         switch (current) {
             case FAIL:
                 send(exchange, failStatus, "{\"error\":\"injected\"}");
