@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * at the moment it starts signing, with no pre-publication.
  *
  * <p>Each test rotates in a zone of its own, since keys live for the whole class. Old-key mandates are
- * minted before the rotation (the issuer always signs with its current key); new-key mandates are
- * minted during the traffic, so each one is verified from scratch. Tagged {@code slow}.
+ * minted before the rotation (the issuer always signs with its current key) and reused from a pool, so
+ * most of their calls are verified-token-cache hits, which still look their {@code kid} up in the key set
+ * (§6 step 3); new-key mandates are minted during the traffic, so each one is verified from scratch.
+ * Tagged {@code slow}.
  */
 @Tag("slow")
 @CaracalTest(extraZones = {"zone-rotate-test-clock", "zone-rotate-system-clock"})
