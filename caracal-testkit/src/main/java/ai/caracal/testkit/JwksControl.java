@@ -14,12 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * Fault injection and request counting for a {@link TestIssuer}'s JWKS endpoint. One behaviour is
- * active at a time (the last one set wins); {@link #reset()} restores normal serving and zeroes the
- * counters. Thread-safe.
+ * active at a time (the last one set wins), and a request is answered with the behaviour in force when
+ * it arrived; {@link #reset()} restores normal serving and zeroes the counters. Thread-safe.
  */
 public final class JwksControl {
 
@@ -29,10 +30,12 @@ public final class JwksControl {
     /** {@code Content-Length} that {@link #oversizeDeclared()} announces. */
     public static final int OVERSIZE_DECLARED_BYTES = 300_000;
 
-    private enum Mode { NORMAL, FAIL, HANG, RAW, OVERSIZE, OVERSIZE_DECLARED, REDIRECT }
+    private enum Mode { NORMAL, FAIL, HANG, RAW, OVERSIZE, OVERSIZE_DECLARED, REDIRECT, FLAP }
 
     private final Map<String, AtomicInteger> requestsByZone = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicReference<Concurrency> concurrency = new AtomicReference<>(new Concurrency());
+    private final AtomicInteger flapCount = new AtomicInteger();
     private volatile Mode mode = Mode.NORMAL;
     private volatile int failStatus;
     private volatile String rawBody;
@@ -112,6 +115,33 @@ public final class JwksControl {
         return this;
     }
 
+    /**
+     * Flapping: from now on the requests alternate between a failure and a normal answer, starting with
+     * the failure (the 1st, 3rd, 5th … request to arrive gets {@code status}, the 2nd, 4th … the key set,
+     * each after any {@link #delay(Duration)}). The alternation counts every JWKS request, whatever its
+     * zone.
+     *
+     * @param status the status of every other request, for example 503
+     * @return this control
+     */
+    public JwksControl flap(int status) {
+        this.failStatus = status;
+        this.flapCount.set(0);
+        this.mode = Mode.FLAP;
+        return this;
+    }
+
+    /**
+     * The largest number of JWKS requests, among those that arrived since the last reset, that this
+     * endpoint was handling at the same time. A request counts from its arrival until its handler
+     * returns, so a request that is delayed or hung still counts after the client has given up on it.
+     *
+     * @return the high-water mark of concurrent requests
+     */
+    public int maxConcurrentRequests() {
+        return concurrency.get().max.get();
+    }
+
     /** @return the number of JWKS requests received since the last reset */
     public int requests() {
         return requests.get();
@@ -133,6 +163,7 @@ public final class JwksControl {
         releaseHung();
         requests.set(0);
         requestsByZone.clear();
+        concurrency.set(new Concurrency());
     }
 
     void releaseHung() {
@@ -146,8 +177,30 @@ public final class JwksControl {
         String zone = zoneParameter(exchange.getRequestURI().getRawQuery());
         requests.incrementAndGet();
         requestsByZone.computeIfAbsent(zone == null ? "" : zone, z -> new AtomicInteger()).incrementAndGet();
+        Concurrency counted = concurrency.get();
+        counted.max.accumulateAndGet(counted.now.incrementAndGet(), Math::max);
+        try {
+            answer(exchange, documentForZone, zone);
+        } finally {
+            counted.now.decrementAndGet();
+        }
+    }
+
+    /** Requests in progress and their high-water mark, for the requests of one reset period. */
+    private static final class Concurrency {
+        final AtomicInteger now = new AtomicInteger();
+        final AtomicInteger max = new AtomicInteger();
+    }
+
+    private void answer(HttpExchange exchange, Function<String, String> documentForZone, String zone) throws IOException {
+        // The behaviour in force when the request arrived answers it, so that a request still delayed
+        // when a test resets or changes the fault does not take on the next behaviour.
+        Mode current = mode;
+        if (current == Mode.FLAP) {
+            current = flapCount.getAndIncrement() % 2 == 0 ? Mode.FAIL : Mode.NORMAL;
+        }
         sleep(delay);
-        switch (mode) {
+        switch (current) {
             case FAIL:
                 send(exchange, failStatus, "{\"error\":\"injected\"}");
                 return;
