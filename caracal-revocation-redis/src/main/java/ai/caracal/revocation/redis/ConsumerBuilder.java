@@ -158,4 +158,17 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
         settings.deadLetterMaxLength(deadLetterMaxLength);
         return self();
     }
+
+    /**
+     * Sets the listener told of every entry's outcome (applied, dead-lettered, or left pending for a
+     * retry); by default there is none and nothing is called. A listener that throws is logged at WARN
+     * and ignored.
+     *
+     * @param listener the listener; never {@code null}; called on the polling thread
+     * @return this builder
+     */
+    public B listener(StreamEventListener listener) {
+        settings.listener(listener);
+        return self();
+    }
 }

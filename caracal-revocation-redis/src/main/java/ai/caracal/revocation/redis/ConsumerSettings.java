@@ -30,6 +30,7 @@ final class ConsumerSettings {
     byte[] hmacKey;
     Boolean requireSignature;
     long deadLetterMaxLength = DEFAULT_DEAD_LETTER_MAX_LENGTH;
+    StreamEventListener listener;
 
     ConsumerSettings(String defaultStream, String defaultGroup) {
         this.stream = defaultStream;
@@ -99,6 +100,10 @@ final class ConsumerSettings {
 
     void deadLetterMaxLength(long deadLetterMaxLength) {
         this.deadLetterMaxLength = deadLetterMaxLength <= 0 ? DEFAULT_DEAD_LETTER_MAX_LENGTH : deadLetterMaxLength;
+    }
+
+    void listener(StreamEventListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     private static String requireNonBlank(String value, String option) {

@@ -54,6 +54,9 @@ final class StreamConsumerEngine implements AutoCloseable {
     private final byte[] hmacKey;
     private final long deadLetterMaxLength;
     private final EntryApplier applier;
+    /** {@code null} when none is set: then nothing is reported. */
+    private final StreamEventListener listener;
+    private final RateLimitedWarning listenerWarning = new RateLimitedWarning();
     private final Logger log;
 
     private final ReentrantLock pollLock = new ReentrantLock();
@@ -101,6 +104,7 @@ final class StreamConsumerEngine implements AutoCloseable {
         this.hmacKey = keyed ? settings.hmacKey.clone() : null;
         this.deadLetterMaxLength = settings.deadLetterMaxLength;
         this.applier = applier;
+        this.listener = settings.listener;
         this.log = LoggerFactory.getLogger(owner);
     }
 
@@ -194,13 +198,38 @@ final class StreamConsumerEngine implements AutoCloseable {
     }
 
     private void handle(RedisStreamCommands<String, String> redis, String id, Map<String, String> fields) {
-        Optional<String> rejection = process(hmacKey, stream, applier, store, fields);
-        if (rejection.isPresent()) {
-            deadLetter(redis, id, rejection.get(), fields);
-        } else {
-            log.debug("Applied entry {} from {}", id, stream);
+        StreamEventListener.Result result;
+        try {
+            Optional<String> rejection = process(hmacKey, stream, applier, store, fields);
+            if (rejection.isPresent()) {
+                deadLetter(redis, id, rejection.get(), fields);
+                result = StreamEventListener.Result.DEAD_LETTERED;
+            } else {
+                log.debug("Applied entry {} from {}", id, stream);
+                result = StreamEventListener.Result.APPLIED;
+            }
+            call("XACK", () -> redis.xack(stream, group, id));
+        } catch (RuntimeException e) {
+            // Whatever failed, the entry was not acked: it stays pending and a later poll retries it.
+            report(StreamEventListener.Result.RETRY);
+            throw e;
         }
-        call("XACK", () -> redis.xack(stream, group, id));
+        report(result);
+    }
+
+    private void report(StreamEventListener.Result result) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.entryHandled(stream, result);
+        } catch (RuntimeException e) {
+            if (listenerWarning.admit()) {
+                log.warn("Stream event listener {} failed on stream {} (ignored; further failures are logged"
+                        + " at most every {} s)", listener.getClass().getName(), stream,
+                        RateLimitedWarning.INTERVAL.toSeconds(), e);
+            }
+        }
     }
 
     /**
