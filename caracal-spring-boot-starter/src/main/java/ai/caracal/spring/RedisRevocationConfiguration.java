@@ -5,9 +5,12 @@ import ai.caracal.revocation.redis.ConsumerRunner;
 import ai.caracal.revocation.redis.DelegationInvalidationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
+import ai.caracal.revocation.redis.StreamEventListener;
 import io.lettuce.core.RedisClient;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -19,7 +22,8 @@ import org.springframework.context.annotation.Configuration;
  * The Redis revocation store (state.md §4) on a Lettuce client the starter creates and shuts down, and,
  * unless {@code caracal.revocation.redis.consumer.enabled=false}, the revocation and
  * delegation-invalidation stream consumers (state.md §6) in a {@link ConsumerRunner} started and
- * stopped with the context. Backs off entirely when the application declares its own
+ * stopped with the context; every {@code StreamEventListener} bean (with Micrometer, the
+ * {@code caracal.revocation.events} counter) hears of each entry they handle. Backs off entirely when the application declares its own
  * {@link RevocationStore}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -55,7 +59,8 @@ class RedisRevocationConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        ConsumerRunner caracalConsumerRunner(CaracalRedisClient redis, RevocationStore store, CaracalProperties properties) {
+        ConsumerRunner caracalConsumerRunner(CaracalRedisClient redis, RevocationStore store, CaracalProperties properties,
+                                             ObjectProvider<StreamEventListener> listeners) {
             CaracalProperties.Consumer settings = properties.getRevocation().getRedis().getConsumer();
             String name = settings.getName() == null || settings.getName().isBlank() ? defaultName() : settings.getName().trim();
             RedisRevocationConsumer.Builder revocations = RedisRevocationConsumer.builder()
@@ -75,7 +80,26 @@ class RedisRevocationConfiguration {
                 revocations.requireSignature(settings.getRequireSignature());
                 delegations.requireSignature(settings.getRequireSignature());
             }
+            StreamEventListener listener = combined(listeners.orderedStream().toList());
+            if (listener != null) {
+                revocations.listener(listener);
+                delegations.listener(listener);
+            }
             return ConsumerRunner.builder().add(revocations.build()).add(delegations.build()).build();
+        }
+
+        /**
+         * Every {@link StreamEventListener} bean (the Micrometer binder among them), called in order, or
+         * {@code null} when there is none, so the consumers then call nothing.
+         */
+        static StreamEventListener combined(List<StreamEventListener> listeners) {
+            if (listeners.isEmpty()) {
+                return null;
+            }
+            if (listeners.size() == 1) {
+                return listeners.get(0);
+            }
+            return (stream, result) -> listeners.forEach(listener -> listener.entryHandled(stream, result));
         }
 
         @Bean

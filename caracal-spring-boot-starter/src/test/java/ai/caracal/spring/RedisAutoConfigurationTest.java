@@ -9,6 +9,8 @@ import ai.caracal.revocation.redis.DelegationInvalidationConsumer;
 import ai.caracal.revocation.redis.RedisForTests;
 import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
+import ai.caracal.revocation.redis.StreamEventListener;
+import ai.caracal.spring.metrics.RevocationEventMetrics;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TestIssuer;
@@ -17,6 +19,8 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -113,6 +117,45 @@ class RedisAutoConfigurationTest {
 
             Eventually.waitUntil(Duration.ofSeconds(20), "the epoch to reach the filter",
                     () -> app.get("/items", token).body().contains("delegation_stale"));
+        } finally {
+            destroyGroups(revocationGroup, delegationGroup);
+        }
+    }
+
+    @Test
+    void consumedEntriesAreCountedByStreamAndResult(TestIssuer issuer) {
+        String revocationGroup = RedisForTests.unique("revocation");
+        String delegationGroup = RedisForTests.unique("delegation");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup)
+                .bean("meterRegistry", registry).start()) {
+            assertThat(app.context().getBeansOfType(StreamEventListener.class).values())
+                    .containsExactly(app.bean(RevocationEventMetrics.class));
+            RevocationStore store = app.bean(RevocationStore.class);
+            RedisForTests.awaitUsable(store);
+            String sid = RedisForTests.unique("counted");
+
+            connection.sync().xadd(RedisRevocationConsumer.DEFAULT_STREAM, Map.of("session_id", sid));
+
+            Eventually.waitUntil(Duration.ofSeconds(20), "the entry to be applied and counted",
+                    () -> store.isRevoked(sid) && applied(registry) != null && applied(registry).count() >= 1);
+            assertThat(registry.find("caracal.revocation.events").tag("result", "APPLIED").counter()).isNull();
+        } finally {
+            destroyGroups(revocationGroup, delegationGroup);
+        }
+    }
+
+    private static Counter applied(SimpleMeterRegistry registry) {
+        return registry.find("caracal.revocation.events")
+                .tags("stream", RedisRevocationConsumer.DEFAULT_STREAM, "result", "applied").counter();
+    }
+
+    @Test
+    void withoutARegistryTheConsumersHaveNoListener(TestIssuer issuer) {
+        String revocationGroup = RedisForTests.unique("revocation");
+        String delegationGroup = RedisForTests.unique("delegation");
+        try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup).start()) {
+            assertThat(app.context().getBeanNamesForType(StreamEventListener.class)).isEmpty();
         } finally {
             destroyGroups(revocationGroup, delegationGroup);
         }

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li>{@code caracal.revocation.check.errors}: counter of revocation-store calls that threw.</li>
  * </ul>
  *
+ * <p>The stream consumers' counter, {@code caracal.revocation.events}, is recorded by
+ * {@link RevocationEventMetrics}, a separate class because the Redis consumers are an optional module.
+ *
  * <p>The Spring Boot starter registers it by itself when a {@link MeterRegistry} bean exists. Without
  * Spring (this class imports nothing from Spring), register it on the verifier and on the key set cache:
  *
