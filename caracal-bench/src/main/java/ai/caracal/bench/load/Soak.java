@@ -128,15 +128,10 @@ public final class Soak {
             throw new IllegalStateException("the example rejects a valid mandate: " + before.status() + " " + before.error());
         }
         sessions.revoke(session);
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (load.fetch("/api/documents", session.token()).is(401, "session_revoked")) {
-                return;
-            }
-            Thread.sleep(50);
+        if (!within(READY_WITHIN, 50, () -> load.fetch("/api/documents", session.token()).is(401, "session_revoked"))) {
+            throw new IllegalStateException("the example did not apply a revocation from " + RevocationDriver.STREAM
+                    + " within " + READY_WITHIN.toSeconds() + " s");
         }
-        throw new IllegalStateException("the example did not apply a revocation from " + RevocationDriver.STREAM
-                + " within " + READY_WITHIN.toSeconds() + " s");
     }
 
     private static void schedule(ScheduledExecutorService driver, Runnable task, Duration initialDelay, Duration every,
@@ -155,20 +150,33 @@ public final class Soak {
      * Waits up to {@link #CONSUMER_QUIET_WAIT} for every consumer of the group to go idle (a consumer that a
      * test closed a moment ago still looks active for a few seconds), then refuses to start if one is still active.
      */
-    private static void requireNoActiveConsumer(String redisUrl) throws InterruptedException {
+    private static void requireNoActiveConsumer(String redisUrl) throws Exception {
         RedisClient client = RedisClient.create(RedisURI.create(redisUrl));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            long deadline = System.nanoTime() + CONSUMER_QUIET_WAIT.toNanos();
-            while (hasActiveConsumer(connection)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("another consumer in group " + GROUP + " is reading " + RevocationDriver.STREAM
-                            + " on this Redis; it would take some of the soak's revocations. Use a Redis of the soak's own.");
-                }
-                Thread.sleep(250);
+            if (!within(CONSUMER_QUIET_WAIT, 250, () -> !hasActiveConsumer(connection))) {
+                throw new IllegalStateException("another consumer in group " + GROUP + " is reading " + RevocationDriver.STREAM
+                        + " on this Redis; it would take some of the soak's revocations. Use a Redis of the soak's own.");
             }
         } finally {
             client.shutdown();
         }
+    }
+
+    /** @return whether {@code condition} became true within {@code limit}, polled every {@code pollMillis} */
+    private static boolean within(Duration limit, long pollMillis, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(pollMillis);
+        }
+        return true;
+    }
+
+    /** A condition that may need I/O to check. */
+    private interface Condition {
+        boolean holds() throws Exception;
     }
 
     private static boolean hasActiveConsumer(StatefulRedisConnection<String, String> connection) {
