@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Records the Redis stream consumers' outcomes in Micrometer (verification.md §11):
@@ -23,17 +22,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * RedisRevocationConsumer.builder()...listener(new RevocationEventMetrics(registry)).build();
  * }</pre>
  *
- * <p>Counters are created on first use. Thread-safe, and allocation-free once a stream's counter exists.
+ * <p>Counters are created on first use. Thread-safe. Called once per stream entry, off the verification path.
  */
 public final class RevocationEventMetrics implements StreamEventListener {
 
     /** Counter of stream entries handled by the consumers. */
     public static final String REVOCATION_EVENTS = "caracal.revocation.events";
 
-    private static final Result[] RESULTS = Result.values();
-
     private final MeterRegistry registry;
-    private final Map<String, AtomicReferenceArray<Counter>> countersByStream = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     /**
      * @param registry where the counter goes; never {@code null}
@@ -44,18 +41,11 @@ public final class RevocationEventMetrics implements StreamEventListener {
 
     @Override
     public void entryHandled(String stream, Result result) {
-        AtomicReferenceArray<Counter> counters =
-                countersByStream.computeIfAbsent(stream, s -> new AtomicReferenceArray<>(RESULTS.length));
-        int slot = result.ordinal();
-        Counter counter = counters.get(slot);
-        if (counter == null) {
-            counter = Counter.builder(REVOCATION_EVENTS)
-                    .description("Revocation stream entries handled by Caracal's consumers")
-                    .tag("stream", stream)
-                    .tag("result", result.name().toLowerCase(Locale.ROOT))
-                    .register(registry);
-            counters.set(slot, counter);
-        }
-        counter.increment();
+        String tag = result.name().toLowerCase(Locale.ROOT);
+        counters.computeIfAbsent(stream + ' ' + tag, key -> Counter.builder(REVOCATION_EVENTS)
+                .description("Revocation stream entries handled by Caracal's consumers")
+                .tag("stream", stream)
+                .tag("result", tag)
+                .register(registry)).increment();
     }
 }
