@@ -101,6 +101,10 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
      */
     static final Duration DEFAULT_NETWORK_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The advisory-lock key that serialises {@link #migrate()} across replicas: "caracal" in ASCII. */
+    private static final long MIGRATION_LOCK_KEY = 0x63617261_63616CL;
+    private static final String LOCK_MIGRATION = "SELECT pg_advisory_lock(" + MIGRATION_LOCK_KEY + ")";
+    private static final String UNLOCK_MIGRATION = "SELECT pg_advisory_unlock(" + MIGRATION_LOCK_KEY + ")";
     static final String PURGE_EXPIRED = "DELETE FROM mcp_token_state WHERE expires_at <= now()";
 
     // PostgreSQL's timestamptz range: 4713 BC to 294276 AD.
@@ -145,15 +149,16 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
     public void migrate() {
         ensureOpen();
         withConnection("migrate", connection -> {
-            try {
-                runDdl(connection);
-            } catch (SQLException e) {
-                // Two sessions racing through CREATE ... IF NOT EXISTS can both pass the existence check,
-                // and the loser fails on the catalog's unique index; once the winner is done it succeeds.
-                if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
-                    throw e;
+            // CREATE ... IF NOT EXISTS is not safe against itself: two sessions can both pass the existence
+            // check and the loser fails on a catalog index (23505, 42P07, 42710 depending on the object).
+            // A session-level advisory lock makes replicas migrate one after the other instead.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(LOCK_MIGRATION);
+                try {
+                    statement.execute(DDL);
+                } finally {
+                    statement.execute(UNLOCK_MIGRATION);
                 }
-                runDdl(connection);
             }
             return null;
         });
@@ -344,12 +349,6 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
             }
             return null;
         });
-    }
-
-    private void runDdl(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(DDL);
-        }
     }
 
     private <T> T withConnection(String operation, SqlWork<T> work) {
