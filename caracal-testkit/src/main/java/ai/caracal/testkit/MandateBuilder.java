@@ -50,6 +50,10 @@ public final class MandateBuilder {
     private boolean tamperSignature;
     private boolean tamperPayload;
     private SignatureForge forge;
+    private Segment respelled;
+
+    /** A segment of a compact JWS, for {@link #respell(Segment)}. */
+    public enum Segment { HEADER, PAYLOAD, SIGNATURE }
 
     MandateBuilder(TestIssuer issuer, String zone, String audience, Instant now) {
         this.issuer = issuer;
@@ -474,6 +478,20 @@ public final class MandateBuilder {
         return this;
     }
 
+    /**
+     * Sends {@code segment} in a non-canonical base64url spelling: the lowest unused bit of its last
+     * character is set, so it decodes to the same bytes as the canonical text (verification.md V126).
+     * For the header and the payload the signature covers the respelled text, so only the spelling is
+     * wrong; when the JSON's length leaves no unused bits, one trailing space is added to it first.
+     *
+     * @param segment the segment to respell
+     * @return this builder
+     */
+    public MandateBuilder respell(Segment segment) {
+        this.respelled = Objects.requireNonNull(segment, "segment");
+        return this;
+    }
+
     /** Computes the signature bytes a {@link MandateBuilder} sends instead of its own. */
     @FunctionalInterface
     public interface SignatureForge {
@@ -504,8 +522,10 @@ public final class MandateBuilder {
         if (!kidOverridden) {
             header.put("kid", key.kid());
         }
-        String headerPart = encode(rawHeader != null ? rawHeader : utf8(TestJson.write(header)));
-        String payloadPart = encode(rawPayload != null ? rawPayload : utf8(TestJson.write(claims)));
+        byte[] headerJson = rawHeader != null ? rawHeader : utf8(TestJson.write(header));
+        byte[] payloadJson = rawPayload != null ? rawPayload : utf8(TestJson.write(claims));
+        String headerPart = respelled == Segment.HEADER ? nonCanonical(headerJson) : encode(headerJson);
+        String payloadPart = respelled == Segment.PAYLOAD ? nonCanonical(payloadJson) : encode(payloadJson);
         byte[] input = (headerPart + "." + payloadPart).getBytes(StandardCharsets.US_ASCII);
         byte[] signature = signature(key, input);
         if (forge != null) {
@@ -519,7 +539,9 @@ public final class MandateBuilder {
             changed.put("sub", "tampered-" + claims.get("sub"));
             payloadPart = encode(utf8(TestJson.write(changed)));
         }
-        return headerPart + "." + payloadPart + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        String signaturePart = respelled == Segment.SIGNATURE ? nonCanonical(signature)
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        return headerPart + "." + payloadPart + "." + signaturePart;
     }
 
     private byte[] signature(SigningKey key, byte[] input) {
@@ -561,6 +583,19 @@ public final class MandateBuilder {
 
     private static byte[] utf8(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The base64url text of {@code bytes} (JSON gets a trailing space if needed) with one unused bit set. */
+    private static String nonCanonical(byte[] bytes) {
+        byte[] text = bytes;
+        if (text.length % 3 == 0) {
+            text = Arrays.copyOf(bytes, bytes.length + 1);
+            text[bytes.length] = ' ';
+        }
+        String canonical = encode(text);
+        int last = canonical.length() - 1;
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        return canonical.substring(0, last) + alphabet.charAt(alphabet.indexOf(canonical.charAt(last)) | 1);
     }
 
     private static String encode(byte[] bytes) {

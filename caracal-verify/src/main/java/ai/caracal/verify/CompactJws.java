@@ -111,18 +111,53 @@ final class CompactJws {
         return Base64.getUrlDecoder().decode(token.substring(from, to));
     }
 
-    /** Unpadded base64url: only {@code A-Z a-z 0-9 - _}, and a length that is not 1 mod 4. */
+    /**
+     * Canonical unpadded base64url (V126): only {@code A-Z a-z 0-9 - _}, a length that is not 1 mod 4,
+     * and no set bit among the unused low bits of the last character (4 bits when the length is 2 mod 4,
+     * 2 bits when it is 3 mod 4). The JDK decoder ignores those bits, so without this rule every token
+     * would have up to 16 accepted spellings per segment, and a deny-list or replay check keyed on the
+     * token string could be walked around.
+     */
     static boolean isBase64Url(String s, int from, int to) {
-        if ((to - from) % 4 == 1) {
+        return isBase64Url(s, from, to, true);
+    }
+
+    /**
+     * @param canonical whether the unused low bits of the last character must be zero; JWK coordinates
+     *     are checked without it (a key's spelling decides nothing, and a lenient encoder must not make a
+     *     zone's keys unusable)
+     */
+    static boolean isBase64Url(String s, int from, int to, boolean canonical) {
+        int unusedBits = switch ((to - from) % 4) {
+            case 0 -> 0;
+            case 2 -> 4;
+            case 3 -> 2;
+            default -> -1;
+        };
+        if (unusedBits < 0) {
             return false;
         }
+        int last = -1;
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-            if (!ok) {
+            last = sextet(s.charAt(i));
+            if (last < 0) {
                 return false;
             }
         }
-        return true;
+        return !canonical || last < 0 || (last & ((1 << unusedBits) - 1)) == 0;
+    }
+
+    /** @return the 6-bit value of a base64url character, or -1 for any other character */
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
     }
 }

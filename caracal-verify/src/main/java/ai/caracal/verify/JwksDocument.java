@@ -112,6 +112,6 @@ final class JwksDocument {
     /** 32 bytes are exactly 43 unpadded base64url characters. */
     private static boolean isCoordinate(Object value) {
         return value instanceof String && ((String) value).length() == 43
-                && CompactJws.isBase64Url((String) value, 0, 43);
+                && CompactJws.isBase64Url((String) value, 0, 43, false);
     }
 }

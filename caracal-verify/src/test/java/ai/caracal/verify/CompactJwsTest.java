@@ -18,7 +18,7 @@ class CompactJwsTest {
                 Arguments.of("AA", true),
                 Arguments.of("AAA", true),
                 Arguments.of("AAAA", true),
-                Arguments.of("az09-_", true),
+                Arguments.of("az09-_A", true),
                 Arguments.of("A", false),
                 Arguments.of("AAAAA", false),
                 Arguments.of("AA==", false),
@@ -27,7 +27,17 @@ class CompactJwsTest {
                 Arguments.of("AA.A", false),
                 Arguments.of("A A", false),
                 Arguments.of("A\u00c4A", false),
-                Arguments.of("AAA\n", false));
+                Arguments.of("AAA\n", false),
+                // V126: the unused low bits of the last character are zero (4 bits at length 2 mod 4, 2 at 3 mod 4)
+                Arguments.of("AQ", true),
+                Arguments.of("AR", false),
+                Arguments.of("Af", false),
+                Arguments.of("AAE", true),
+                Arguments.of("AAF", false),
+                Arguments.of("AAH", false),
+                Arguments.of("AAAAAQ", true),
+                Arguments.of("AAAAAB", false),
+                Arguments.of("AA_w", true));
     }
 
     @ParameterizedTest(name = "isBase64Url(\"{0}\") = {1}")

@@ -109,7 +109,13 @@ final class SerializationAttacks {
                             entries.forEach(e -> reversed.put(e.getKey(), e.getValue()));
                             return mandate.rawPayload(TestJson.write(reversed)).sign();
                         })
-                        .accepted().build());
+                        .accepted().build(),
+                c("SER-28", "signature in a non-canonical spelling: an unused low bit of its last character set (same bytes)")
+                        .token(a -> a.mint().respell(MandateBuilder.Segment.SIGNATURE).sign()).invalidWithoutKeyFetch().build(),
+                c("SER-29", "payload in a non-canonical spelling, signed over the respelled text")
+                        .token(a -> a.mint().respell(MandateBuilder.Segment.PAYLOAD).sign()).invalidWithoutKeyFetch().build(),
+                c("SER-30", "header in a non-canonical spelling, signed over the respelled text")
+                        .token(a -> a.mint().respell(MandateBuilder.Segment.HEADER).sign()).invalidWithoutKeyFetch().build());
     }
 
     private static String replaceAt(String text, int index, char c) {
