@@ -94,13 +94,13 @@ final class SignatureAttacks {
                 enc("ENC-13", "DER signature cut to 64 bytes")
                         .token(a -> a.mint().forgeSignature((in, sig) -> Arrays.copyOf(der(sig), 64)).sign()).invalid().build(),
                 enc("ENC-14", "payload segment re-encoded with non-canonical trailing bits (same bytes, different characters)")
-                        .token(SignatureAttacks::nonCanonicalPayload).invalid().build(),
-                enc("ENC-15", "valid: signature segment with non-canonical trailing bits (decodes to the same 64 bytes)")
+                        .token(SignatureAttacks::nonCanonicalPayload).invalidWithoutKeyFetch().build(),
+                enc("ENC-15", "signature segment with non-canonical trailing bits (decodes to the same 64 bytes): one token, one spelling (V126)")
                         .token(a -> {
                             String token = a.token();
                             return token.substring(0, token.length() - 1) + flipLowestBit(token.charAt(token.length() - 1));
                         })
-                        .accepted().build());
+                        .invalidWithoutKeyFetch().build());
     }
 
     private static byte[] littleEndian(byte[] sig) {
