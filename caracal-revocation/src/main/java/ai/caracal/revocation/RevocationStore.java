@@ -2,6 +2,8 @@ package ai.caracal.revocation;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Shared revocation state: revoked anchors and per-zone delegation graph epochs.
@@ -97,6 +99,26 @@ public interface RevocationStore {
         }
         long epoch = isBlank(zoneId) ? 0L : currentDelegationEpoch(zoneId);
         return new RevocationCheck(revoked, epoch);
+    }
+
+    /**
+     * {@link #check(List, String)} for non-blocking callers (reactive connectors, event loops): the same
+     * answer, as a stage. This default runs the blocking {@code check} on the calling thread and returns
+     * a completed stage, which is right for in-memory stores. <b>A store that does I/O must override it</b>
+     * with a truly asynchronous implementation (the Redis store does, in one round trip); otherwise a
+     * reactive connector would block its event loop on every request.
+     *
+     * @param anchors the mandate's anchors, already de-duplicated; never {@code null}
+     * @param zoneId  the mandate's zone; blank gives an epoch of {@code 0}
+     * @return the combined answer; a stage that fails means the store could not answer (the verifier
+     *         then rejects the mandate, as when {@code check} throws)
+     */
+    default CompletionStage<RevocationCheck> checkAsync(List<String> anchors, String zoneId) {
+        try {
+            return CompletableFuture.completedFuture(check(anchors, zoneId));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private static boolean isBlank(String s) {

@@ -172,27 +172,91 @@ class JwksTest {
     // ---- §3.3 fetch: V33–V39 -----------------------------------------------------------------------
 
     @Test
-    @DisplayName("V33 JWKS 503: invalid_token, and the next call fetches again")
+    @DisplayName("V33 JWKS 503: invalid_token; calls within the failure back-off fail at once, the next call after it fetches again")
     void failedFetchIsNotCached(TestIssuer issuer) {
         MandateVerifier verifier = issuer.verifier().build();
         issuer.jwks().failWith(503);
 
+        AuthResult first = verifier.authenticate(issuer.mint().sign());
+        assertThat(first).failedWith(ErrorCode.INVALID_TOKEN);
+        assertThat(first.cause()).isEqualTo(Cause.KEYS_UNAVAILABLE);
+        assertThat(issuer.jwks().requests()).isEqualTo(1);
+        issuer.clock().advance(Duration.ofMillis(249));
         assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
         assertThat(issuer.jwks().requests()).isEqualTo(1);
+        issuer.clock().advance(Duration.ofMillis(1));
         assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
         assertThat(issuer.jwks().requests()).isEqualTo(2);
     }
 
     @Test
-    @DisplayName("V33 once the JWKS answers again after a 503, the next call fetches and succeeds")
+    @DisplayName("V33/V128 once the JWKS answers again after a 503, the first call after the back-off fetches and succeeds")
     void nextCallAfterFailedFetchRecovers(TestIssuer issuer) {
         MandateVerifier verifier = issuer.verifier().build();
         issuer.jwks().failWith(503);
         assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
         issuer.jwks().reset();
 
+        assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
+        assertThat(issuer.jwks().requests()).isZero();
+        issuer.clock().advance(JwksCache.DEFAULT_FAILURE_BACKOFF);
         assertThat(verifier.authenticate(issuer.mint().sign())).isOk();
         assertThat(issuer.jwks().requests()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("V127 8 threads calling back to back against a failing cold JWKS: one request per back-off period (250 ms doubling to 5 s), never two in flight")
+    void failingJwksIsAskedOncePerBackoffPeriod(TestIssuer issuer) throws Exception {
+        MandateVerifier verifier = issuer.verifier().build();
+        issuer.jwks().failWith(500);
+        List<String> tokens = Stream.generate(() -> issuer.mint().sign()).limit(8).toList();
+        long[] backoffs = {250, 500, 1_000, 2_000, 4_000, 5_000, 5_000};
+
+        int expected = 1;
+        assertThat(allRejectedAsUnavailable(verifier, tokens)).isTrue();
+        assertThat(issuer.jwks().requests()).isEqualTo(expected);
+        for (long backoff : backoffs) {
+            issuer.clock().advance(Duration.ofMillis(backoff - 1));
+            assertThat(allRejectedAsUnavailable(verifier, tokens)).isTrue();
+            assertThat(issuer.jwks().requests()).as("inside a %d ms back-off", backoff).isEqualTo(expected);
+            issuer.clock().advance(Duration.ofMillis(1));
+            assertThat(allRejectedAsUnavailable(verifier, tokens)).isTrue();
+            assertThat(issuer.jwks().requests()).as("after a %d ms back-off", backoff).isEqualTo(++expected);
+        }
+        assertThat(issuer.jwks().maxConcurrentRequests()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("V128 the endpoint recovers: the first call after the current back-off fetches and succeeds, and a later failure backs off from 250 ms again")
+    void recoveryEndsTheBackoffAndResetsIt(TestIssuer issuer) throws Exception {
+        MandateVerifier verifier = issuer.verifier().jwksTtl(Duration.ofSeconds(1)).jwksMaxStale(Duration.ofSeconds(1)).build();
+        issuer.jwks().failWith(503);
+        for (long backoff : new long[] {0, 250, 500, 1_000}) {
+            issuer.clock().advance(Duration.ofMillis(backoff));
+            assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
+        }
+        assertThat(issuer.jwks().requests()).isEqualTo(4);   // the current back-off is now 2 s
+        issuer.jwks().reset();
+
+        issuer.clock().advance(Duration.ofMillis(1_999));
+        assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
+        assertThat(issuer.jwks().requests()).isZero();
+        issuer.clock().advance(Duration.ofMillis(1));
+        assertThat(verifier.authenticate(issuer.mint().sign())).isOk();
+        assertThat(issuer.jwks().requests()).isEqualTo(1);
+
+        issuer.jwks().failWith(503);
+        issuer.clock().advance(Duration.ofSeconds(1));     // the set expires: the next call must fetch
+        assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
+        issuer.clock().advance(Duration.ofMillis(250));
+        assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
+        assertThat(issuer.jwks().requests()).isEqualTo(3);
+    }
+
+    /** One call per token on its own thread, all released together; whether each was keys_unavailable. */
+    private static boolean allRejectedAsUnavailable(MandateVerifier verifier, List<String> tokens) throws Exception {
+        List<AuthResult> results = ConcurrentCalls.run(tokens.size(), i -> verifier.authenticate(tokens.get(i)));
+        return results.stream().allMatch(r -> !r.ok() && r.cause() == Cause.KEYS_UNAVAILABLE);
     }
 
     @ParameterizedTest(name = "V33 JWKS status {0} with a valid document: invalid_token (only 200 is accepted)")
@@ -301,12 +365,13 @@ class JwksTest {
     }
 
     @Test
-    @DisplayName("V38 {\"keys\":[]} twice: invalid_token both times, 2 fetches (not cached)")
+    @DisplayName("V38 {\"keys\":[]} twice, the back-off apart: invalid_token both times, 2 fetches (not cached)")
     void emptyKeySetIsNotCached(TestIssuer issuer) {
         MandateVerifier verifier = issuer.verifier().build();
         issuer.jwks().serveRaw("{\"keys\":[]}");
 
         assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
+        issuer.clock().advance(JwksCache.DEFAULT_FAILURE_BACKOFF);
         assertThat(verifier.authenticate(issuer.mint().sign())).failedWith(ErrorCode.INVALID_TOKEN);
         assertThat(issuer.jwks().requests()).isEqualTo(2);
     }

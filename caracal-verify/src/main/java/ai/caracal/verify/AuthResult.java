@@ -4,16 +4,18 @@ import java.util.Objects;
 
 /**
  * The outcome of one verification: exactly one of {@link #principal()} and {@link #error()} is
- * non-null. Immutable.
+ * non-null, and a {@link #cause()} that says why (never sent on the wire). Immutable.
  */
 public final class AuthResult {
 
     private final Claims principal;
     private final AuthError error;
+    private final Cause cause;
 
-    private AuthResult(Claims principal, AuthError error) {
+    private AuthResult(Claims principal, AuthError error, Cause cause) {
         this.principal = principal;
         this.error = error;
+        this.cause = cause;
     }
 
     /**
@@ -21,7 +23,7 @@ public final class AuthResult {
      * @return a successful result
      */
     public static AuthResult ok(Claims claims) {
-        return new AuthResult(Objects.requireNonNull(claims, "claims"), null);
+        return new AuthResult(Objects.requireNonNull(claims, "claims"), null, Cause.NONE);
     }
 
     /**
@@ -29,7 +31,20 @@ public final class AuthResult {
      * @return a failed result
      */
     public static AuthResult failure(AuthError error) {
-        return new AuthResult(null, Objects.requireNonNull(error, "error"));
+        return new AuthResult(null, Objects.requireNonNull(error, "error"), Cause.of(error.code()));
+    }
+
+    /**
+     * @param error why verification failed; never {@code null}
+     * @param cause the finer reason, for operators; never {@link Cause#NONE}
+     * @return a failed result
+     */
+    public static AuthResult failure(AuthError error, Cause cause) {
+        Objects.requireNonNull(error, "error");
+        if (Objects.requireNonNull(cause, "cause") == Cause.NONE) {
+            throw new IllegalArgumentException("a failure needs a cause other than NONE");
+        }
+        return new AuthResult(null, error, cause);
     }
 
     /**
@@ -53,8 +68,17 @@ public final class AuthResult {
         return error;
     }
 
+    /**
+     * @return why it ended this way: {@link Cause#NONE} when accepted; otherwise finer than the error
+     *         code, for metrics, logs and audit (for example {@link Cause#KEYS_UNAVAILABLE} behind
+     *         {@code invalid_token})
+     */
+    public Cause cause() {
+        return cause;
+    }
+
     @Override
     public String toString() {
-        return ok() ? "AuthResult[ok " + principal + "]" : "AuthResult[" + error + "]";
+        return ok() ? "AuthResult[ok " + principal + "]" : "AuthResult[" + error + ", cause " + cause.wire() + "]";
     }
 }

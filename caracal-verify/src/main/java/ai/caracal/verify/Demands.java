@@ -17,6 +17,9 @@ final class Demands {
     static final Demands VERIFIER_DEFAULTS =
             new Demands("resource", List.of(), List.of(), false, false, List.of(), DEFAULT_MAX_HOP_COUNT);
 
+    /** A required target is missing: {@code invalid_token} on the wire (verification.md §6), a requirement cause. */
+    private static final AuthResult TARGET_MISSING =
+            AuthResult.failure(AuthError.of(ErrorCode.INVALID_TOKEN), Cause.REQUIREMENT);
     private static final AuthResult AGENT_REQUIRED = AuthResult.failure(AuthError.of(ErrorCode.AGENT_REQUIRED));
     private static final AuthResult DELEGATION_REQUIRED = AuthResult.failure(AuthError.of(ErrorCode.DELEGATION_REQUIRED));
     private static final AuthResult HOP_COUNT_EXCEEDED = AuthResult.failure(AuthError.of(ErrorCode.HOP_COUNT_EXCEEDED));
@@ -76,7 +79,7 @@ final class Demands {
         List<String> granted = claims.targets();
         for (int i = 0; i < targets.size(); i++) {
             if (!granted.contains(targets.get(i))) {
-                return MandateVerifier.INVALID_TOKEN;
+                return TARGET_MISSING;
             }
         }
         for (int i = 0; i < scopes.size(); i++) {

@@ -9,8 +9,21 @@ final class InvalidMandate extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    private final Cause cause;
+
+    /** A structure, encoding, header or claim-type problem: {@link Cause#MALFORMED}. */
     InvalidMandate(String reason) {
+        this(reason, Cause.MALFORMED);
+    }
+
+    InvalidMandate(String reason, Cause cause) {
         super(reason, null, false, false);
+        this.cause = cause;
+    }
+
+    /** @return the cause this rejection reports */
+    Cause rejectionCause() {
+        return cause;
     }
 
     String reason() {

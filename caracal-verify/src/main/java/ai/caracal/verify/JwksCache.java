@@ -9,20 +9,25 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Caches the public key sets of issuers, one entry per (issuer, zone) JWKS URL, with the fetch and
- * refresh rules of the specification: a fresh set is used for {@code ttl} (5 min); until
+ * Caches the public key sets of issuers, one {@code KeySource} per (issuer, zone) JWKS URL, with the
+ * fetch and refresh rules of the specification: a fresh set is used for {@code ttl} (5 min); until
  * {@code maxStale} (10 min) a stale set is still used while one background refresh runs; an unknown
- * {@code kid} triggers one coalesced refetch at most once per {@code refetchCooldown} (30 s);
- * concurrent callers share every fetch. Keys come only from the URL of the configured issuer and
- * zone, never from anything in a token.
+ * {@code kid} triggers one coalesced refetch at most once per {@code refetchCooldown} (30 s); after a
+ * failed fetch the next one waits for the failure back-off (250 ms, doubling to 5 s, reset by a
+ * success), and calls that need it meanwhile fail at once; concurrent callers share every fetch. Keys
+ * come only from the URL of the configured issuer and zone, never from anything in a token.
+ *
+ * <p>Three parts, as in Nimbus's key sources: the settings are one immutable policy fixed by the
+ * {@link Builder}; each key source answers a lookup as found, unknown {@code kid} or unavailable in one
+ * call, complete at once when memory suffices; and the bytes come from a pluggable {@link JwksFetcher}
+ * (by default the JDK {@code HttpClient}), so a proxy, a private CA or mutual TLS needs no JVM-wide
+ * settings. Blocking and asynchronous verification share the same sources and fetches.
  *
  * <p>{@link #shared()} is used by every verifier that is not given another cache. A cache owns no
- * threads and no connections of its own (fetches run on a process-wide daemon executor,
- * {@code caracal-jwks-*}), so it needs no closing. Thread-safe.
+ * threads and no connections of its own (the default fetcher runs on a process-wide daemon executor,
+ * {@code caracal-jwks-*}; a fetcher you supply stays yours), so it needs no closing. Thread-safe.
  */
 public final class JwksCache {
 
@@ -36,32 +41,20 @@ public final class JwksCache {
     public static final Duration DEFAULT_REFETCH_COOLDOWN = Duration.ofSeconds(30);
     /** Default largest JWKS body accepted: 256 KiB. */
     public static final int DEFAULT_MAX_BYTES = 262_144;
-
-    private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
+    /** Default hold-back after a failed fetch: 250 ms, doubling with each further failure. */
+    public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofMillis(250);
+    /** Default longest hold-back after repeated failed fetches: 5 s. */
+    public static final Duration DEFAULT_MAX_FAILURE_BACKOFF = Duration.ofSeconds(5);
 
     private static final class SharedHolder {
         static final JwksCache SHARED = builder().build();
     }
 
-    private final ConcurrentMap<URI, JwksEntry> entries = new ConcurrentHashMap<>();
-    private final long ttlMillis;
-    private final long maxStaleMillis;
-    private final long cooldownMillis;
-    private final long awaitMillis;
-    private final Clock clock;
-    private final JwksFetcher fetcher;
-    private final VerificationListener[] listeners;
+    private final ConcurrentMap<URI, KeySource> sources = new ConcurrentHashMap<>();
+    private final JwksPolicy policy;
 
-    private JwksCache(Builder b) {
-        this.ttlMillis = b.ttl.toMillis();
-        this.maxStaleMillis = b.maxStale.toMillis();
-        this.cooldownMillis = b.refetchCooldown.toMillis();
-        // The fetch has its own deadline; waiting a little longer only guards against a lost completion.
-        this.awaitMillis = b.fetchTimeout.toMillis() + 1_000;
-        this.clock = b.clock;
-        Provider provider = b.signatureProvider != null ? b.signatureProvider : SignatureProviders.selected().orElse(null);
-        this.fetcher = new JwksFetcher(b.fetchTimeout, b.maxBytes, provider);
-        this.listeners = b.listeners.toArray(new VerificationListener[0]);
+    private JwksCache(JwksPolicy policy) {
+        this.policy = policy;
     }
 
     /** @return the process-wide cache with the default settings */
@@ -94,12 +87,11 @@ public final class JwksCache {
         } catch (InvalidMandate e) {
             return SignatureCheck.invalid(null, e.reason());
         }
-        JwksEntry entry = entry(jwksUri);
-        VerificationKey key = entry.find(jws.kid());
-        if (key == null) {
-            if (!entry.hasUsableKeys()) {
-                throw new JwksUnavailableException("JWKS unavailable at " + jwksUri);
-            }
+        KeyLookup lookup = source(jwksUri).lookupBlocking(jws.kid());
+        if (lookup == KeyLookup.Missing.UNAVAILABLE) {
+            throw new JwksUnavailableException("JWKS unavailable at " + jwksUri);
+        }
+        if (!(lookup instanceof VerificationKey key)) {
             return SignatureCheck.invalid(jws.kid(), "kid-unknown");
         }
         return key.verify(jws.bytes(), jws.signingInputLength(), jws.signature())
@@ -107,42 +99,8 @@ public final class JwksCache {
                 : SignatureCheck.invalid(jws.kid(), "bad-signature");
     }
 
-    JwksEntry entry(URI jwksUri) {
-        return entries.computeIfAbsent(jwksUri, uri -> new JwksEntry(uri, this));
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    long ttlMillis() {
-        return ttlMillis;
-    }
-
-    long maxStaleMillis() {
-        return maxStaleMillis;
-    }
-
-    long cooldownMillis() {
-        return cooldownMillis;
-    }
-
-    long awaitMillis() {
-        return awaitMillis;
-    }
-
-    JwksFetcher fetcher() {
-        return fetcher;
-    }
-
-    void fetched(URI jwksUri, VerificationListener.JwksFetch outcome) {
-        for (VerificationListener listener : listeners) {
-            try {
-                listener.jwksFetched(jwksUri, outcome);
-            } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
-            }
-        }
+    KeySource source(URI jwksUri) {
+        return sources.computeIfAbsent(jwksUri, uri -> new KeySource(uri, policy));
     }
 
     /** Builder for {@link JwksCache}. Not thread-safe; the cache it builds is. */
@@ -155,6 +113,9 @@ public final class JwksCache {
         private int maxBytes = DEFAULT_MAX_BYTES;
         private Clock clock = Clock.systemUTC();
         private Provider signatureProvider;
+        private JwksFetcher fetcher = JwksFetcher.defaults();
+        private Duration failureBackoff = DEFAULT_FAILURE_BACKOFF;
+        private Duration maxFailureBackoff = DEFAULT_MAX_FAILURE_BACKOFF;
         private final List<VerificationListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -242,6 +203,33 @@ public final class JwksCache {
         }
 
         /**
+         * @param fetcher moves the bytes of each fetch (your own HTTP client, proxy, TLS settings); by
+         *                default {@link JwksFetcher#defaults()}. It must not block the calling thread.
+         * @return this builder
+         */
+        public Builder fetcher(JwksFetcher fetcher) {
+            this.fetcher = Objects.requireNonNull(fetcher, "jwksFetcher");
+            return this;
+        }
+
+        /**
+         * @param initial how long the next fetch is held back after a failed one; positive (250 ms)
+         * @param max     the longest hold-back, reached by doubling after further failures; at least
+         *                {@code initial} (5 s)
+         * @return this builder
+         */
+        public Builder failureBackoff(Duration initial, Duration max) {
+            Duration first = positive(initial, "jwksFailureBackoff");
+            Duration longest = positive(max, "jwksMaxFailureBackoff");
+            if (longest.compareTo(first) < 0) {
+                throw new IllegalArgumentException("jwksMaxFailureBackoff must not be shorter than jwksFailureBackoff");
+            }
+            this.failureBackoff = first;
+            this.maxFailureBackoff = longest;
+            return this;
+        }
+
+        /**
          * @return a new cache
          * @throws IllegalArgumentException when {@code maxStale} is shorter than {@code ttl}
          */
@@ -249,7 +237,10 @@ public final class JwksCache {
             if (maxStale.compareTo(ttl) < 0) {
                 throw new IllegalArgumentException("jwksMaxStale must not be shorter than jwksTtl");
             }
-            return new JwksCache(this);
+            Provider provider = signatureProvider != null ? signatureProvider : SignatureProviders.selected().orElse(null);
+            return new JwksCache(new JwksPolicy(ttl.toMillis(), maxStale.toMillis(), fetchTimeout,
+                    refetchCooldown.toMillis(), maxBytes, failureBackoff.toMillis(), maxFailureBackoff.toMillis(),
+                    clock, provider, fetcher, listeners.toArray(new VerificationListener[0])));
         }
 
         private static Duration positive(Duration value, String name) {

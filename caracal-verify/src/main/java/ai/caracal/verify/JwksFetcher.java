@@ -1,183 +1,68 @@
 package ai.caracal.verify;
 
-import java.io.ByteArrayOutputStream;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.nio.ByteBuffer;
-import java.security.Provider;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fetches one JWKS document (verification.md §3.3): {@code GET} with {@code Accept: application/json}
- * and no credentials, no redirects, exactly status 200, a body capped at {@code maxBytes} (a larger
- * {@code Content-Length} fails without reading the body), and one deadline for the whole exchange.
- * Response {@code Cache-Control} is ignored.
+ * Fetches the bytes of one JWKS document: the one pluggable part of a {@link JwksCache}. Use it to
+ * supply your own HTTP client (a proxy, a private CA, mutual TLS) without changing JVM-wide settings:
  *
- * <p>All fetches share one JDK {@link HttpClient} whose work runs on a daemon executor with threads
- * named {@code caracal-jwks-*}; nothing here needs closing.
+ * <pre>{@code
+ * HttpClient client = HttpClient.newBuilder().sslContext(internalCa).proxy(corporateProxy)
+ *     .followRedirects(HttpClient.Redirect.NEVER).build();
+ * JwksCache keys = JwksCache.builder().fetcher(JwksFetcher.httpClient(client)).build();
+ * MandateVerifier verifier = MandateVerifier.builder().jwksCache(keys)...build();
+ * }</pre>
+ *
+ * <p>The cache decides when to fetch (single flight, refresh, cooldown, failure back-off), bounds every
+ * fetch by its deadline, checks the size cap again and parses the body; a fetcher only moves bytes.
+ * An implementation must be thread-safe and <b>must not block the calling thread</b>: the call is made
+ * from verifying threads, event loops included, so do the I/O asynchronously and return a stage that
+ * completes later. It must send a plain {@code GET} with {@code Accept: application/json} and no
+ * credentials, not follow redirects, and complete exceptionally (with a message that names the reason
+ * and never key material) unless the status is exactly 200 and the body is at most {@code maxBytes}.
  */
-final class JwksFetcher {
+@FunctionalInterface
+public interface JwksFetcher {
 
-    private final Duration timeout;
-    private final int maxBytes;
-    private final Provider provider;
+    /**
+     * Starts one fetch.
+     *
+     * @param uri      the key set URL; always the configured issuer's, never anything from a token
+     * @param timeout  the deadline of the whole exchange (the cache also enforces it)
+     * @param maxBytes the largest body to accept; refuse a larger {@code Content-Length} without reading
+     * @return the response body, completed later; never {@code null}
+     */
+    CompletionStage<byte[]> fetch(URI uri, Duration timeout, int maxBytes);
 
-    JwksFetcher(Duration timeout, int maxBytes, Provider provider) {
-        this.timeout = timeout;
-        this.maxBytes = maxBytes;
-        this.provider = provider;
+    /**
+     * The default fetcher: one process-wide JDK {@link HttpClient} (HTTP/1.1, no redirects, the default
+     * proxy selector) whose work runs on daemon threads named {@code caracal-jwks-*}.
+     *
+     * @return the shared default fetcher
+     */
+    static JwksFetcher defaults() {
+        return HttpClientJwksFetcher.DEFAULT;
     }
 
-    /** @return the usable keys, or a future failed with {@link JwksFetchException} or a timeout */
-    CompletableFuture<Map<String, VerificationKey>> fetch(URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .GET()
-                .header("Accept", "application/json")
-                .timeout(timeout)
-                .build();
-        CompletableFuture<HttpResponse<byte[]>> exchange = Shared.CLIENT.sendAsync(request, this::bodyHandler);
-        CompletableFuture<Map<String, VerificationKey>> keys = exchange
-                .thenApply(response -> JwksDocument.parse(response.body(), provider))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        keys.whenComplete((result, failure) -> {
-            if (failure != null) {
-                exchange.cancel(true);
-            }
-        });
-        return keys;
-    }
-
-    private BodySubscriber<byte[]> bodyHandler(HttpResponse.ResponseInfo info) {
-        if (info.statusCode() != 200) {
-            return new Refused("status " + info.statusCode());
+    /**
+     * A fetcher over your own JDK {@link HttpClient}, with its TLS, proxy and executor settings. The
+     * client stays yours.
+     *
+     * @param client a client that does not follow redirects ({@link HttpClient.Redirect#NEVER})
+     * @return a fetcher using {@code client}
+     * @throws IllegalArgumentException when the client follows redirects: a JWKS must come from the
+     *                                  configured URL itself
+     */
+    static JwksFetcher httpClient(HttpClient client) {
+        Objects.requireNonNull(client, "client");
+        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the JWKS HttpClient must not follow redirects"
+                    + " (build it with followRedirects(HttpClient.Redirect.NEVER))");
         }
-        OptionalLong length;
-        try {
-            length = info.headers().firstValueAsLong("Content-Length");
-        } catch (NumberFormatException e) {
-            return new Refused("malformed Content-Length");
-        }
-        if (length.isPresent() && length.getAsLong() > maxBytes) {
-            return new Refused("Content-Length above " + maxBytes + " bytes");
-        }
-        return new Capped(maxBytes);
-    }
-
-    /** Fails at once and cancels the body without reading it. */
-    private static final class Refused implements BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private final String reason;
-
-        Refused(String reason) {
-            this.reason = reason;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-            body.completeExceptionally(new JwksFetchException(reason));
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            body.completeExceptionally(new JwksFetchException(reason));
-        }
-
-        @Override
-        public void onComplete() {
-            body.completeExceptionally(new JwksFetchException(reason));
-        }
-    }
-
-    /** Collects the body and fails as soon as it grows past the cap (chunked bodies included). */
-    private static final class Capped implements BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final int maxBytes;
-        private Flow.Subscription subscription;
-
-        Capped(int maxBytes) {
-            this.maxBytes = maxBytes;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (body.isDone()) {
-                return;
-            }
-            for (ByteBuffer item : items) {
-                if (buffer.size() + item.remaining() > maxBytes) {
-                    subscription.cancel();
-                    body.completeExceptionally(new JwksFetchException("body above " + maxBytes + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                buffer.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            body.completeExceptionally(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(buffer.toByteArray());
-        }
-    }
-
-    private static final class Shared {
-        static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(daemonThreads());
-        static final HttpClient CLIENT = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(ProxySelector.getDefault() != null ? ProxySelector.getDefault() : HttpClient.Builder.NO_PROXY)
-                .executor(EXECUTOR)
-                .build();
-
-        private static java.util.concurrent.ThreadFactory daemonThreads() {
-            AtomicInteger counter = new AtomicInteger();
-            return runnable -> {
-                Thread thread = new Thread(runnable, "caracal-jwks-" + counter.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            };
-        }
+        return new HttpClientJwksFetcher(client);
     }
 }

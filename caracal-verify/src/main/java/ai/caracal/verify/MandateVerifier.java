@@ -2,6 +2,11 @@ package ai.caracal.verify;
 
 import ai.caracal.revocation.RevocationCheck;
 import java.math.BigDecimal;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * epoch. Only then do the {@code onVerified} listeners run.
  *
  * <p><b>Never throws for any token or header</b>, however hostile: every failure is an
- * {@link AuthResult} with an {@link ErrorCode}. A call blocks for at most one JWKS fetch (5 s by
- * default) plus one revocation-store round trip. If the key set cannot be fetched, or the store
- * throws, the mandate is rejected (fail closed).
+ * {@link AuthResult} with an {@link ErrorCode} and a {@link Cause}. A blocking call waits for at most one
+ * JWKS fetch (5 s by default) plus one revocation-store round trip; the {@code ...Async} forms never
+ * block and give the same results. If the key set cannot be fetched, or the store cannot answer, the
+ * mandate is rejected (fail closed).
  *
  * <p>Immutable and thread-safe; share one instance. {@link #require(Requirements)} derives verifiers
  * that share the key cache and the verified-token cache.
@@ -37,25 +43,38 @@ public final class MandateVerifier {
     private static final Logger log = LoggerFactory.getLogger(MandateVerifier.class);
 
     static final AuthResult MISSING_TOKEN = AuthResult.failure(AuthError.of(ErrorCode.MISSING_TOKEN));
-    static final AuthResult INVALID_TOKEN = AuthResult.failure(AuthError.of(ErrorCode.INVALID_TOKEN));
+    static final AuthResult INVALID_TOKEN = AuthResult.failure(AuthError.of(ErrorCode.INVALID_TOKEN), Cause.INTERNAL);
     private static final AuthResult INVALID_ZONE = AuthResult.failure(AuthError.of(ErrorCode.INVALID_ZONE));
     private static final AuthResult SESSION_REVOKED = AuthResult.failure(AuthError.of(ErrorCode.SESSION_REVOKED));
+    private static final AuthResult STORE_FAILED_CLOSED =
+            AuthResult.failure(AuthError.of(ErrorCode.SESSION_REVOKED), Cause.STORE_UNAVAILABLE);
     private static final AuthResult DELEGATION_STALE = AuthResult.failure(AuthError.of(ErrorCode.DELEGATION_STALE));
     private static final AuthResult REVOCATION_UNAVAILABLE = AuthResult.failure(new AuthError(
-            ErrorCode.INVALID_TOKEN, AuthError.REVOCATION_UNAVAILABLE, ErrorCode.INVALID_TOKEN.hint()));
+            ErrorCode.INVALID_TOKEN, AuthError.REVOCATION_UNAVAILABLE, ErrorCode.INVALID_TOKEN.hint()),
+            Cause.STORE_UNAVAILABLE);
+    /** {@code invalid_token} for each cause, shared: a rejection allocates nothing. */
+    private static final Map<Cause, AuthResult> INVALID_BY_CAUSE = invalidByCause();
+    private static final CompletableFuture<AuthResult> MISSING_TOKEN_NOW = CompletableFuture.completedFuture(MISSING_TOKEN);
 
     private static final long LEEWAY_SECONDS = 60;
     private static final long STORE_WARN_INTERVAL_MILLIS = 10_000;
     private static final AtomicLong lastStoreWarning = new AtomicLong();
 
+    /**
+     * Test seam, package-private on purpose: when set, {@link #authenticate(String)} and its siblings
+     * answer through the asynchronous path, so the whole verification specification runs through both
+     * paths ({@code caracal-verify-tests} sets it for its second run). Never set in production code.
+     */
+    static volatile boolean blockingThroughAsync;
+
     private final VerifierOptions options;
     private final String zoneId;
-    private final JwksEntry keys;
+    private final KeySource keys;
     private final VerifiedTokenCache tokenCache;
     private final Consumer<Claims>[] onVerified;
     private final VerificationListener[] listeners;
 
-    private MandateVerifier(VerifierOptions options, JwksEntry keys, VerifiedTokenCache tokenCache) {
+    private MandateVerifier(VerifierOptions options, KeySource keys, VerifiedTokenCache tokenCache) {
         this.options = options;
         this.zoneId = options.zoneId().orElse(null);
         this.keys = keys;
@@ -67,7 +86,7 @@ public final class MandateVerifier {
     }
 
     static MandateVerifier create(VerifierOptions options) {
-        JwksEntry keys = options.jwksCache().entry(options.jwksUri());
+        KeySource keys = options.jwksCache().source(options.jwksUri());
         return new MandateVerifier(options, keys, options.verifiedTokenCache() ? new VerifiedTokenCache() : null);
     }
 
@@ -121,6 +140,58 @@ public final class MandateVerifier {
     }
 
     /**
+     * Verifies a bare token without blocking the calling thread: for event loops (WebFlux, Netty,
+     * Vert.x). The result is the one {@link #authenticate(String)} gives for the same token and state.
+     *
+     * <p>The stage is <b>already complete</b> when everything needed is in memory: a held key set and a
+     * store that answers at once (the in-memory store, or any store whose
+     * {@link ai.caracal.revocation.RevocationStore#checkAsync checkAsync} completes immediately).
+     * Otherwise it completes when the key set fetch in flight (shared with blocking callers, with the
+     * same deadline, cooldown and failure back-off) and the store's asynchronous check have answered,
+     * on the thread that completed them (a {@code caracal-jwks-*} thread, or the Redis client's I/O
+     * thread): continue with non-blocking work only, or hop to your own executor.
+     *
+     * @param token the compact JWS; {@code null} or {@code ""} gives {@code missing_token}
+     * @return the outcome; never {@code null}, never completes exceptionally
+     */
+    public CompletionStage<AuthResult> authenticateAsync(String token) {
+        return verifyAsync(token, options.demands());
+    }
+
+    /**
+     * {@link #authenticateAsync(String)} with per-call requirements.
+     *
+     * @param token     the compact JWS
+     * @param overrides per-call requirements; {@code null} means none
+     * @return the outcome; never {@code null}, never completes exceptionally
+     */
+    public CompletionStage<AuthResult> authenticateAsync(String token, Requirements overrides) {
+        return verifyAsync(token, options.demands().with(overrides));
+    }
+
+    /**
+     * {@link #authorization(String)} without blocking the calling thread; see
+     * {@link #authenticateAsync(String)}.
+     *
+     * @param authorizationHeader the header value; may be {@code null}
+     * @return the outcome; never {@code null}, never completes exceptionally
+     */
+    public CompletionStage<AuthResult> authorizationAsync(String authorizationHeader) {
+        return authenticateAsync(AuthHeaders.extractBearer(authorizationHeader).orElse(null));
+    }
+
+    /**
+     * {@link #authorizationAsync(String)} with per-call requirements.
+     *
+     * @param authorizationHeader the header value; may be {@code null}
+     * @param overrides           per-call requirements; {@code null} means none
+     * @return the outcome; never {@code null}, never completes exceptionally
+     */
+    public CompletionStage<AuthResult> authorizationAsync(String authorizationHeader, Requirements overrides) {
+        return authenticateAsync(AuthHeaders.extractBearer(authorizationHeader).orElse(null), overrides);
+    }
+
+    /**
      * Derives a verifier whose requirements are these overrides merged onto this verifier's defaults
      * (see {@link Requirements}). This verifier is unchanged. Build derived verifiers once, not per
      * request.
@@ -134,12 +205,23 @@ public final class MandateVerifier {
 
     /**
      * Fetches the configured issuer and zone's key set now, through the cache and regardless of the
-     * refetch cooldown. Never called implicitly; connectors offer it as a start-up option.
+     * refetch cooldown and the failure back-off. Never called implicitly; connectors offer it as a
+     * start-up option.
      *
      * @throws JwksUnavailableException when the key set cannot be fetched or holds no usable key
      */
     public void warmup() {
-        keys.refreshNow();
+        keys.refreshBlocking();
+    }
+
+    /**
+     * {@link #warmup()} without blocking: the stage fails with {@link JwksUnavailableException} when the
+     * key set cannot be fetched.
+     *
+     * @return completes when a usable key set is held
+     */
+    public CompletionStage<Void> warmupAsync() {
+        return keys.refresh();
     }
 
     /** @return the validated configuration, with the merged requirements of this verifier */
@@ -147,102 +229,184 @@ public final class MandateVerifier {
         return options;
     }
 
+    // ---- the two paths share every step but the two waits: the key set and the store --------------
+
     private AuthResult verify(String token, Demands demands) {
-        if (listeners.length == 0) {
-            return verifyUntimed(token, demands);
+        if (blockingThroughAsync) {
+            return verifyAsync(token, demands).toCompletableFuture().join();
         }
-        long start = System.nanoTime();
-        AuthResult result = verifyUntimed(token, demands);
-        long elapsed = System.nanoTime() - start;
-        for (VerificationListener listener : listeners) {
-            try {
-                listener.verified(result, elapsed);
-            } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
-            }
-        }
-        return result;
+        long start = listeners.length == 0 ? 0L : System.nanoTime();
+        return finish(verifyBlocking(token, demands), start);
     }
 
-    private AuthResult verifyUntimed(String token, Demands demands) {
+    private AuthResult verifyBlocking(String token, Demands demands) {
         if (token == null || token.isEmpty()) {
             return rejected(MISSING_TOKEN, "no-token");
         }
         try {
             long now = Math.floorDiv(options.clock().millis(), 1000L);
-            return check(verifiedClaims(token, now), demands, now);
+            Candidate candidate = candidate(token, now);
+            Claims claims = verifiedClaims(candidate, keys.lookupBlocking(candidate.kid()), now);
+            AuthResult early = checkClaims(claims, demands, now);
+            if (early != null) {
+                return early;
+            }
+            RevocationCheck revocation;
+            try {
+                revocation = options.revocations().check(claims.anchors(), claims.zoneId());
+            } catch (RuntimeException e) {
+                return storeFailed(e);
+            }
+            return afterRevocation(claims, revocation);
         } catch (InvalidMandate e) {
-            return rejected(INVALID_TOKEN, e.reason());
+            return rejectedAs(e);
         } catch (RuntimeException e) {
-            // A bug or a library surprise on hostile input: still a rejection, never an escape.
-            log.warn("Mandate verification failed unexpectedly; rejecting it ({})", e.getClass().getName());
-            return INVALID_TOKEN;
+            return unexpected(e);
         }
     }
 
-    /** Steps 1–5 and the claim type rules, or a verified-token cache hit plus step 3. */
-    private Claims verifiedClaims(String token, long now) throws InvalidMandate {
+    private CompletableFuture<AuthResult> verifyAsync(String token, Demands demands) {
+        long start = listeners.length == 0 ? 0L : System.nanoTime();
+        CompletableFuture<AuthResult> result = verifyAsyncUntimed(token, demands);
+        if (listeners.length == 0) {
+            return result;
+        }
+        if (result.isDone()) {
+            finish(result.join(), start);
+            return result;
+        }
+        return result.thenApply(done -> finish(done, start));
+    }
+
+    private CompletableFuture<AuthResult> verifyAsyncUntimed(String token, Demands demands) {
+        if (token == null || token.isEmpty()) {
+            rejected(MISSING_TOKEN, "no-token");
+            return MISSING_TOKEN_NOW;
+        }
+        try {
+            long now = Math.floorDiv(options.clock().millis(), 1000L);
+            Candidate candidate = candidate(token, now);
+            CompletableFuture<KeyLookup> lookup = keys.lookup(candidate.kid());
+            if (lookup.isDone()) {
+                return afterKey(candidate, lookup.join(), demands, now);
+            }
+            return lookup.thenCompose(key -> afterKey(candidate, key, demands, now));
+        } catch (InvalidMandate e) {
+            return CompletableFuture.completedFuture(rejectedAs(e));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(unexpected(e));
+        }
+    }
+
+    private CompletableFuture<AuthResult> afterKey(Candidate candidate, KeyLookup key, Demands demands, long now) {
+        try {
+            Claims claims = verifiedClaims(candidate, key, now);
+            AuthResult early = checkClaims(claims, demands, now);
+            if (early != null) {
+                return CompletableFuture.completedFuture(early);
+            }
+            CompletableFuture<RevocationCheck> revocation;
+            try {
+                revocation = options.revocations().checkAsync(claims.anchors(), claims.zoneId()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(storeFailed(e));
+            }
+            if (revocation.isDone() && !revocation.isCompletedExceptionally()) {
+                return CompletableFuture.completedFuture(afterRevocation(claims, revocation.join()));
+            }
+            return revocation.handle((answer, failure) -> {
+                try {
+                    return failure != null ? storeFailed(unwrap(failure)) : afterRevocation(claims, answer);
+                } catch (RuntimeException e) {
+                    return unexpected(e);
+                }
+            });
+        } catch (InvalidMandate e) {
+            return CompletableFuture.completedFuture(rejectedAs(e));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(unexpected(e));
+        }
+    }
+
+    /** A token that passed the cheap checks and waits for its key: a verified-token cache hit, or parsed. */
+    private record Candidate(String token, VerifiedTokenCache.Entry hit, CompactJws jws) {
+        String kid() {
+            return hit != null ? hit.key.kid() : jws.kid();
+        }
+    }
+
+    /** Step 1 (length), then a verified-token cache hit, or steps 1 and 2 (structure and header). */
+    private Candidate candidate(String token, long now) throws InvalidMandate {
         if (token.length() > CompactJws.MAX_LENGTH) {
             throw new InvalidMandate("too-long");
         }
-        if (tokenCache != null) {
-            VerifiedTokenCache.Entry hit = tokenCache.get(token, now);
-            if (hit != null) {
-                VerificationKey current = keys.find(hit.key.kid());
-                if (current == null) {
-                    throw new InvalidMandate(keys.hasUsableKeys() ? "kid-unknown" : "jwks-unavailable");
-                }
-                if (current.sameMaterial(hit.key)) {
-                    return hit.claims;
-                }
-                tokenCache.remove(token);
+        VerifiedTokenCache.Entry hit = tokenCache == null ? null : tokenCache.get(token, now);
+        return new Candidate(token, hit, hit == null ? CompactJws.parse(token) : null);
+    }
+
+    /** Step 3's answer applied, then steps 4 and 5 and the claim type rules (or the cache hit's claims). */
+    private Claims verifiedClaims(Candidate candidate, KeyLookup lookup, long now) throws InvalidMandate {
+        if (!(lookup instanceof VerificationKey key)) {
+            throw lookup == KeyLookup.Missing.UNKNOWN_KID
+                    ? new InvalidMandate("kid-unknown", Cause.UNKNOWN_KID)
+                    : new InvalidMandate("jwks-unavailable", Cause.KEYS_UNAVAILABLE);
+        }
+        VerifiedTokenCache.Entry hit = candidate.hit();
+        if (hit != null) {
+            if (key.sameMaterial(hit.key)) {
+                return hit.claims;
             }
+            tokenCache.remove(candidate.token());
+            return verifiedClaims(new Candidate(candidate.token(), null, CompactJws.parse(candidate.token())),
+                    lookup, now);
         }
-        CompactJws jws = CompactJws.parse(token);
-        VerificationKey key = keys.find(jws.kid());
-        if (key == null) {
-            throw new InvalidMandate(keys.hasUsableKeys() ? "kid-unknown" : "jwks-unavailable");
-        }
+        CompactJws jws = candidate.jws();
         if (!key.verify(jws.bytes(), jws.signingInputLength(), jws.signature())) {
-            throw new InvalidMandate("signature");
+            throw new InvalidMandate("signature", Cause.BAD_SIGNATURE);
         }
         Claims claims = ClaimsParser.parse(StrictJson.parseObject(jws.payload(), "payload"));
         if (tokenCache != null) {
-            tokenCache.put(token, claims, key, now);
+            tokenCache.put(candidate.token(), claims, key, now);
         }
         return claims;
     }
 
-    /** Steps 6–11 and 14–23. */
-    private AuthResult check(Claims claims, Demands demands, long now) {
-        String problem = claimProblem(claims, demands, now);
-        if (problem != null) {
-            return rejected(INVALID_TOKEN, problem);
+    /** Steps 6–11 and 14–22: everything before the store; {@code null} when all pass. */
+    private AuthResult checkClaims(Claims claims, Demands demands, long now) {
+        if (!claims.issuer().equals(options.issuer())) {
+            return rejected(INVALID_BY_CAUSE.get(Cause.ISSUER), "iss");
+        }
+        if (!claims.audience().contains(options.audience())) {
+            return rejected(INVALID_BY_CAUSE.get(Cause.AUDIENCE), "aud");
+        }
+        if (claims.expiresAtEpochSecond() <= now) {
+            return rejected(INVALID_BY_CAUSE.get(Cause.EXPIRED), "exp");
+        }
+        BigDecimal notBefore = claims.notBeforeSeconds();
+        if (notBefore != null && notBefore.compareTo(BigDecimal.valueOf(now + LEEWAY_SECONDS)) > 0) {
+            return rejected(INVALID_BY_CAUSE.get(Cause.NOT_YET_VALID), "nbf");
+        }
+        if (claims.issuedAtEpochSecond() > now + LEEWAY_SECONDS) {
+            return rejected(INVALID_BY_CAUSE.get(Cause.NOT_YET_VALID), "iat");
+        }
+        if (!demands.useMatches(claims)) {
+            return rejected(INVALID_BY_CAUSE.get(Cause.USE), "use");
         }
         String zone = claims.zoneId();
         if (zone == null || (zoneId != null && !zoneId.equals(zone))) {
             return rejected(INVALID_ZONE, "zone");
         }
         AuthResult unmet = demands.firstUnmet(claims);
-        if (unmet != null) {
-            return rejected(unmet, "requirements");
-        }
-        RevocationCheck revocation;
-        try {
-            revocation = options.revocations().check(claims.anchors(), zone);
-        } catch (RuntimeException e) {
-            warnStoreFailure(e);
-            for (VerificationListener listener : listeners) {
-                try {
-                    listener.revocationCheckFailed(e);
-                } catch (RuntimeException ignored) {
-                    log.warn("A VerificationListener threw; ignored", ignored);
-                }
-            }
-            return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
-        }
+        return unmet == null ? null : rejected(unmet, "requirements");
+    }
+
+    /** Steps 23 and 24, then the {@code onVerified} listeners. */
+    private AuthResult afterRevocation(Claims claims, RevocationCheck revocation) {
         if (revocation == null) {
             return rejected(REVOCATION_UNAVAILABLE, "revocation-store-null");
+        }
+        if (revocation.unavailable()) {
+            return rejected(STORE_FAILED_CLOSED, "revocation-store-failed-closed");
         }
         if (revocation.revoked()) {
             return rejected(SESSION_REVOKED, "revoked");
@@ -261,34 +425,67 @@ public final class MandateVerifier {
         return AuthResult.ok(claims);
     }
 
-    private String claimProblem(Claims claims, Demands demands, long now) {
-        if (!claims.issuer().equals(options.issuer())) {
-            return "iss";
+    private AuthResult storeFailed(Throwable e) {
+        RuntimeException error = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        warnStoreFailure(error);
+        for (VerificationListener listener : listeners) {
+            try {
+                listener.revocationCheckFailed(error);
+            } catch (RuntimeException ignored) {
+                log.warn("A VerificationListener threw; ignored", ignored);
+            }
         }
-        if (!claims.audience().contains(options.audience())) {
-            return "aud";
+        return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
+    }
+
+    private AuthResult finish(AuthResult result, long start) {
+        if (listeners.length == 0) {
+            return result;
         }
-        if (claims.expiresAtEpochSecond() <= now) {
-            return "exp";
+        long elapsed = System.nanoTime() - start;
+        for (VerificationListener listener : listeners) {
+            try {
+                listener.verified(result, elapsed);
+            } catch (RuntimeException e) {
+                log.warn("A VerificationListener threw; ignored", e);
+            }
         }
-        BigDecimal notBefore = claims.notBeforeSeconds();
-        if (notBefore != null && notBefore.compareTo(BigDecimal.valueOf(now + LEEWAY_SECONDS)) > 0) {
-            return "nbf";
+        return result;
+    }
+
+    private static AuthResult rejectedAs(InvalidMandate e) {
+        return rejected(INVALID_BY_CAUSE.get(e.rejectionCause()), e.reason());
+    }
+
+    private static AuthResult unexpected(RuntimeException e) {
+        // A bug or a library surprise on hostile input: still a rejection, never an escape.
+        log.warn("Mandate verification failed unexpectedly; rejecting it ({})", e.getClass().getName());
+        return INVALID_TOKEN;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
         }
-        if (claims.issuedAtEpochSecond() > now + LEEWAY_SECONDS) {
-            return "iat";
-        }
-        if (!demands.useMatches(claims)) {
-            return "use";
-        }
-        return null;
+        return cause;
     }
 
     private static AuthResult rejected(AuthResult result, String reason) {
         if (log.isDebugEnabled()) {
-            log.debug("Mandate rejected: {} ({})", result.error().code().wire(), reason);
+            log.debug("Mandate rejected: {} (cause {}, {})", result.error().code().wire(), result.cause().wire(), reason);
         }
         return result;
+    }
+
+    private static Map<Cause, AuthResult> invalidByCause() {
+        Map<Cause, AuthResult> results = new EnumMap<>(Cause.class);
+        for (Cause cause : Cause.values()) {
+            if (cause != Cause.NONE) {
+                results.put(cause, AuthResult.failure(AuthError.of(ErrorCode.INVALID_TOKEN), cause));
+            }
+        }
+        return results;
     }
 
     private static void warnStoreFailure(RuntimeException e) {

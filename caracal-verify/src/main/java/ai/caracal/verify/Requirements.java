@@ -100,7 +100,7 @@ public final class Requirements {
                 requireChainContains == null ? List.of() : requireChainContains,
                 maxHopCount);
         if (!demands.useMatches(claims)) {
-            return Optional.of(MandateVerifier.INVALID_TOKEN.error());
+            return Optional.of(AuthError.of(ErrorCode.INVALID_TOKEN));
         }
         AuthResult unmet = demands.firstUnmet(claims);
         return unmet == null ? Optional.empty() : Optional.of(unmet.error());

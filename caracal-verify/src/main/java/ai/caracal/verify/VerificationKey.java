@@ -11,6 +11,7 @@ import java.security.Provider;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One accepted P-256 public key from a JWKS, ready to verify ES256 signatures with the chosen provider.
@@ -21,7 +22,7 @@ import java.util.Arrays;
  * of CVE-2022-21449) and the R‖S to DER transcoding. The signature itself is checked by the provider
  * through a per-thread {@link Signature}, so the hot path makes no provider look-up.
  */
-final class VerificationKey {
+final class VerificationKey implements KeyLookup {
 
     private static final String ALGORITHM = "SHA256withECDSA";
 
@@ -29,12 +30,15 @@ final class VerificationKey {
     private final byte[] point;
     private final ECPublicKey publicKey;
     private final ThreadLocal<Signature> verifiers;
+    /** This key as a finished lookup, built once so that a cache hit allocates nothing. */
+    private final CompletableFuture<KeyLookup> asLookup;
 
     private VerificationKey(String kid, byte[] point, ECPublicKey publicKey, Provider provider) {
         this.kid = kid;
         this.point = point;
         this.publicKey = publicKey;
         this.verifiers = ThreadLocal.withInitial(() -> newSignature(provider));
+        this.asLookup = CompletableFuture.completedFuture(this);
     }
 
     /**
@@ -56,6 +60,11 @@ final class VerificationKey {
 
     String kid() {
         return kid;
+    }
+
+    /** @return a completed lookup answering this key; shared, never to be completed or obtruded */
+    CompletableFuture<KeyLookup> asLookup() {
+        return asLookup;
     }
 
     /**

@@ -20,8 +20,13 @@ public interface VerificationListener {
         SUCCESS,
         /** the fetch failed (status, size, timeout, no usable key, ...) */
         FAILURE,
-        /** an unknown-kid refetch or background refresh was held back by the cooldown */
-        REJECTED_COOLDOWN
+        /** an unknown-kid refetch was held back by the cooldown (or by the failure back-off) */
+        REJECTED_COOLDOWN,
+        /**
+         * a fetch needed for a cold or expired key set was held back by the failure back-off after a
+         * failed fetch (verification.md V127): the call failed at once without asking the endpoint
+         */
+        REJECTED_BACKOFF
     }
 
     /**

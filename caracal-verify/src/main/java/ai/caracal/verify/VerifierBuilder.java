@@ -257,6 +257,19 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     }
 
     /**
+     * Shortcut: gives this verifier a private key cache whose key sets are fetched by {@code fetcher}
+     * (your own HTTP client: proxy, private CA, mutual TLS). By default the JDK {@code HttpClient}.
+     *
+     * @param fetcher a non-blocking fetcher, see {@link JwksFetcher}
+     * @return this builder
+     */
+    public B jwksFetcher(JwksFetcher fetcher) {
+        privateCache.fetcher(fetcher);
+        privateCacheWanted = true;
+        return self();
+    }
+
+    /**
      * Shortcut: gives this verifier a private key cache that verifies signatures with this provider
      * (used by instance, never registered globally). By default the provider is chosen once per process.
      *

@@ -46,12 +46,15 @@ final class RedisLink implements AutoCloseable {
         final RedisClusterAsyncCommands<String, String> commands;
         /** Standalone connections report a dropped socket through {@code isOpen()}; cluster ones do not. */
         final boolean standalone;
+        /** The commands as a finished stage, built once: the asynchronous hot path allocates nothing for it. */
+        final CompletableFuture<RedisClusterAsyncCommands<String, String>> ready;
 
         Open(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
                 boolean standalone) {
             this.connection = connection;
             this.commands = commands;
             this.standalone = standalone;
+            this.ready = CompletableFuture.completedFuture(commands);
         }
     }
 
@@ -136,6 +139,37 @@ final class RedisLink implements AutoCloseable {
             throw new RevocationStoreException(unavailableReason());
         }
         return current.commands;
+    }
+
+    /**
+     * {@link #commands(long)} without blocking: the stage is complete at once when the connection is
+     * open; while a connect attempt is in flight it completes when the attempt ends. Bound the wait with
+     * your own deadline.
+     *
+     * @return the open connection's commands, or a stage failed with {@link RevocationStoreException}
+     *         when there is none
+     */
+    CompletableFuture<RedisClusterAsyncCommands<String, String>> commandsAsync() {
+        Open current = open;
+        if (current != null) {
+            return current.standalone && !current.connection.isOpen()
+                    ? CompletableFuture.failedFuture(new RevocationStoreException(unavailableReason()))
+                    : current.ready;
+        }
+        CompletableFuture<Void> inFlight = attempt;
+        if (inFlight == null) {
+            return CompletableFuture.failedFuture(new RevocationStoreException(unavailableReason()));
+        }
+        return inFlight.thenCompose(ignored -> {
+            Open opened = open;
+            return opened != null ? opened.ready
+                    : CompletableFuture.failedFuture(new RevocationStoreException(unavailableReason()));
+        });
+    }
+
+    /** @return the store's command timeout in milliseconds, for deadlines of asynchronous calls */
+    long timeoutMillis() {
+        return timeoutMillis;
     }
 
     /**

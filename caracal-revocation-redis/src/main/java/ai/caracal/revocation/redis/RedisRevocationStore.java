@@ -5,6 +5,7 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -17,6 +18,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures.</b> Each command waits at most {@code commandTimeout} (250 ms by default). A Redis
  * error, a timeout, no connection yet, or a dropped one all mean "Redis unavailable". Lookups then fail
  * closed by default: {@code isRevoked} answers {@code true}, {@code currentDelegationEpoch}
- * {@link Long#MAX_VALUE} and {@code check} {@code RevocationCheck(true, Long.MAX_VALUE)}, so the verifier
+ * {@link Long#MAX_VALUE} and {@code check} {@link RevocationCheck#FAILED_CLOSED}, so the verifier
  * answers {@code session_revoked} to every mandate until Redis is back. With {@code failClosed(false)}
  * they fail open ({@code false}, {@code 0}, {@link RevocationCheck#CLEAR}); choose that only if
  * availability matters more than revocation in your threat model. Either way a WARN is logged, at most
@@ -80,7 +86,7 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
 
     private static final Logger log = LoggerFactory.getLogger(RedisRevocationStore.class);
     private static final String EPOCH_KEY_INFIX = "delegation-epoch:";
-    private static final RevocationCheck FAILED_CLOSED = new RevocationCheck(true, Long.MAX_VALUE);
+    private static final CompletableFuture<RevocationCheck> CLEAR_NOW = CompletableFuture.completedFuture(RevocationCheck.CLEAR);
     private static final String REVOKED_VALUE = "1";
 
     private final RedisLink link;
@@ -229,11 +235,93 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
      *                {@code null}
      * @param zoneId  the mandate's zone; blank gives an epoch of {@code 0}
      * @return revoked if any anchor is, and the zone's epoch as {@link #currentDelegationEpoch} reads it;
-     *         when Redis is unavailable, {@code RevocationCheck(true, Long.MAX_VALUE)} if failing closed,
+     *         when Redis is unavailable, {@link RevocationCheck#FAILED_CLOSED} if failing closed,
      *         otherwise {@link RevocationCheck#CLEAR}
      */
     @Override
     public RevocationCheck check(List<String> anchors, String zoneId) {
+        Lookup lookup = lookup(anchors, zoneId);
+        if (lookup == null) {
+            return RevocationCheck.CLEAR;
+        }
+        long deadline = link.deadline();
+        try {
+            return lookup.answer(link.await(link.commands(deadline).mget(lookup.keys), "MGET", deadline));
+        } catch (RuntimeException e) {
+            return failedLookup(e);
+        }
+    }
+
+    /**
+     * {@link #check(List, String)} without blocking: the same single {@code MGET} through Lettuce's
+     * asynchronous API, bounded by the same {@code commandTimeout} (a command not answered by then is
+     * cancelled). The stage never fails: when Redis is unavailable it completes with
+     * {@link RevocationCheck#FAILED_CLOSED} if failing closed, otherwise {@link RevocationCheck#CLEAR}.
+     * It completes on Lettuce's I/O thread (or the JDK's delay scheduler on a time-out).
+     *
+     * @param anchors the mandate's anchors; {@code null} or {@code ""} elements are skipped; never
+     *                {@code null}
+     * @param zoneId  the mandate's zone; blank gives an epoch of {@code 0}
+     * @return the answer, as {@link #check(List, String)} would give it
+     */
+    @Override
+    public CompletionStage<RevocationCheck> checkAsync(List<String> anchors, String zoneId) {
+        Lookup lookup = lookup(anchors, zoneId);
+        if (lookup == null) {
+            return CLEAR_NOW;
+        }
+        CompletableFuture<RevocationCheck> answer = new CompletableFuture<>();
+        CompletableFuture<RedisClusterAsyncCommands<String, String>> commands = link.commandsAsync();
+        if (commands.isDone() && !commands.isCompletedExceptionally()) {
+            send(lookup, commands.join(), answer);
+        } else {
+            commands.whenComplete((ready, failure) -> {
+                if (failure != null) {
+                    answer.completeExceptionally(failure);
+                } else {
+                    send(lookup, ready, answer);
+                }
+            });
+        }
+        return answer.orTimeout(link.timeoutMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
+            lookup.cancel();
+            return failedLookup(failure instanceof TimeoutException
+                    ? new RevocationStoreException("MGET got no reply within " + link.timeoutMillis() + " ms")
+                    : unwrap(failure));
+        });
+    }
+
+    private void send(Lookup lookup, RedisClusterAsyncCommands<String, String> commands,
+            CompletableFuture<RevocationCheck> answer) {
+        RedisFuture<List<KeyValue<String, String>>> reply;
+        try {
+            reply = commands.mget(lookup.keys);
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+            return;
+        }
+        lookup.sent = reply;
+        reply.whenComplete((values, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(new RevocationStoreException("MGET failed: " + unwrap(failure).getMessage(),
+                        unwrap(failure)));
+                return;
+            }
+            try {
+                answer.complete(lookup.answer(values));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+    }
+
+    private RevocationCheck failedLookup(Throwable e) {
+        unavailable(e);
+        return failClosed ? RevocationCheck.FAILED_CLOSED : RevocationCheck.CLEAR;
+    }
+
+    /** @return the keys of one check: every anchor's, then the zone's epoch key; {@code null} when there are none */
+    private Lookup lookup(List<String> anchors, String zoneId) {
         Objects.requireNonNull(anchors, "anchors");
         int size = anchors.size();
         boolean withZone = !isBlank(zoneId);
@@ -250,16 +338,36 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
             keys[keyCount++] = epochKey(zoneId);
         }
         if (keyCount == 0) {
-            return RevocationCheck.CLEAR;
+            return null;
         }
-        if (keyCount < keys.length) {
-            keys = Arrays.copyOf(keys, keyCount);
+        return new Lookup(keyCount < keys.length ? Arrays.copyOf(keys, keyCount) : keys, anchorKeys, withZone);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
         }
-        long deadline = link.deadline();
-        try {
-            List<KeyValue<String, String>> values = link.await(link.commands(deadline).mget(keys), "MGET", deadline);
-            if (values == null || values.size() != keyCount) {
-                throw new RevocationStoreException("MGET of " + keyCount + " keys returned "
+        return cause;
+    }
+
+    /** The {@code MGET} of one check and how to read its reply. */
+    private static final class Lookup {
+        final String[] keys;
+        final int anchorKeys;
+        final boolean withZone;
+        /** The command once sent, so that a time-out can cancel it. */
+        volatile RedisFuture<?> sent;
+
+        Lookup(String[] keys, int anchorKeys, boolean withZone) {
+            this.keys = keys;
+            this.anchorKeys = anchorKeys;
+            this.withZone = withZone;
+        }
+
+        RevocationCheck answer(List<KeyValue<String, String>> values) {
+            if (values == null || values.size() != keys.length) {
+                throw new RevocationStoreException("MGET of " + keys.length + " keys returned "
                         + (values == null ? "nothing" : values.size() + " values"));
             }
             boolean revoked = false;
@@ -269,11 +377,15 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
                     break;
                 }
             }
-            long epoch = withZone ? Epochs.parse(values.get(keyCount - 1).getValueOrElse(null)) : 0L;
+            long epoch = withZone ? Epochs.parse(values.get(keys.length - 1).getValueOrElse(null)) : 0L;
             return revoked || epoch != 0L ? new RevocationCheck(revoked, epoch) : RevocationCheck.CLEAR;
-        } catch (RuntimeException e) {
-            unavailable(e);
-            return failClosed ? FAILED_CLOSED : RevocationCheck.CLEAR;
+        }
+
+        void cancel() {
+            RedisFuture<?> command = sent;
+            if (command != null) {
+                command.cancel(false);
+            }
         }
     }
 
@@ -299,7 +411,7 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         });
     }
 
-    private void unavailable(RuntimeException e) {
+    private void unavailable(Throwable e) {
         if (unavailableWarning.admit()) {
             if (failClosed) {
                 log.warn("Redis revocation lookup failed ({}); failing closed: every mandate is rejected as revoked "

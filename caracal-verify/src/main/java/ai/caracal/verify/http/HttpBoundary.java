@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,36 +87,80 @@ public final class HttpBoundary {
     }
 
     /**
-     * Decides what to do with one request. Never throws for any request content.
+     * Decides what to do with one request. Never throws for any request content. Blocks for at most
+     * one key set fetch and one store round trip; event loops use {@link #evaluateAsync}.
      *
      * @param request the connector's view of the request
      * @return the decision; never {@code null}
      */
     public BoundaryDecision evaluate(BoundaryRequest request) {
+        BoundaryDecision early = beforeVerification(request);
+        if (early != null) {
+            return early;
+        }
+        Rule rule = ruleFor(request.path());
+        List<String> authorization = request.headers("Authorization");
+        if (authorization.size() > 1) {
+            return ambiguous(rule, request.method());
+        }
+        return decision(rule.verifier.authorization(authorization.isEmpty() ? null : authorization.get(0)),
+                rule, request.method());
+    }
+
+    /**
+     * {@link #evaluate(BoundaryRequest)} without blocking the calling thread: the same decisions, through
+     * {@link MandateVerifier#authorizationAsync(String)}. The stage is already complete when no I/O was
+     * needed (excluded paths, the metadata document, missing tokens, a held key set with an in-memory
+     * store); it never completes exceptionally.
+     *
+     * @param request the connector's view of the request; read on the calling thread only
+     * @return the decision; never {@code null}
+     */
+    public CompletionStage<BoundaryDecision> evaluateAsync(BoundaryRequest request) {
+        BoundaryDecision early = beforeVerification(request);
+        if (early != null) {
+            return CompletableFuture.completedFuture(early);
+        }
+        Rule rule = ruleFor(request.path());
+        String method = request.method();
+        List<String> authorization = request.headers("Authorization");
+        if (authorization.size() > 1) {
+            return CompletableFuture.completedFuture(ambiguous(rule, method));
+        }
+        CompletableFuture<AuthResult> result = rule.verifier
+                .authorizationAsync(authorization.isEmpty() ? null : authorization.get(0)).toCompletableFuture();
+        if (result.isDone()) {
+            return CompletableFuture.completedFuture(decision(result.join(), rule, method));
+        }
+        return result.thenApply(done -> decision(done, rule, method));
+    }
+
+    /** Steps 1–3 of connectors.md §3.1: the metadata document, exclusions, permitted preflights. */
+    private BoundaryDecision beforeVerification(BoundaryRequest request) {
         String path = request.path();
         String method = request.method();
         if (metadata != null && path.equals(metadata.documentPath())) {
             return BoundaryDecision.respond(metadataEndpoint.response(method));
         }
-        boolean canonical = CanonicalPath.isCanonical(path);
-        if (canonical && isExcluded(path)) {
+        if (CanonicalPath.isCanonical(path) && isExcluded(path)) {
             return BoundaryDecision.PASS;
         }
         if (permitPreflight && method.equals("OPTIONS")
                 && !request.headers("Origin").isEmpty() && !request.headers("Access-Control-Request-Method").isEmpty()) {
             return BoundaryDecision.PASS;
         }
-        Rule rule = ruleFor(canonical ? path : CanonicalPath.normalize(path));
-        List<String> scopes = rule.verifier.options().requiredScopes();
-        List<String> authorization = request.headers("Authorization");
-        if (authorization.size() > 1) {
-            return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, scopes, method));
-        }
-        AuthResult result = rule.verifier.authorization(authorization.isEmpty() ? null : authorization.get(0));
+        return null;
+    }
+
+    private BoundaryDecision ambiguous(Rule rule, String method) {
+        return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, rule.verifier.options().requiredScopes(), method));
+    }
+
+    private BoundaryDecision decision(AuthResult result, Rule rule, String method) {
         if (result.ok()) {
             return BoundaryDecision.verified(result.principal());
         }
-        return BoundaryDecision.respond(rejection(result.error(), scopes, method));
+        return BoundaryDecision.respond(rejection(result.error(), rule.verifier.options().requiredScopes(), method));
     }
 
     /**
@@ -157,7 +203,9 @@ public final class HttpBoundary {
         return false;
     }
 
-    private Rule ruleFor(String path) {
+    /** Step 4: the rule of the longest matching route prefix, on the normalised path, else the default. */
+    private Rule ruleFor(String requestPath) {
+        String path = CanonicalPath.isCanonical(requestPath) ? requestPath : CanonicalPath.normalize(requestPath);
         for (int i = 0; i < routes.size(); i++) {
             if (CanonicalPath.matches(path, routes.get(i).prefix)) {
                 return routes.get(i);
