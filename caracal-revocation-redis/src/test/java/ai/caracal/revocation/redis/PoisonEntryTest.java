@@ -55,7 +55,8 @@ class PoisonEntryTest {
         String poison = publish(streams.redis, stream, fields("event", "edge_revoke", "zone_id", "zone-p", "epoch", "5"));
         publish(streams.redis, stream, fields("event", "edge_revoke", "zone_id", "zone-q", "epoch", "9"));
 
-        try (RedisRevocationStore store = RedisRevocationStore.builder().client(streams.client).keyPrefix(prefix).build();
+        try (RedisRevocationStore store = RedisRevocationStore.builder().client(streams.client).keyPrefix(prefix)
+                     .commandTimeout(Duration.ofSeconds(2)).build();
              ConsumerRunner runner = ConsumerRunner.builder().add(DelegationInvalidationConsumer.builder()
                      .client(streams.client).store(store).consumer("c1").stream(stream).group(group)
                      .block(Duration.ofMillis(100)).pendingIdle(PENDING_IDLE).build()).build()) {
