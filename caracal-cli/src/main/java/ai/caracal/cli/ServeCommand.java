@@ -49,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
     /** How long start-up waits for the consumers to join their groups before serving anyway. */
-    static final Duration JOIN_WAIT = Duration.ofSeconds(5);
+    static final Duration JOIN_WAIT = Duration.ofSeconds(10);
 
     @ParentCommand
     private Caracal root;

@@ -29,7 +29,7 @@ public final class ConsumerRunnerLifecycle implements SmartLifecycle {
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     /** The longest {@link #start()} waits for the consumers to join their groups, in seconds. */
-    public static final int JOIN_WAIT_SECONDS = 5;
+    public static final int JOIN_WAIT_SECONDS = 10;
 
     private final ConsumerRunner runner;
 
