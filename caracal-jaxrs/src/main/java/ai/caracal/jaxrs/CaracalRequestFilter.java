@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
  *       matching, so unknown paths and unsupported methods are rejected like any other request. Put CORS
  *       handling in a filter with a lower priority value.</li>
  *   <li>Paths are matched relative to the application's base URI (the {@code @ApplicationPath}, servlet
- *       mapping or server root), decoded, with matrix parameters removed, so route and exclude prefixes
- *       read like {@code @Path} values. A path whose reading depends on the runtime (matrix parameters,
- *       an encoded {@code /}, a malformed escape) or that has {@code .}/{@code ..} or empty segments is
- *       never excluded; see connectors.md §3.5. Routes, exclusions and responses follow
- *       {@link HttpBoundary}.</li>
+ *       mapping or server root), percent-decoded, so route and exclude prefixes read like {@code @Path}
+ *       values. Runtimes read some paths differently ({@code /items/../payouts} is routed literally by
+ *       Jersey and normalised by Quarkus REST; matrix parameters and {@code %2F} vary too): such a
+ *       request must satisfy the rule of every reading, and is never excluded (connectors.md §3.5,
+ *       §10.1). Routes, exclusions and responses follow {@link HttpBoundary}.</li>
  *   <li>Where the filter runs on a worker thread (Jersey, RESTEasy classic) it verifies with the
  *       blocking path: at most one key set fetch and one store round trip. On Quarkus REST, where
  *       pre-matching filters run on a Vert.x event loop, it uses the non-blocking path
@@ -86,24 +86,25 @@ public final class CaracalRequestFilter implements ContainerRequestFilter {
      */
     @Override
     public void filter(ContainerRequestContext request) {
-        JaxrsBoundaryRequest view = new JaxrsBoundaryRequest(request);
+        List<JaxrsBoundaryRequest> readings = JaxrsBoundaryRequest.readings(request);
         ReactiveSuspension suspension = ReactiveSuspension.of(request);
         if (suspension == null) {
-            apply(boundary.evaluate(view), request);
+            apply(evaluate(readings), request);
             return;
         }
-        CompletableFuture<BoundaryDecision> pending = boundary.evaluateAsync(view).toCompletableFuture();
+        CompletableFuture<BoundaryDecision> pending = evaluateAsync(readings);
         if (pending.isDone()) {
             apply(pending.join(), request);
             return;
         }
         boolean secure = request.getSecurityContext().isSecure();
+        String method = request.getMethod();
         suspension.suspend(request);
         pending.whenComplete((decision, failure) -> {
             if (decision == null) {
                 // evaluateAsync never fails; should it, the request must still end, and closed.
                 log.error("Caracal verification failed unexpectedly; request rejected", failure);
-                request.abortWith(JaxrsResponses.of(boundary.rejection(AuthError.of(ErrorCode.INVALID_TOKEN), List.of(), view.method())));
+                request.abortWith(JaxrsResponses.of(boundary.rejection(AuthError.of(ErrorCode.INVALID_TOKEN), List.of(), method)));
                 return;
             }
             if (decision.kind() == BoundaryDecision.Kind.RESPOND) {
@@ -114,6 +115,31 @@ public final class CaracalRequestFilter implements ContainerRequestFilter {
             attach(decision, request, secure);
             suspension.resume(request);
         });
+    }
+
+    /** Every reading must pass; the first answer found is the one written. */
+    private BoundaryDecision evaluate(List<JaxrsBoundaryRequest> readings) {
+        BoundaryDecision combined = boundary.evaluate(readings.get(0));
+        for (int i = 1; i < readings.size() && combined.kind() != BoundaryDecision.Kind.RESPOND; i++) {
+            combined = stricter(combined, boundary.evaluate(readings.get(i)));
+        }
+        return combined;
+    }
+
+    private CompletableFuture<BoundaryDecision> evaluateAsync(List<JaxrsBoundaryRequest> readings) {
+        CompletableFuture<BoundaryDecision> combined = boundary.evaluateAsync(readings.get(0)).toCompletableFuture();
+        for (int i = 1; i < readings.size(); i++) {
+            combined = combined.thenCombine(boundary.evaluateAsync(readings.get(i)), CaracalRequestFilter::stricter);
+        }
+        return combined;
+    }
+
+    /** An answer beats a verification, which beats a pass. */
+    private static BoundaryDecision stricter(BoundaryDecision first, BoundaryDecision second) {
+        if (first.kind() == BoundaryDecision.Kind.RESPOND || second.kind() == BoundaryDecision.Kind.PASS) {
+            return first;
+        }
+        return second.kind() == BoundaryDecision.Kind.RESPOND || first.kind() == BoundaryDecision.Kind.PASS ? second : first;
     }
 
     private static void apply(BoundaryDecision decision, ContainerRequestContext request) {

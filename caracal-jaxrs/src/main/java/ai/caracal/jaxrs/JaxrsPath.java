@@ -3,22 +3,34 @@ package ai.caracal.jaxrs;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The path a Jakarta REST request is matched on, as the boundary must see it (connectors.md §3.5):
- * relative to the application's base URI, with a leading {@code /}, each segment's matrix parameters
- * removed and then percent-decoded, dot segments kept.
+ * The paths a Jakarta REST request may be matched on, as the boundary must see them (connectors.md
+ * §3.5 and §10.1): relative to the application's base URI, with a leading {@code /}, percent-decoded.
  *
- * <p>Runtimes differ in how they match such paths (some drop matrix parameters, some decode
- * {@code %2F} before matching, some match the raw form). Where the runtime could route a path
- * differently from its plain decoded reading, the path is <em>ambiguous</em>: a segment carried matrix
- * parameters ({@code ;}), an encoded {@code /} ({@code %2F}), or a malformed escape. An ambiguous path
- * is given to the boundary with a final {@code /.} segment: it is then never canonical, so never
- * excluded, while route selection still uses its normalised form (the boundary drops {@code .}
- * segments when normalising). A plain {@code ..}, {@code .}, {@code //} or {@code %2e%2e} is left as
- * it is: the boundary's own canonical rule already refuses to exclude it.
+ * <p>Runtimes read one raw path differently: Jersey routes {@code /items/../payouts} literally (to an
+ * {@code items/{rest: .+}} template), Vert.x (Quarkus REST) normalises it to {@code /payouts} first;
+ * some drop matrix parameters before matching, some keep them; some decode {@code %2F} before
+ * matching, some do not. Where the readings differ, the filter asks the boundary about each, and the
+ * request must satisfy every one (connectors.md §10.1):
+ * <ol>
+ *   <li>the <em>normalised</em> reading: each segment's matrix parameters removed, then decoded; dot
+ *       and empty segments kept, so the boundary never excludes it and routes it on its normalised
+ *       form. A path that had matrix parameters, an encoded {@code /} or a malformed escape gets a
+ *       final {@code /.} segment for the same effect (the boundary drops {@code .} segments when
+ *       normalising);</li>
+ *   <li>the <em>literal</em> reading, only when it differs: each segment decoded with its matrix
+ *       parameters kept, and every segment that would move the path when normalised (empty,
+ *       {@code .}, {@code ..}, or holding a decoded {@code /} or {@code \}) replaced by the inert
+ *       segment {@value #INERT}, so route prefixes match it as a runtime that does not normalise
+ *       would.</li>
+ * </ol>
  */
 final class JaxrsPath {
+
+    /** Stands for a segment that a normalising runtime would remove or split; never part of a route prefix. */
+    static final String INERT = "%00";
 
     private JaxrsPath() {
     }
@@ -26,9 +38,21 @@ final class JaxrsPath {
     /**
      * @param requestUri the request URI as the runtime holds it
      * @param baseUri    the application's base URI
-     * @return the boundary's path; never {@code null}, always starting with {@code /}
+     * @return the normalised reading, then the literal one when it differs; never empty
      */
-    static String of(URI requestUri, URI baseUri) {
+    static List<String> readings(URI requestUri, URI baseUri) {
+        return readings(relative(requestUri, baseUri));
+    }
+
+    /** @param rawPath a raw (still percent-encoded) path starting with {@code /} */
+    static List<String> readings(String rawPath) {
+        String normalised = decode(rawPath);
+        String literal = literal(rawPath);
+        return normalised.equals(literal) ? List.of(normalised) : List.of(normalised, literal);
+    }
+
+    /** @return the raw path relative to the base URI, starting with {@code /} */
+    static String relative(URI requestUri, URI baseUri) {
         String raw = requestUri.getRawPath();
         if (raw == null || raw.isEmpty()) {
             raw = "/";
@@ -43,16 +67,14 @@ final class JaxrsPath {
                 relative = raw.substring(baseDir.length());
             }
         }
-        return decode(relative);
+        return relative.startsWith("/") ? relative : "/" + relative;
     }
 
-    /** @param rawPath a raw (still percent-encoded) path starting with {@code /} */
+    /** The normalised reading of a raw path starting with {@code /}. */
     static String decode(String rawPath) {
-        String path = rawPath.startsWith("/") ? rawPath : "/" + rawPath;
-        StringBuilder decoded = new StringBuilder(path.length());
+        StringBuilder decoded = new StringBuilder(rawPath.length());
         boolean ambiguous = false;
-        String[] segments = path.substring(1).split("/", -1);
-        for (String segment : segments) {
+        for (String segment : rawPath.substring(1).split("/", -1)) {
             decoded.append('/');
             int matrix = segment.indexOf(';');
             if (matrix >= 0) {
@@ -67,6 +89,20 @@ final class JaxrsPath {
             decoded.append("/.");
         }
         return decoded.toString();
+    }
+
+    /** The literal reading of a raw path starting with {@code /}. */
+    static String literal(String rawPath) {
+        String[] segments = rawPath.substring(1).split("/", -1);
+        StringBuilder literal = new StringBuilder(rawPath.length());
+        for (int i = 0; i < segments.length; i++) {
+            String text = decodeSegment(segments[i]).text;
+            boolean trailingSlash = text.isEmpty() && i == segments.length - 1;
+            boolean moves = (text.isEmpty() && !trailingSlash) || text.equals(".") || text.equals("..")
+                    || text.indexOf('/') >= 0 || text.indexOf('\\') >= 0;
+            literal.append('/').append(moves ? INERT : text);
+        }
+        return literal.toString();
     }
 
     private static Segment decodeSegment(String segment) {

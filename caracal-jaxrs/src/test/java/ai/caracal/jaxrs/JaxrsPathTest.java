@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JaxrsPathTest {
 
     @ParameterizedTest(name = "{0} → {1}")
-    @DisplayName("raw path → boundary path: decoded; matrix parameters, encoded / and bad escapes mark it ambiguous (final /.)")
+    @DisplayName("normalised reading: decoded; matrix parameters, encoded / and bad escapes mark it ambiguous (final /.)")
     @CsvSource(delimiter = '|', value = {
             "/                         | /",
             "/items                    | /items",
@@ -44,23 +44,56 @@ class JaxrsPathTest {
         assertThat(JaxrsPath.decode(raw)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} → {1}")
+    @DisplayName("literal reading: decoded, matrix parameters kept, segments a normalising runtime would move made inert")
+    @CsvSource(delimiter = '|', value = {
+            "/                         | /",
+            "/items/                   | /items/",
+            "/a%20b                    | /a b",
+            "/healthz/../items         | /healthz/%00/items",
+            "/healthz/%2e%2e/items     | /healthz/%00/items",
+            "/items/./x                | /items/%00/x",
+            "/healthz//items           | /healthz/%00/items",
+            "//payouts                 | /%00/payouts",
+            "/payouts//                | /payouts/%00/",
+            "/healthz%2F..%2Fitems     | /%00",
+            "/healthz/%5c..            | /healthz/%00",
+            "/healthz;x=1              | /healthz;x=1",
+            "/payouts;v=2/create       | /payouts;v=2/create",
+            "/healthz/..;/items        | /healthz/..;/items",
+            "/healthz/%zz              | /healthz/%zz",
+    })
+    void literalReading(String raw, String expected) {
+        assertThat(JaxrsPath.literal(raw)).isEqualTo(expected);
+    }
+
+    @Test
+    @DisplayName("a path both readings agree on is asked once; one they disagree on is asked under both, normalised first")
+    void readings() {
+        assertThat(JaxrsPath.readings("/items/1")).containsExactly("/items/1");
+        assertThat(JaxrsPath.readings("/caf%C3%A9")).containsExactly("/café");
+        assertThat(JaxrsPath.readings("/items/../payouts")).containsExactly("/items/../payouts", "/items/%00/payouts");
+        assertThat(JaxrsPath.readings("/payouts;x=1")).containsExactly("/payouts/.", "/payouts;x=1");
+        assertThat(JaxrsPath.readings("/payouts%2Fcreate")).containsExactly("/payouts/create/.", "/%00");
+    }
+
     @Test
     @DisplayName("the path is relative to the application's base URI, which may or may not end with /")
     void relativeToTheBaseUri() {
         URI base = URI.create("http://127.0.0.1:8080/app/");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080/app/items"), base)).isEqualTo("/items");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080/app/"), base)).isEqualTo("/");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080/app"), base)).isEqualTo("/");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080/app/items"), URI.create("http://127.0.0.1:8080/app"))).isEqualTo("/items");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080/items"), URI.create("http://127.0.0.1:8080/"))).isEqualTo("/items");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080"), URI.create("http://127.0.0.1:8080/"))).isEqualTo("/");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080/app/items"), base)).isEqualTo("/items");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080/app/"), base)).isEqualTo("/");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080/app"), base)).isEqualTo("/");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080/app/items"), URI.create("http://127.0.0.1:8080/app"))).isEqualTo("/items");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080/items"), URI.create("http://127.0.0.1:8080/"))).isEqualTo("/items");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080"), URI.create("http://127.0.0.1:8080/"))).isEqualTo("/");
     }
 
     @Test
     @DisplayName("a request outside the base URI keeps its absolute path, and an application prefix is a whole segment")
     void outsideTheBaseUri() {
         URI base = URI.create("http://127.0.0.1:8080/app/");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080/other/items"), base)).isEqualTo("/other/items");
-        assertThat(JaxrsPath.of(URI.create("http://127.0.0.1:8080/appX/items"), base)).isEqualTo("/appX/items");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080/other/items"), base)).isEqualTo("/other/items");
+        assertThat(JaxrsPath.relative(URI.create("http://127.0.0.1:8080/appX/items"), base)).isEqualTo("/appX/items");
     }
 }
