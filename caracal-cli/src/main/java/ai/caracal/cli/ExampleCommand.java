@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.examples.jaxrs.JaxrsExample;
 import ai.caracal.examples.jdkhttp.JdkHttpExample;
 import ai.caracal.examples.servlet.ServletExample;
 import ai.caracal.examples.springboot.SpringBootExample;
@@ -32,7 +33,7 @@ final class ExampleCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "servlet, jdkhttp or spring-boot")
+    @Parameters(index = "0", paramLabel = "NAME", description = "servlet, jdkhttp, jaxrs or spring-boot")
     private String name;
 
     @Override
@@ -51,13 +52,18 @@ final class ExampleCommand implements Callable<Integer> {
                     example = jdk;
                     uri = jdk.uri();
                     break;
+                case "jaxrs":
+                    JaxrsExample jaxrs = JaxrsExample.start(root::envOrNull);
+                    example = jaxrs;
+                    uri = jaxrs.uri();
+                    break;
                 case "spring-boot":
                     SpringBootExample spring = SpringBootExample.start(root::envOrNull);
                     example = spring;
                     uri = spring.uri();
                     break;
                 default:
-                    throw new ParameterException(spec.commandLine(), "unknown example " + name + " (servlet, jdkhttp or spring-boot)");
+                    throw new ParameterException(spec.commandLine(), "unknown example " + name + " (servlet, jdkhttp, jaxrs or spring-boot)");
             }
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -1,0 +1,41 @@
+package ai.caracal.jaxrs.quarkus;
+
+import ai.caracal.jaxrs.CaracalRequestFilter;
+import ai.caracal.revocation.InMemoryRevocationStore;
+import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.Requirements;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Builds the application's one {@link CaracalRequestFilter} from configuration (the example API's rules). */
+public class CaracalSetup {
+
+    @Produces
+    @Singleton
+    RevocationStore revocations() {
+        return InMemoryRevocationStore.builder().build();
+    }
+
+    @Produces
+    @Singleton
+    CaracalRequestFilter caracal(RevocationStore revocations,
+            @ConfigProperty(name = "caracal.issuer") String issuer,
+            @ConfigProperty(name = "caracal.audience") String audience,
+            @ConfigProperty(name = "caracal.zone-id") String zone,
+            @ConfigProperty(name = "caracal.jwks-fetch-timeout", defaultValue = "PT5S") Duration fetchTimeout) {
+        MandateVerifier verifier = MandateVerifier.builder()
+                .issuer(issuer).audience(audience).zoneId(zone)
+                .jwksFetchTimeout(fetchTimeout)
+                .revocations(revocations)
+                .build();
+        return CaracalRequestFilter.builder()
+                .verifier(verifier)
+                .exclude("/healthz")
+                .route("/api/documents", Requirements.builder().requiredScopes("documents:read").build())
+                .route("/api/payouts", Requirements.builder().requiredScopes("billing:payout").requireDelegation(true).build())
+                .build();
+    }
+}
