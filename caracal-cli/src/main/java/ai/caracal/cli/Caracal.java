@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.verify.CaracalEnvironment;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,15 @@ public final class Caracal {
      */
     String envOrNull(String name) {
         return env(name).orElse(null);
+    }
+
+    /**
+     * @return {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} of this run's environment, read and
+     *         spelled the way every connector reads them; flags win through
+     *         {@link CaracalEnvironment#issuer(String)} and {@link CaracalEnvironment#zoneId(String)}
+     */
+    CaracalEnvironment defaults() {
+        return CaracalEnvironment.read(this::envOrNull);
     }
 
     InputStream stdin() {

@@ -98,7 +98,7 @@ public final class JwksCache {
         VerificationKey key = entry.find(jws.kid());
         if (key == null) {
             if (!entry.hasUsableKeys()) {
-                throw new JwksUnavailableException("JWKS unavailable at " + jwksUri);
+                throw new JwksUnavailableException(entry.unavailable());
             }
             return SignatureCheck.invalid(jws.kid(), "kid-unknown");
         }

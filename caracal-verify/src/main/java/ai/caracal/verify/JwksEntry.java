@@ -32,6 +32,8 @@ final class JwksEntry {
     private final JwksCache cache;
 
     private volatile KeySnapshot snapshot;
+    /** Why the latest fetch failed, or {@code null} when it succeeded (or none finished yet). */
+    private volatile String lastFailure;
     private long nextAttemptAllowedAt = Long.MIN_VALUE;
     private CompletableFuture<Map<String, VerificationKey>> inFlight;
 
@@ -90,10 +92,33 @@ final class JwksEntry {
             fetch.get(cache.awaitMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JwksUnavailableException("JWKS fetch from " + uri + " interrupted");
+            throw new JwksUnavailableException("JWKS " + uri + " fetch interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            throw new JwksUnavailableException("JWKS unavailable at " + uri + ": " + reason(e));
+            throw new JwksUnavailableException(describe(e));
         }
+    }
+
+    /**
+     * @return one line naming the URL and why the latest fetch failed, for a
+     *         {@link JwksUnavailableException}: {@code JWKS <url> answered 400 invalid_request: …} or
+     *         {@code JWKS <url> failed: <reason>}
+     */
+    String unavailable() {
+        String failure = lastFailure;
+        return failure != null ? failure : "JWKS " + uri + " failed: no usable key set";
+    }
+
+    /**
+     * A 400 to the zone-less URL is what a Caracal STS answers when no zone is configured
+     * (verification.md §3.1), so that line says how to fix it.
+     */
+    private String describe(Throwable failure) {
+        Throwable cause = cause(failure);
+        if (cause instanceof JwksFetchException && ((JwksFetchException) cause).status() != 0) {
+            boolean zoneMissing = ((JwksFetchException) cause).status() == 400 && uri.getRawQuery() == null;
+            return "JWKS " + uri + " " + cause.getMessage() + (zoneMissing ? "; no zone is configured: set CARACAL_ZONE_ID" : "");
+        }
+        return "JWKS " + uri + " failed: " + reason(failure);
     }
 
     /** How badly a caller needs a fetch. */
@@ -135,8 +160,10 @@ final class JwksEntry {
         if (result != null) {
             snapshot = new KeySnapshot(result, cache.clock().millis());
             log.debug("JWKS fetched from {}: {} usable key(s)", uri, result.size());
+            lastFailure = null;
         } else {
-            log.debug("JWKS fetch from {} failed: {}", uri, reason(failure));
+            lastFailure = describe(failure);
+            log.debug("{}", lastFailure);
         }
         cache.fetched(uri, result != null ? VerificationListener.JwksFetch.SUCCESS : VerificationListener.JwksFetch.FAILURE);
         if (inFlight == fetch) {
@@ -151,20 +178,30 @@ final class JwksEntry {
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException | TimeoutException e) {
+            // Also recorded here: completed() may run on the fetching thread after this one wakes up.
+            lastFailure = describe(e);
             return null;
         }
     }
 
-    private static String reason(Throwable failure) {
+    private static Throwable cause(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = cause(failure);
         if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
             return "timed out";
         }
         String message = cause.getMessage();
+        if (cause instanceof java.io.IOException) {
+            return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        }
         return message == null ? cause.getClass().getSimpleName() : message;
     }
 
