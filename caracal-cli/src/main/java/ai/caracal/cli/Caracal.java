@@ -48,12 +48,11 @@ public final class Caracal {
     }
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Log debug details (never tokens) and print stack traces of failures.")
+            description = "Log Caracal's debug details, such as why each mandate is rejected (never tokens),"
+                    + " and print stack traces of failures.")
     void verbose(boolean verbose) {
         this.verbose = verbose;
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
+        CliLogging.verbose(verbose);
     }
 
     /**
@@ -68,6 +67,7 @@ public final class Caracal {
     }
 
     static int run(String[] args, Map<String, String> environment, InputStream stdin, PrintWriter out, PrintWriter err) {
+        CliLogging.install();
         Caracal root = new Caracal(environment, stdin);
         CommandLine commandLine = new CommandLine(root)
                 .setOut(out)
