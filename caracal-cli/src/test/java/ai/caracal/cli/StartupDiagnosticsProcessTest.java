@@ -110,7 +110,7 @@ class StartupDiagnosticsProcessTest {
 
             assertThat(initialize(mcp, agentMandate())).isEqualTo(401);
             Eventually.waitUntil(Duration.ofSeconds(20), "the WARN about the issuer's spelling",
-                    () -> serve.stderr().contains("WARN MandateVerifier - Mandates signed with the keys of issuer " + misspelt
+                    () -> serve.stderr().contains("WARN IssuerSpelling - Mandates signed with the keys of issuer " + misspelt
                             + " name another iss"));
             serve.terminate();
         }

@@ -47,7 +47,6 @@ public final class MandateVerifier {
     private static final long LEEWAY_SECONDS = 60;
     private static final long STORE_WARN_INTERVAL_MILLIS = 10_000;
     private static final AtomicLong lastStoreWarning = new AtomicLong();
-    private static final long ISSUER_WARN_INTERVAL_MILLIS = 60_000;
 
     private final VerifierOptions options;
     private final String zoneId;
@@ -55,7 +54,7 @@ public final class MandateVerifier {
     private final VerifiedTokenCache tokenCache;
     private final Consumer<Claims>[] onVerified;
     private final VerificationListener[] listeners;
-    private final AtomicLong lastIssuerWarning = new AtomicLong();
+    private final IssuerSpelling issuerSpelling;
 
     private MandateVerifier(VerifierOptions options, JwksEntry keys, VerifiedTokenCache tokenCache) {
         this.options = options;
@@ -66,6 +65,7 @@ public final class MandateVerifier {
         Consumer<Claims>[] array = options.onVerified().toArray(new Consumer[0]);
         this.onVerified = array;
         this.listeners = options.listeners().toArray(new VerificationListener[0]);
+        this.issuerSpelling = new IssuerSpelling(options.issuer());
     }
 
     static MandateVerifier create(VerifierOptions options) {
@@ -220,7 +220,7 @@ public final class MandateVerifier {
         String problem = claimProblem(claims, demands, now);
         if (problem != null) {
             if (problem.equals("iss")) {
-                warnIssuerSpelling();
+                issuerSpelling.mismatched();
             }
             return rejected(INVALID_TOKEN, problem);
         }
@@ -294,21 +294,6 @@ public final class MandateVerifier {
             log.debug("Mandate rejected: {} ({})", result.error().code().wire(), reason);
         }
         return result;
-    }
-
-    /**
-     * The signature verified with the configured issuer's keys, so a different {@code iss} is this
-     * server's configuration, not the caller: say so at the default level (D18), at most once a minute
-     * per verifier, naming only the configured issuer (never the token's claim).
-     */
-    private void warnIssuerSpelling() {
-        long now = System.currentTimeMillis();
-        long last = lastIssuerWarning.get();
-        if (now - last >= ISSUER_WARN_INTERVAL_MILLIS && lastIssuerWarning.compareAndSet(last, now)) {
-            log.warn("Mandates signed with the keys of issuer {} name another iss, so they are rejected (invalid_token):"
-                    + " the issuer must be spelled exactly as the STS writes iss (scheme, host: localhost is not"
-                    + " 127.0.0.1, port, path); check CARACAL_STS_URL or the issuer setting", options.issuer());
-        }
     }
 
     private static void warnStoreFailure(RuntimeException e) {
