@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.verify.CaracalEnvironment;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,12 +48,11 @@ public final class Caracal {
     }
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Log debug details (never tokens) and print stack traces of failures.")
+            description = "Log Caracal's debug details, such as why each mandate is rejected (never tokens),"
+                    + " and print stack traces of failures.")
     void verbose(boolean verbose) {
         this.verbose = verbose;
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
+        CliLogging.verbose(verbose);
     }
 
     /**
@@ -67,6 +67,7 @@ public final class Caracal {
     }
 
     static int run(String[] args, Map<String, String> environment, InputStream stdin, PrintWriter out, PrintWriter err) {
+        CliLogging.install();
         Caracal root = new Caracal(environment, stdin);
         CommandLine commandLine = new CommandLine(root)
                 .setOut(out)
@@ -104,6 +105,15 @@ public final class Caracal {
      */
     String envOrNull(String name) {
         return env(name).orElse(null);
+    }
+
+    /**
+     * @return {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} of this run's environment, read and
+     *         spelled the way every connector reads them; flags win through
+     *         {@link CaracalEnvironment#issuer(String)} and {@link CaracalEnvironment#zoneId(String)}
+     */
+    CaracalEnvironment defaults() {
+        return CaracalEnvironment.read(this::envOrNull);
     }
 
     InputStream stdin() {

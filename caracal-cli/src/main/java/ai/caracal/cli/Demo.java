@@ -55,6 +55,12 @@ final class Demo {
                                 .revocations(revocations.store()))
                         .build()
                         .start()) {
+            long stored = revocations.epoch(settings.zone());
+            if (stored > 0) {
+                // A zone reused on a shared Redis: the dev STS's epoch starts at 0 in memory, and its
+                // delegated mandates (stamped with it, 0 included) would be stale at once.
+                sts.invalidateDelegations(settings.zone(), stored);
+            }
             DemoRows rows = new DemoRows(sts, revocations, new McpProbe(server.mcpUrl()), settings.zone(), settings.audience(),
                     Clock.systemUTC(), err);
             List<DemoReport.Result> results = new ArrayList<>();

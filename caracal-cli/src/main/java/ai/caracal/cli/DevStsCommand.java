@@ -2,6 +2,7 @@ package ai.caracal.cli;
 
 import ai.caracal.devsts.DevSts;
 import ai.caracal.devsts.ZoneInfo;
+import ai.caracal.verify.CaracalEnvironment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +86,7 @@ final class DevStsCommand implements Callable<Integer> {
         DevSts sts;
         try {
             if (issuer != null) {
-                builder.issuer(issuer);
+                builder.issuer(CaracalEnvironment.issuerText(issuer).orElse(issuer));
             }
             if (keyDir != null) {
                 builder.keyDir(keyDir);

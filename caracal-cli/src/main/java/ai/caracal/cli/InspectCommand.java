@@ -91,10 +91,10 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private SignatureCheck checkSignature(String jws) {
-        String issuerUrl = issuer != null ? issuer : root.env("CARACAL_STS_URL").map(VerifyCommand::stripTrailingSlashes)
+        String issuerUrl = root.defaults().issuer(issuer)
                 .orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "--verify-signature needs an issuer: pass --issuer or set CARACAL_STS_URL"));
-        String zoneId = zone != null ? zone : root.env("CARACAL_ZONE_ID").orElse(null);
+        String zoneId = root.defaults().zoneId(zone).orElse(null);
         try {
             return OneShot.jwksCache().checkSignature(issuerUrl, zoneId, jws);
         } catch (IllegalArgumentException e) {

@@ -95,7 +95,7 @@ final class MintCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("audience", audience.size() == 1 ? audience.get(0) : audience);
-        putIfSet(request, "zone_id", zone != null ? zone : root.env("CARACAL_ZONE_ID").orElse(null));
+        putIfSet(request, "zone_id", root.defaults().zoneId(zone).orElse(null));
         putIfSet(request, "use", use);
         putIfSet(request, "client_id", clientId);
         putIfSet(request, "sub", sub);
@@ -126,7 +126,7 @@ final class MintCommand implements Callable<Integer> {
             request.put("claims_override", overrides());
         }
 
-        String base = sts != null ? sts : root.env("CARACAL_STS_URL").orElse(DevStsCommand.DEFAULT_URL);
+        String base = root.defaults().issuer(sts).orElse(DevStsCommand.DEFAULT_URL);
         Map<String, Object> response = new StsClient(base).post("/dev/mint", request);
         if (output == MintOutput.json) {
             spec.commandLine().getOut().println(JsonText.compact(response));

@@ -83,7 +83,7 @@ final class RevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String zoneId = zone != null ? zone : root.env("CARACAL_ZONE_ID").orElse(null);
+        String zoneId = root.defaults().zoneId(zone).orElse(null);
         Map<String, String> anchors = anchors();
         if (!delegations && anchors.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
@@ -139,7 +139,7 @@ final class RevokeCommand implements Callable<Integer> {
     }
 
     private void throughSts(PrintWriter out, String zoneId, Map<String, String> anchors) {
-        StsClient client = new StsClient(sts != null ? sts : root.env("CARACAL_STS_URL").orElse(DevStsCommand.DEFAULT_URL));
+        StsClient client = new StsClient(root.defaults().issuer(sts).orElse(DevStsCommand.DEFAULT_URL));
         Map<String, Object> request = new LinkedHashMap<>();
         if (zoneId != null) {
             request.put("zone_id", zoneId);

@@ -106,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        String issuerUrl = issuer != null ? issuer : root.env("CARACAL_STS_URL").map(VerifyCommand::stripTrailingSlashes)
+        String issuerUrl = root.defaults().issuer(issuer)
                 .orElseThrow(() -> usage("an issuer is required: pass --issuer or set CARACAL_STS_URL"));
         String redisUrl = redis != null ? redis : root.env("REDIS_URL").orElse(null);
         if (consumer != null && consumer.isBlank()) {
@@ -127,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = DocumentsMcpServer.builder()
                     .host(host).port(port).issuer(issuerUrl)
-                    .zoneId(zone != null ? zone : root.env("CARACAL_ZONE_ID").orElse(null))
+                    .zoneId(root.defaults().zoneId(zone).orElse(null))
                     .audience(audience)
                     .requiredScopes(scopes.isEmpty() ? List.of(DocumentsMcpServer.DEFAULT_SCOPE) : scopes)
                     .requireAgent(requireAgent)

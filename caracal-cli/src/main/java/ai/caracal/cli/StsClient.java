@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.verify.CaracalEnvironment;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -20,7 +21,7 @@ final class StsClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     StsClient(String base) {
-        this.base = VerifyCommand.stripTrailingSlashes(base);
+        this.base = CaracalEnvironment.issuerText(base).orElse(base);
     }
 
     /**

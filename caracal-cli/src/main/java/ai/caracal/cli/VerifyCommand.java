@@ -98,9 +98,9 @@ final class VerifyCommand implements Callable<Integer> {
         if ((token == null) == (header == null)) {
             throw new ParameterException(spec.commandLine(), "pass exactly one of TOKEN, - (standard input) or --header");
         }
-        String issuerUrl = issuer != null ? issuer : root.env("CARACAL_STS_URL").map(VerifyCommand::stripTrailingSlashes)
+        String issuerUrl = root.defaults().issuer(issuer)
                 .orElseThrow(() -> new ParameterException(spec.commandLine(), "an issuer is required: pass --issuer or set CARACAL_STS_URL"));
-        String zoneId = zone != null ? zone : root.env("CARACAL_ZONE_ID").orElse(null);
+        String zoneId = root.defaults().zoneId(zone).orElse(null);
         if (epoch != null && zoneId == null) {
             throw new ParameterException(spec.commandLine(), "--epoch needs a zone: pass --zone or set CARACAL_ZONE_ID");
         }
@@ -167,14 +167,6 @@ final class VerifyCommand implements Callable<Integer> {
         claims.agentSessionId().ifPresent(id -> names.add("agent_session_id"));
         claims.delegationEdgeId().ifPresent(id -> names.add("delegation_edge_id"));
         return String.join(",", names);
-    }
-
-    static String stripTrailingSlashes(String url) {
-        int end = url.length();
-        while (end > 0 && url.charAt(end - 1) == '/') {
-            end--;
-        }
-        return url.substring(0, end);
     }
 
     /** Output formats. */

@@ -209,6 +209,15 @@ class DevToolCommandsTest {
         }
     }
 
+    @Test
+    @DisplayName("dev-sts --issuer with a trailing slash mints the iss that CARACAL_STS_URL spells: no trailing slash")
+    void devStsIssuerIsSpelledLikeTheVariable() throws Exception {
+        try (BackgroundCli cli = new BackgroundCli(Map.of(), "dev-sts", "--port", "0", "--issuer", "http://127.0.0.1:9/")) {
+            assertThat(cli.nextLine(20)).isEqualTo("issuer   http://127.0.0.1:9");
+            assertThat(cli.stop()).isZero();
+        }
+    }
+
     /** Hex to bytes for the test vector key. */
     private static final class RedisForTestsKey {
         static byte[] bytes(String hex) {

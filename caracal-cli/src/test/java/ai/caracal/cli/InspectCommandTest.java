@@ -81,7 +81,8 @@ class InspectCommandTest {
         CliRun run = CliRun.run("inspect", "--verify-signature", "--issuer", issuer.url(), "--zone", "zone_dev", token);
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).doesNotContain("\n").startsWith("caracal: JWKS unavailable");
+        assertThat(run.err().strip()).doesNotContain("\n")
+                .startsWith("caracal: JWKS " + issuer.jwksUrl() + " answered 500 injected");
     }
 
     @Test

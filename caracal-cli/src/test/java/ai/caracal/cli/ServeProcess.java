@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code caracal serve} in a JVM of its own (so it can be stopped with a real SIGTERM), with the test
- * classpath. Its environment is exactly the map given, plus {@code PATH}.
+ * {@code caracal serve} (or another command) in a JVM of its own (so it can be stopped with a real
+ * SIGTERM, and its JVM options and standard streams are its own), with the test classpath. Its
+ * environment is exactly the map given, plus {@code PATH}.
  */
 final class ServeProcess implements AutoCloseable {
 
@@ -41,8 +42,21 @@ final class ServeProcess implements AutoCloseable {
     }
 
     static ServeProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "ai.caracal.cli.Caracal", "serve"));
+        List<String> serve = new ArrayList<>(List.of("serve"));
+        serve.addAll(List.of(args));
+        return command(List.of(), env, serve.toArray(String[]::new));
+    }
+
+    /**
+     * Any {@code caracal} command line in a JVM of its own.
+     *
+     * @param jvmOptions options for the JVM before the class path, such as {@code -Dname=value}
+     * @param args       the command line, command included
+     */
+    static ServeProcess command(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "ai.caracal.cli.Caracal"));
         command.addAll(List.of(args));
         Path stderr = Files.createTempFile("caracal-serve", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
@@ -106,6 +120,16 @@ final class ServeProcess implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("caracal serve did not stop within 60 s of SIGTERM");
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    /** Waits (at most 120 s) for a one-shot command to end; returns its exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the command did not end within 120 s; stderr: " + stderr());
         }
         reader.join(5_000);
         return process.exitValue();

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** devtools.md §3.4: flags, text and JSON shapes, exit codes 0/2/3. */
 @CaracalTest(zone = "zone_dev", audience = "resource://documents")
@@ -44,6 +46,18 @@ class VerifyCommandTest {
         assertThat(run.out()).isEqualTo("ACCEPTED sub=user-1 zone=zone_dev client_id=app_dev use=resource scope=\"tool:call\" exp="
                 + exp + " anchors=sid,root_sid,agent_session_id" + System.lineSeparator());
         assertThat(run.out() + run.err()).doesNotContain(token);
+    }
+
+    @ParameterizedTest(name = "--issuer ''{0}''")
+    @ValueSource(strings = {"/", "//", " "})
+    @DisplayName("--issuer is spelled like CARACAL_STS_URL: a trailing slash or blank does not change the issuer")
+    void issuerFlagIsSpelledLikeTheVariable(String suffix) {
+        String token = issuer.mint().scope("tool:call").sign();
+
+        CliRun run = CliRun.run("verify", "--issuer", issuer.url() + suffix, "--zone", "zone_dev", "--aud", "resource://documents", token);
+
+        assertThat(run.out()).startsWith("ACCEPTED ");
+        assertThat(run.exitCode()).isZero();
     }
 
     @Test

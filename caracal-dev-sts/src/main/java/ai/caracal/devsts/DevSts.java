@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * A development-only mandate issuer (devtools.md §1): per-zone ES256 keys published as a JWKS, and
  * endpoints to mint mandates, revoke anchors, invalidate delegations and rotate keys, served over the
  * JDK {@code HttpServer}. <b>It is not a Caracal STS</b> and must never run in a deployment: it has no
- * authentication, binds loopback only unless told otherwise, prints a banner to stderr, and refuses to
+ * authentication, binds loopback only unless told otherwise, answers only requests whose {@code Host}
+ * names it (a loopback name, its bind host or its issuer's host: 421 otherwise, against DNS rebinding),
+ * prints a banner to stderr, and refuses to
  * start when the environment variable {@code CARACAL_MODE} is {@code rc} or {@code stable} (the only
  * environment variable it reads).
  *
@@ -519,7 +521,7 @@ public final class DevSts implements AutoCloseable {
                 throw e;
             }
             DevSts sts = new DevSts(this, server, keys, ids, publisher);
-            server.start(new Router(sts, requestLog));
+            server.start(new Router(sts, requestLog, HostCheck.of(host, sts.issuer())));
             System.err.println(Safety.BANNER);
             return sts;
         }

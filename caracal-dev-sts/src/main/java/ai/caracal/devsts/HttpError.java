@@ -31,6 +31,11 @@ final class HttpError extends RuntimeException {
         return new HttpError(405, "method_not_allowed", "use " + allow + " for this path", allow);
     }
 
+    static HttpError misdirected() {
+        return new HttpError(421, "misdirected_request", "the Host header must name this dev STS: 127.0.0.1, localhost,"
+                + " [::1], its bind host or its issuer's host (DNS rebinding protection)", null);
+    }
+
     static HttpError payloadTooLarge(int limit) {
         return new HttpError(413, "payload_too_large", "request body must be at most " + limit + " bytes", null);
     }

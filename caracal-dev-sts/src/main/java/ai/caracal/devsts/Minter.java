@@ -30,7 +30,7 @@ final class Minter {
      * @param zone       the resolved zone
      * @param key        the zone's active key
      * @param ttlSeconds the resolved lifetime
-     * @param epoch      the zone's delegation graph epoch
+     * @param epoch      the zone's delegation graph epoch, stamped on every delegated mandate (0 included)
      */
     MintResponse mint(MintRequest request, String zone, SigningKey key, long ttlSeconds, long epoch) {
         boolean resource = "resource".equals(request.use());
@@ -68,7 +68,8 @@ final class Minter {
         if (hopCount > 0) {
             claims.put("hop_count", (long) hopCount);
         }
-        if (edge != null && epoch > 0) {
+        // Epoch 0 included: the zone's first invalidation (epoch 1) must make this mandate stale too.
+        if (edge != null) {
             claims.put("delegation_graph_epoch", epoch);
         }
         for (Map.Entry<String, Object> override : request.claimsOverride().entrySet()) {

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The endpoint table of devtools.md §1.3 on one {@link HttpHandler}: the path picks the endpoint
- * (unknown → 404), then the method is checked (wrong → 405 with {@code Allow}), then the body. Every
+ * The endpoint table of devtools.md §1.3 on one {@link HttpHandler}: a {@code Host} that does not name
+ * this dev STS is refused first (421, D16), then the path picks the endpoint (unknown → 404), then the
+ * method is checked (wrong → 405 with {@code Allow}), then the body. Every
  * answer is JSON. Each request is reported to the request log as {@code METHOD path status}, never with
  * a body, a query or a token. Thread-safe.
  */
@@ -25,10 +26,12 @@ final class Router implements HttpHandler {
 
     private final DevSts sts;
     private final Consumer<String> requestLog;
+    private final HostCheck hosts;
 
-    Router(DevSts sts, Consumer<String> requestLog) {
+    Router(DevSts sts, Consumer<String> requestLog, HostCheck hosts) {
         this.sts = sts;
         this.requestLog = requestLog;
+        this.hosts = hosts;
     }
 
     @Override
@@ -38,6 +41,9 @@ final class Router implements HttpHandler {
         int status;
         try (exchange) {
             try {
+                if (!hosts.allows(exchange.getRequestHeaders().get("Host"))) {
+                    throw HttpError.misdirected();
+                }
                 status = dispatch(exchange, method, path);
             } catch (HttpError e) {
                 status = answer(exchange, e);

@@ -147,6 +147,20 @@ class MintVerificationTest {
     }
 
     @Test
+    void delegatedMandateMintedAtEpochZeroIsStaleAfterTheZonesFirstInvalidation() {
+        Http http = new Http(sts);
+        String token = (String) http.postJson("/dev/mint", Map.of("audience", AUD, "scope", "tool:call",
+                "agent_session_id", "new", "delegation_edge_id", "new")).object().get("access_token");
+        assertThat(verifier.authenticate(token).ok()).isTrue();
+
+        http.postJson("/dev/delegations/invalidate", Map.of("zone_id", "zone_dev"));
+
+        AuthResult afterInvalidation = verifier.authenticate(token);
+        assertThat(afterInvalidation.ok()).as("accepted after the zone's first invalidation").isFalse();
+        assertThat(afterInvalidation.error().code()).isEqualTo(ErrorCode.DELEGATION_STALE);
+    }
+
+    @Test
     void mandateExpiresOnTheInjectedClock() {
         MintResponse minted = sts.mint(agentMandate().ttl(java.time.Duration.ofSeconds(60)).build());
         assertThat(verifier.authenticate(minted.accessToken()).ok()).isTrue();

@@ -1,6 +1,7 @@
 package ai.caracal.spring;
 
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.CaracalEnvironment;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.VerificationListener;
@@ -20,7 +21,9 @@ final class CaracalVerifiers {
      * @param properties  the bound properties
      * @param store       the revocation store
      * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} are read when the
-     *                    properties leave issuer or zone unset (an empty value counts as unset)
+     *                    properties leave issuer or zone unset, through {@link CaracalEnvironment}: a
+     *                    blank value counts as unset, and {@code caracal.sts-url} is spelled like the
+     *                    variable (trailing {@code /} removed)
      * @param listeners   observers for the verifier and its key set cache (metrics)
      * @param customizers applied last
      * @return the verifier
@@ -28,21 +31,14 @@ final class CaracalVerifiers {
      */
     static MandateVerifier create(CaracalProperties properties, RevocationStore store, UnaryOperator<String> environment,
                                   List<VerificationListener> listeners, List<CaracalVerifierCustomizer> customizers) {
-        String issuer = text(properties.getStsUrl());
-        if (issuer == null) {
-            issuer = stripTrailingSlashes(text(environment.apply("CARACAL_STS_URL")));
-        }
-        if (issuer == null) {
-            throw new IllegalArgumentException(ISSUER_MISSING);
-        }
+        CaracalEnvironment defaults = CaracalEnvironment.read(environment);
+        String issuer = defaults.issuer(properties.getStsUrl())
+                .orElseThrow(() -> new IllegalArgumentException(ISSUER_MISSING));
         String audience = text(properties.getAudience());
         if (audience == null) {
             throw new IllegalArgumentException(AUDIENCE_MISSING);
         }
-        String zone = text(properties.getZoneId());
-        if (zone == null) {
-            zone = text(environment.apply("CARACAL_ZONE_ID"));
-        }
+        String zone = defaults.zoneId(properties.getZoneId()).orElse(null);
         MandateVerifier.Builder builder = MandateVerifier.builder()
                 .issuer(issuer)
                 .audience(audience)
@@ -82,16 +78,5 @@ final class CaracalVerifiers {
 
     private static String text(String value) {
         return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private static String stripTrailingSlashes(String url) {
-        if (url == null) {
-            return null;
-        }
-        int end = url.length();
-        while (end > 0 && url.charAt(end - 1) == '/') {
-            end--;
-        }
-        return end == 0 ? null : url.substring(0, end);
     }
 }

@@ -162,6 +162,16 @@ class AutoConfigurationTest {
     }
 
     @Test
+    void stsUrlPropertyIsSpelledLikeTheVariable(TestIssuer issuer) {
+        try (TestApp app = TestApp.with(issuer).property("caracal.sts-url", " " + issuer.url() + "/ ")
+                .property("caracal.zone-id", " " + issuer.zone() + " ").start()) {
+            MandateVerifier verifier = app.bean(MandateVerifier.class);
+            assertThat(verifier.options().issuer()).isEqualTo(issuer.url());
+            assertThat(verifier.options().zoneId()).contains(issuer.zone());
+        }
+    }
+
+    @Test
     void propertiesWinOverTheEnvironment(TestIssuer issuer) {
         try (TestApp app = TestApp.with(issuer)
                 .property("CARACAL_STS_URL", "https://env.example")

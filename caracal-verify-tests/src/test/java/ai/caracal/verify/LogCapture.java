@@ -31,6 +31,12 @@ final class LogCapture implements AutoCloseable {
         return appender.list.stream().filter(event -> event.getLevel() == Level.WARN).count();
     }
 
+    /** @return the formatted messages of the WARN events recorded, in order */
+    java.util.List<String> warningMessages() {
+        return appender.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);

@@ -61,7 +61,7 @@ final class HttpClientJwksFetcher implements JwksFetcher {
 
     private static BodySubscriber<byte[]> bodyHandler(HttpResponse.ResponseInfo info, int maxBytes) {
         if (info.statusCode() != 200) {
-            return new Refused("status " + info.statusCode());
+            return new ErrorAnswer(info.statusCode());
         }
         OptionalLong length;
         try {
@@ -107,6 +107,65 @@ final class HttpClientJwksFetcher implements JwksFetcher {
         @Override
         public void onComplete() {
             body.completeExceptionally(new JwksFetchException(reason));
+        }
+    }
+
+    /**
+     * A non-200 answer: always a failure, which names the status and, when the first
+     * {@link JwksErrorBody#MAX_BYTES} bytes of the body are an OAuth-style JSON error, its {@code error}
+     * and {@code error_description} (the issuer's own words on what is wrong, such as a missing zone).
+     */
+    private static final class ErrorAnswer implements BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final int status;
+        private Flow.Subscription subscription;
+
+        ErrorAnswer(int status) {
+            this.status = status;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (body.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                int room = JwksErrorBody.MAX_BYTES - buffer.size();
+                byte[] chunk = new byte[Math.min(room, item.remaining())];
+                item.get(chunk);
+                buffer.write(chunk, 0, chunk.length);
+                if (buffer.size() >= JwksErrorBody.MAX_BYTES) {
+                    subscription.cancel();
+                    fail();
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            fail();
+        }
+
+        @Override
+        public void onComplete() {
+            fail();
+        }
+
+        private void fail() {
+            body.completeExceptionally(JwksFetchException.answered(status, JwksErrorBody.detail(buffer.toByteArray())));
         }
     }
 

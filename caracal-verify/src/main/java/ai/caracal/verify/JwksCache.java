@@ -87,9 +87,10 @@ public final class JwksCache {
         } catch (InvalidMandate e) {
             return SignatureCheck.invalid(null, e.reason());
         }
-        KeyLookup lookup = source(jwksUri).lookupBlocking(jws.kid());
+        KeySource source = source(jwksUri);
+        KeyLookup lookup = source.lookupBlocking(jws.kid());
         if (lookup == KeyLookup.Missing.UNAVAILABLE) {
-            throw new JwksUnavailableException("JWKS unavailable at " + jwksUri);
+            throw new JwksUnavailableException(source.unavailable());
         }
         if (!(lookup instanceof VerificationKey key)) {
             return SignatureCheck.invalid(jws.kid(), "kid-unknown");

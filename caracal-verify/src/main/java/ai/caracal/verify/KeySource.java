@@ -45,6 +45,8 @@ final class KeySource {
     private final long awaitMillis;
 
     private volatile KeySet held;
+    /** One line on why the latest fetch failed, or {@code null} when it succeeded (or none finished yet). */
+    private volatile String lastFailure;
 
     // Guarded by this.
     private long nextRefetchAt = Long.MIN_VALUE;
@@ -124,7 +126,7 @@ final class KeySource {
     CompletableFuture<Void> refresh() {
         return fetch(held, policy.clock().millis(), Need.FORCED).handle((keys, failure) -> {
             if (keys == null) {
-                throw new JwksUnavailableException("JWKS unavailable at " + uri + ": " + reason(failure));
+                throw new JwksUnavailableException(describe(failure));
             }
             return null;
         });
@@ -136,15 +138,38 @@ final class KeySource {
             refresh().get(awaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JwksUnavailableException("JWKS fetch from " + uri + " interrupted");
+            throw new JwksUnavailableException("JWKS " + uri + " fetch interrupted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JwksUnavailableException unavailable) {
                 throw unavailable;
             }
-            throw new JwksUnavailableException("JWKS unavailable at " + uri + ": " + reason(e));
+            throw new JwksUnavailableException(describe(e));
         } catch (TimeoutException e) {
-            throw new JwksUnavailableException("JWKS unavailable at " + uri + ": timed out");
+            throw new JwksUnavailableException("JWKS " + uri + " failed: timed out");
         }
+    }
+
+    /**
+     * @return one line naming the URL and why the latest fetch failed, for a
+     *         {@link JwksUnavailableException}: {@code JWKS <url> answered 400 invalid_request: …} or
+     *         {@code JWKS <url> failed: <reason>}
+     */
+    String unavailable() {
+        String failure = lastFailure;
+        return failure != null ? failure : "JWKS " + uri + " failed: no usable key set";
+    }
+
+    /**
+     * A 400 to the zone-less URL is what a Caracal STS answers when no zone is configured
+     * (verification.md §3.1), so that line says how to fix it.
+     */
+    private String describe(Throwable failure) {
+        Throwable cause = cause(failure);
+        if (cause instanceof JwksFetchException answered && answered.status() != 0) {
+            boolean zoneMissing = answered.status() == 400 && uri.getRawQuery() == null;
+            return "JWKS " + uri + " " + cause.getMessage() + (zoneMissing ? "; no zone is configured: set CARACAL_ZONE_ID" : "");
+        }
+        return "JWKS " + uri + " failed: " + reason(failure);
     }
 
     /** How badly a caller needs a fetch. */
@@ -250,10 +275,12 @@ final class KeySource {
             }
         }
         if (arrived != null) {
+            lastFailure = null;
             log.debug("JWKS fetched from {}: {} usable key(s)", uri, keys.size());
             fetch.complete(arrived);
         } else {
-            log.debug("JWKS fetch from {} failed: {}", uri, reason(problem));
+            lastFailure = describe(problem);
+            log.debug("{}", lastFailure);
             fetch.completeExceptionally(problem);
         }
         report(arrived != null ? VerificationListener.JwksFetch.SUCCESS : VerificationListener.JwksFetch.FAILURE);
@@ -269,11 +296,16 @@ final class KeySource {
         }
     }
 
-    static String reason(Throwable failure) {
+    private static Throwable cause(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    static String reason(Throwable failure) {
+        Throwable cause = cause(failure);
         if (cause == null) {
             return "unknown";
         }
@@ -281,6 +313,9 @@ final class KeySource {
             return "timed out";
         }
         String message = cause.getMessage();
+        if (cause instanceof java.io.IOException) {
+            return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        }
         return message == null ? cause.getClass().getSimpleName() : message;
     }
 

@@ -73,6 +73,7 @@ public final class MandateVerifier {
     private final VerifiedTokenCache tokenCache;
     private final Consumer<Claims>[] onVerified;
     private final VerificationListener[] listeners;
+    private final IssuerSpelling issuerSpelling;
 
     private MandateVerifier(VerifierOptions options, KeySource keys, VerifiedTokenCache tokenCache) {
         this.options = options;
@@ -83,6 +84,7 @@ public final class MandateVerifier {
         Consumer<Claims>[] array = options.onVerified().toArray(new Consumer[0]);
         this.onVerified = array;
         this.listeners = options.listeners().toArray(new VerificationListener[0]);
+        this.issuerSpelling = new IssuerSpelling(options.issuer());
     }
 
     static MandateVerifier create(VerifierOptions options) {
@@ -374,6 +376,7 @@ public final class MandateVerifier {
     /** Steps 6–11 and 14–22: everything before the store; {@code null} when all pass. */
     private AuthResult checkClaims(Claims claims, Demands demands, long now) {
         if (!claims.issuer().equals(options.issuer())) {
+            issuerSpelling.mismatched();
             return rejected(INVALID_BY_CAUSE.get(Cause.ISSUER), "iss");
         }
         if (!claims.audience().contains(options.audience())) {

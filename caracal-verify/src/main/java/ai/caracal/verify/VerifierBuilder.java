@@ -341,7 +341,8 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
                 : privateCacheWanted ? privateCache.clock(clock).build()
                 : JwksCache.shared();
         if (zoneId == null) {
-            log.warn("No zoneId configured for issuer {}: mandates from every zone are accepted and the zone-less JWKS URL is used",
+            log.warn("No zoneId configured for issuer {} (set CARACAL_ZONE_ID): mandates from every zone are accepted and"
+                    + " the zone-less JWKS URL is used, which a Caracal STS refuses (400), so every mandate is then rejected",
                     validIssuer);
         }
         Demands demands = new Demands(requiredUse, requiredTargets, requiredScopes, requireAgent, requireDelegation,

@@ -5,6 +5,7 @@ import ai.caracal.mcp.McpBoundary;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.servlet.ProtectedResourceMetadataServlet;
+import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
 import ai.caracal.verify.http.ProtectedResourceMetadata;
@@ -29,6 +30,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code documents-mcp} example server (the seeds' FastMCP example, in Java): an MCP Java SDK server
@@ -85,6 +88,8 @@ public final class DocumentsMcpServer implements AutoCloseable {
     public static final Requirements GET_DOCUMENT_REQUIREMENTS = Requirements.builder()
             .requireDelegation(true).requireChainContains("app_orchestrator").maxHopCount(2).build();
 
+    private static final Logger log = LoggerFactory.getLogger(DocumentsMcpServer.class);
+
     private final String host;
     private final int port;
     private final String resourceUrl;
@@ -110,7 +115,9 @@ public final class DocumentsMcpServer implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts serving.
+     * Binds the port, starts serving, then fetches the key set (devtools.md D18): a failure (an
+     * unreachable issuer, a missing zone) is logged in one WARN line that names the URL and the answer,
+     * and the server keeps running, rejecting every mandate until it can fetch the keys.
      *
      * @return this server
      * @throws IllegalStateException when already started or closed
@@ -173,6 +180,11 @@ public final class DocumentsMcpServer implements AutoCloseable {
         } catch (Exception e) {
             close();
             throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
+        }
+        try {
+            verifier.warmup();
+        } catch (JwksUnavailableException e) {
+            log.warn("Caracal JWKS warm-up failed; keys will be fetched on first use: {}", e.getMessage());
         }
         return this;
     }

@@ -1,6 +1,7 @@
 package ai.caracal.verify.http;
 
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.CaracalEnvironment;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
 import java.util.ArrayList;
@@ -14,9 +15,10 @@ import java.util.function.Function;
 /**
  * The options every HTTP connector takes (the Servlet filter, the JDK server filter, Spring), in one
  * place: give it a {@link #verifier(MandateVerifier)}, or the options to build one, in which case the
- * issuer and zone default to the environment variables {@code CARACAL_STS_URL} (trailing {@code /}
- * removed) and {@code CARACAL_ZONE_ID}, read once when the connector is built (an empty variable counts
- * as unset); then routes, exclusions, preflight, challenge and metadata settings, and the drain limit of early answers. Setters reject
+ * issuer and zone default to the environment variables {@code CARACAL_STS_URL} and
+ * {@code CARACAL_ZONE_ID}, read once when the connector is built, through {@link CaracalEnvironment}
+ * (a blank variable counts as unset; the issuer loses its trailing {@code /}); then routes, exclusions,
+ * preflight, challenge and metadata settings, and the drain limit of early answers. Setters reject
  * {@code null} with a {@link NullPointerException} naming the option, except where noted.
  * Not thread-safe.
  *
@@ -258,13 +260,9 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     }
 
     private MandateVerifier buildVerifier() {
-        String effectiveIssuer = issuer != null ? issuer : env("CARACAL_STS_URL");
-        if (effectiveIssuer == null) {
-            throw new IllegalArgumentException("Caracal issuer missing: set issuer or CARACAL_STS_URL");
-        }
-        if (issuer == null) {
-            effectiveIssuer = stripTrailingSlashes(effectiveIssuer);
-        }
+        CaracalEnvironment defaults = CaracalEnvironment.read(environment);
+        String effectiveIssuer = issuer != null ? issuer : defaults.issuer()
+                .orElseThrow(() -> new IllegalArgumentException("Caracal issuer missing: set issuer or CARACAL_STS_URL"));
         if (audience == null || audience.isBlank()) {
             throw new IllegalArgumentException("Caracal audience missing: set this resource's audience");
         }
@@ -272,22 +270,9 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
         MandateVerifier.Builder builder = MandateVerifier.builder()
                 .issuer(effectiveIssuer)
                 .audience(audience)
-                .zoneId(zoneIdSet ? zoneId : env("CARACAL_ZONE_ID"))
+                .zoneId(zoneIdSet ? zoneId : defaults.zoneId().orElse(null))
                 .revocations(revocations);
         verifierOptions.forEach(options -> options.accept(builder));
         return builder.build();
-    }
-
-    private String env(String name) {
-        String value = environment.apply(name);
-        return value == null || value.isBlank() ? null : value;
-    }
-
-    private static String stripTrailingSlashes(String url) {
-        int end = url.length();
-        while (end > 0 && url.charAt(end - 1) == '/') {
-            end--;
-        }
-        return url.substring(0, end);
     }
 }

@@ -5,6 +5,7 @@ import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.redis.RedisRevocations;
 import ai.caracal.verify.Claims;
+import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.Requirements;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * The same small API as the servlet example, on the JDK's own {@code com.sun.net.httpserver} with
  * {@link CaracalHttpFilter}: zero third-party server code. Configured only by the environment:
  * {@code CARACAL_STS_URL}, {@code CARACAL_ZONE_ID}, {@code CARACAL_AUDIENCE} (default
- * {@code resource://examples}), {@code PORT} (default 8080), optional {@code REDIS_URL}.
+ * {@code resource://examples}), {@code PORT} (default 8080), optional {@code REDIS_URL}. The key set is
+ * fetched at start: a failure (an unreachable issuer, a missing zone) is logged in one WARN line that
+ * names the URL and the answer, and the server starts anyway, rejecting every mandate until it can
+ * fetch the keys.
  */
 public final class JdkHttpExample implements AutoCloseable {
 
@@ -84,6 +88,12 @@ public final class JdkHttpExample implements AutoCloseable {
         server.createContext("/", JdkHttpExample::api).getFilters().add(filter);
         server.setExecutor(threads);
         server.start();
+        // D18: a wrong issuer or a missing zone is said at start, in one WARN line; the server still starts.
+        try {
+            filter.verifier().warmup();
+        } catch (JwksUnavailableException e) {
+            log.warn("Caracal JWKS warm-up failed; keys will be fetched on first use: {}", e.getMessage());
+        }
         return new JdkHttpExample(server, threads, redis != null ? redis : () -> { });
     }
 

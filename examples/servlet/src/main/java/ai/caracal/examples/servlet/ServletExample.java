@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A small API protected by {@link CaracalFilter} on embedded Jetty 12, configured only by the
  * environment: {@code CARACAL_STS_URL}, {@code CARACAL_ZONE_ID}, {@code CARACAL_AUDIENCE} (default
- * {@code resource://examples}), {@code PORT} (default 8080), optional {@code REDIS_URL}.
+ * {@code resource://examples}), {@code PORT} (default 8080), optional {@code REDIS_URL}. The key set is
+ * fetched at start: a failure (an unreachable issuer, a missing zone) is logged in one WARN line that
+ * names the URL and the answer, and the server starts anyway, rejecting every mandate until it can
+ * fetch the keys.
  *
  * <ul>
  *   <li>{@code GET /healthz}: excluded, {@code {"status":"ok"}}</li>
@@ -86,6 +89,8 @@ public final class ServletExample implements AutoCloseable {
                 .route("/api/documents", Requirements.builder().requiredScopes("documents:read").build())
                 .route("/api/payouts", Requirements.builder().requiredScopes("billing:payout").requireDelegation(true).build())
                 .exclude("/healthz")
+                // D18: a wrong issuer or a missing zone is said at start, in one WARN line; the server still starts.
+                .warmupOnInit(true)
                 .build();
 
         Server server = new Server();
