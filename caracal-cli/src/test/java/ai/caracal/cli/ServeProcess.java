@@ -100,14 +100,15 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /**
-     * Waits (at most {@link #READY_WITHIN}) for the process to end on its own; returns its exit code.
+     * Waits (at most {@link #READY_WITHIN}) for the process (a server, or a one-shot command) to end on its
+     * own; returns its exit code.
      *
      * @throws AssertionError when it is still running then (it is killed)
      */
     int awaitExit() throws InterruptedException {
         if (!process.waitFor(READY_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("caracal serve did not end within " + READY_WITHIN.toSeconds() + " s; stdout: "
+            throw new AssertionError("the process did not end within " + READY_WITHIN.toSeconds() + " s; stdout: "
                     + stdoutLines() + "; stderr: " + stderr());
         }
         reader.join(5_000);
@@ -120,16 +121,6 @@ final class ServeProcess implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("caracal serve did not stop within 60 s of SIGTERM");
-        }
-        reader.join(5_000);
-        return process.exitValue();
-    }
-
-    /** Waits (at most 120 s) for a one-shot command to end; returns its exit code. */
-    int awaitExit() throws InterruptedException {
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the command did not end within 120 s; stderr: " + stderr());
         }
         reader.join(5_000);
         return process.exitValue();
