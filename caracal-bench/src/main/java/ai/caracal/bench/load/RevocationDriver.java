@@ -1,6 +1,5 @@
 package ai.caracal.bench.load;
 
-import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.revocation.redis.StreamPublisher;
 import ai.caracal.testkit.TestIssuer;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -18,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a small, bounded pool of agent sessions whose mandates the load sends, and revokes the oldest
- * live one at each {@link #step()} by an {@code XADD} to {@code caracal.sessions.revoke} in the producers'
+ * live one at each {@link #step()} by an {@code XADD} to the example's revocation stream in the producers'
  * format (through {@link StreamPublisher}, signed when the example has a stream key). Events alternate
  * between the two shapes producers send: the authority record ({@code session_id} = the mandate's
  * {@code sid}) and the governed session ({@code agent_session_id}, with another record's
@@ -26,14 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RevocationDriver {
 
-    /** The stream the example's consumer reads. */
-    static final String STREAM = "caracal.sessions.revoke";
     private static final int LIVE = 3;
     private static final int REVOKED_KEPT = 10;
 
     private final TestIssuer issuer;
     private final KeyRotations keys;
     private final StreamPublisher publisher;
+    private final String stream;
+    private final String keyPrefix;
     private final Deque<TrackedSession> live = new ArrayDeque<>();
     private final Deque<TrackedSession> revoked = new ArrayDeque<>();
     private final AtomicInteger published = new AtomicInteger();
@@ -42,10 +41,21 @@ final class RevocationDriver {
     private final AtomicLong slowestApplyNanos = new AtomicLong(-1);
     private volatile List<TrackedSession> snapshot = List.of();
 
-    RevocationDriver(TestIssuer issuer, KeyRotations keys, StreamPublisher publisher) {
+    /**
+     * @param stream    the revocation stream the example's consumer reads
+     * @param keyPrefix the example store's key prefix
+     */
+    RevocationDriver(TestIssuer issuer, KeyRotations keys, StreamPublisher publisher, String stream, String keyPrefix) {
         this.issuer = issuer;
         this.keys = keys;
         this.publisher = publisher;
+        this.stream = stream;
+        this.keyPrefix = keyPrefix;
+    }
+
+    /** @return the revocation stream this driver publishes to */
+    String stream() {
+        return stream;
     }
 
     /** Adds one live session, and revokes the oldest once {@value #LIVE} are live. */
@@ -84,7 +94,7 @@ final class RevocationDriver {
         }
         event.put("outbox_id", UUID.randomUUID().toString());
         session.xaddStarted(n % 2 == 0 ? session.sid() : session.agentSessionId());
-        publisher.publish(STREAM, event);
+        publisher.publish(stream, event);
         session.xaddReturned();
         synchronized (this) {
             unapplied.add(session);
@@ -117,7 +127,7 @@ final class RevocationDriver {
     }
 
     /**
-     * Marks each published revocation whose key now exists in Redis (the example's store, default key
+     * Marks each published revocation whose key now exists in Redis (the example's store, under its key
      * prefix) as applied. From then on the example must reject the session: it reads Redis on every request.
      *
      * @param redis a connection to the example's Redis
@@ -128,7 +138,7 @@ final class RevocationDriver {
             pending = List.copyOf(unapplied);
         }
         for (TrackedSession session : pending) {
-            if (redis.exists(RedisRevocationStore.DEFAULT_KEY_PREFIX + session.revokedAnchor()) > 0) {
+            if (redis.exists(keyPrefix + session.revokedAnchor()) > 0) {
                 long now = System.nanoTime();
                 session.applied(now);
                 slowestApplyNanos.accumulateAndGet(now - session.xaddReturnedNanos(), Math::max);

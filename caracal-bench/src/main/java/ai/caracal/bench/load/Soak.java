@@ -2,10 +2,10 @@ package ai.caracal.bench.load;
 
 import ai.caracal.bench.load.Probe.Answer;
 import ai.caracal.examples.servlet.ServletExample;
+import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.StreamPublisher;
 import ai.caracal.testkit.TestIssuer;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,21 +29,20 @@ import java.util.function.Consumer;
  * {@code CaracalFilter}) with {@code REDIS_URL} (so the Redis store and both stream consumers, through
  * {@code RedisRevocations}) and a random {@code STREAMS_HMAC_KEY}, and a load generator
  * ({@link LoadGenerator}, {@link TrafficMix}) sending valid, invalid, revoked and rotated-key mandates.
- * Meanwhile it revokes a session every second by a signed {@code XADD} to {@code caracal.sessions.revoke},
+ * Meanwhile it revokes a session every second by a signed {@code XADD} to the example's revocation stream,
  * rotates the issuer key periodically and samples heap after a forced full GC (with the load paused for
  * it) and the live thread count. {@link SoakResult} holds the verdict rules.
  *
- * <p>The example uses the production stream and group names, so the soak refuses to start while another
- * consumer in group {@code resource-revocation} is active on the same Redis (it would take some of the
- * soak's revocations).
+ * <p>The example runs in a Redis namespace of its own ({@code CARACAL_REDIS_NAMESPACE=soak-<random>}: its own
+ * consumer group, key prefix and streams), so the soak can share a Redis with anything, production
+ * consumers included, without taking their entries or touching their keys; it removes the namespace's
+ * keys, streams and policy records when it ends.
  *
  * <p>Usage: {@code java -cp ... ai.caracal.bench.load.Soak [redis://127.0.0.1:6379] [seconds, default 300]};
  * prints the report and exits 1 when the soak fails.
  */
 public final class Soak {
 
-    private static final String GROUP = "resource-revocation";
-    private static final Duration CONSUMER_QUIET_WAIT = Duration.ofSeconds(10);
     private static final Duration READY_WITHIN = Duration.ofSeconds(40);
 
     private Soak() {
@@ -64,32 +64,39 @@ public final class Soak {
     /**
      * Runs one soak and stops everything it started.
      *
-     * @param redisUrl a Redis the example may use with the production stream names
+     * @param redisUrl a Redis the example may use (in a namespace of its own)
      * @param settings how long and how hard
      * @param progress receives one progress line per sample (never a mandate)
      * @return the measurements and verdict
-     * @throws Exception when the soak cannot start (Redis unreachable, another consumer active, example not ready)
+     * @throws Exception when the soak cannot start (Redis unreachable, example not ready)
      */
     public static SoakResult run(String redisUrl, SoakSettings settings, Consumer<String> progress) throws Exception {
-        requireNoActiveConsumer(redisUrl);
         byte[] streamKey = new byte[32];
         new SecureRandom().nextBytes(streamKey);
+        String namespace = "soak-" + UUID.randomUUID();
         try (TestIssuer issuer = TestIssuer.start("zone_soak", "resource://examples");
              StreamPublisher publisher = new StreamPublisher(redisUrl, streamKey);
              RedisClient watchClient = RedisClient.create(RedisURI.create(redisUrl));
              StatefulRedisConnection<String, String> watch = watchClient.connect()) {
             Map<String, String> env = Map.of("CARACAL_STS_URL", issuer.url(), "CARACAL_ZONE_ID", issuer.zone(), "PORT", "0",
-                    "REDIS_URL", redisUrl, "STREAMS_HMAC_KEY", HexFormat.of().formatHex(streamKey));
-            try (ServletExample example = ServletExample.start(env::get)) {
-                return soak(issuer, publisher, watch.sync(), example.uri(), settings, progress);
+                    "REDIS_URL", redisUrl, "STREAMS_HMAC_KEY", HexFormat.of().formatHex(streamKey),
+                    "CARACAL_REDIS_NAMESPACE", namespace);
+            try {
+                try (ServletExample example = ServletExample.start(env::get)) {
+                    return soak(issuer, publisher, namespace, watch.sync(), example.uri(), settings, progress);
+                }
+            } finally {
+                removeNamespace(watch.sync(), namespace);
             }
         }
     }
 
-    private static SoakResult soak(TestIssuer issuer, StreamPublisher publisher, RedisCommands<String, String> redis, URI base,
-                                   SoakSettings settings, Consumer<String> progress) throws Exception {
+    private static SoakResult soak(TestIssuer issuer, StreamPublisher publisher, String namespace,
+                                   RedisCommands<String, String> redis, URI base, SoakSettings settings,
+                                   Consumer<String> progress) throws Exception {
         KeyRotations keys = new KeyRotations(issuer, KeyRotations.kidOf(issuer.mint().sign()));
-        RevocationDriver sessions = new RevocationDriver(issuer, keys, publisher);
+        RevocationDriver sessions = new RevocationDriver(issuer, keys, publisher,
+                namespace + ":" + RedisRevocationConsumer.DEFAULT_STREAM, namespace + ":revoked:");
         TrafficMix mix = new TrafficMix(issuer, keys, sessions);
         LoadGenerator load = new LoadGenerator(base, settings.loadThreads(), settings.requestsPerSecond());
         AtomicInteger driverErrors = new AtomicInteger();
@@ -133,7 +140,7 @@ public final class Soak {
         }
         sessions.revoke(session);
         if (!within(READY_WITHIN, 50, () -> load.fetch("/api/documents", session.token()).is(401, "session_revoked"))) {
-            throw new IllegalStateException("the example did not apply a revocation from " + RevocationDriver.STREAM
+            throw new IllegalStateException("the example did not apply a revocation from " + sessions.stream()
                     + " within " + READY_WITHIN.toSeconds() + " s");
         }
     }
@@ -150,19 +157,13 @@ public final class Soak {
         }, initialDelay.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Waits up to {@link #CONSUMER_QUIET_WAIT} for every consumer of the group to go idle (a consumer that a
-     * test closed a moment ago still looks active for a few seconds), then refuses to start if one is still active.
-     */
-    private static void requireNoActiveConsumer(String redisUrl) throws Exception {
-        RedisClient client = RedisClient.create(RedisURI.create(redisUrl));
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            if (!within(CONSUMER_QUIET_WAIT, 250, () -> !hasActiveConsumer(connection))) {
-                throw new IllegalStateException("another consumer in group " + GROUP + " is reading " + RevocationDriver.STREAM
-                        + " on this Redis; it would take some of the soak's revocations. Use a Redis of the soak's own.");
-            }
-        } finally {
-            client.shutdown();
+    /** Deletes every key of the namespace: the store's keys, both streams and their dead letters, policy records. */
+    private static void removeNamespace(RedisCommands<String, String> redis, String namespace) {
+        List<String> keys = new java.util.ArrayList<>();
+        io.lettuce.core.ScanIterator.scan(redis, io.lettuce.core.ScanArgs.Builder.matches(namespace + ":*").limit(500))
+                .forEachRemaining(keys::add);
+        if (!keys.isEmpty()) {
+            redis.del(keys.toArray(String[]::new));
         }
     }
 
@@ -181,24 +182,5 @@ public final class Soak {
     /** A condition that may need I/O to check. */
     private interface Condition {
         boolean holds() throws Exception;
-    }
-
-    private static boolean hasActiveConsumer(StatefulRedisConnection<String, String> connection) {
-        List<Object> consumers;
-        try {
-            consumers = connection.sync().xinfoConsumers(RevocationDriver.STREAM, GROUP);
-        } catch (RedisCommandExecutionException e) {
-            return false; // no stream or no group yet
-        }
-        for (Object consumer : consumers) {
-            List<?> fields = (List<?>) consumer;
-            for (int i = 0; i + 1 < fields.size(); i += 2) {
-                // A live consumer reads at least every 2 s (its blocking read's limit), so its idle time stays below 5 s.
-                if ("idle".equals(String.valueOf(fields.get(i))) && ((Number) fields.get(i + 1)).longValue() < 5_000) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -58,6 +60,34 @@ public final class RedisRevocations implements AutoCloseable {
             builder.streamHmacKeysHex(splitKeys(streamHmacKeysHex));
         }
         return builder.start();
+    }
+
+    /**
+     * The set-up the connector examples and {@code caracal serve}-style programs read from their
+     * environment: {@code REDIS_URL} (unset or blank: none), {@code STREAMS_HMAC_KEY} (comma-separated
+     * hex keys, optional) and {@code CARACAL_REDIS_NAMESPACE} (optional, see {@link Builder#namespace}), for
+     * running beside another deployment, or a test, on one Redis without sharing its groups, keys or
+     * streams).
+     *
+     * @param env where the configuration is read from ({@code System::getenv} in production)
+     * @return the running set-up, or empty when {@code REDIS_URL} is not set
+     * @throws IllegalArgumentException for a malformed URL, key or namespace
+     */
+    public static Optional<RedisRevocations> fromEnvironment(Function<String, String> env) {
+        String redisUrl = env.apply("REDIS_URL");
+        if (redisUrl == null || redisUrl.isBlank()) {
+            return Optional.empty();
+        }
+        Builder builder = builder(redisUrl.strip());
+        String keys = env.apply("STREAMS_HMAC_KEY");
+        if (keys != null && !keys.isBlank()) {
+            builder.streamHmacKeysHex(splitKeys(keys));
+        }
+        String namespace = env.apply("CARACAL_REDIS_NAMESPACE");
+        if (namespace != null && !namespace.isBlank()) {
+            builder.namespace(namespace.strip());
+        }
+        return Optional.of(builder.start());
     }
 
     /**
@@ -132,6 +162,8 @@ public final class RedisRevocations implements AutoCloseable {
         private List<String> streamHmacKeysHex = List.of();
         private String consumerGroup;
         private String keyPrefix = RedisRevocationStore.DEFAULT_KEY_PREFIX;
+        private String revocationStream = RedisRevocationConsumer.DEFAULT_STREAM;
+        private String invalidationStream = DelegationInvalidationConsumer.DEFAULT_STREAM;
 
         private Builder(String redisUrl) {
             this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -182,6 +214,28 @@ public final class RedisRevocations implements AutoCloseable {
         }
 
         /**
+         * Keeps this set-up apart from every other user of the same Redis: the consumer group is
+         * {@code namespace}, the store's keys start with {@code <namespace>:revoked:} and the streams are
+         * {@code <namespace>:caracal.sessions.revoke} and {@code <namespace>:caracal.delegations.invalidate}
+         * (publish there). For tests, soaks and side-by-side deployments; production fleets keep the
+         * defaults so that the STS's events reach them.
+         *
+         * @param namespace letters, digits, {@code .}, {@code _} and {@code -} only
+         * @return this builder
+         */
+        public Builder namespace(String namespace) {
+            Objects.requireNonNull(namespace, "namespace");
+            if (!namespace.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("namespace must be letters, digits, '.', '_' or '-', got \"" + namespace + "\"");
+            }
+            this.consumerGroup = namespace;
+            this.keyPrefix = namespace + ":revoked:";
+            this.revocationStream = namespace + ":" + RedisRevocationConsumer.DEFAULT_STREAM;
+            this.invalidationStream = namespace + ":" + DelegationInvalidationConsumer.DEFAULT_STREAM;
+            return this;
+        }
+
+        /**
          * Creates the client, the store and the consumers, and starts the consumers in the background.
          * Needs no Redis yet.
          *
@@ -194,9 +248,9 @@ public final class RedisRevocations implements AutoCloseable {
                 RedisRevocationStore store = RedisRevocationStore.builder().client(client).keyPrefix(keyPrefix).build();
                 String name = consumerName != null ? consumerName : defaultConsumerName();
                 RedisRevocationConsumer.Builder revocations = RedisRevocationConsumer.builder()
-                        .client(client).store(store).consumer(name);
+                        .client(client).store(store).consumer(name).stream(revocationStream);
                 DelegationInvalidationConsumer.Builder delegations = DelegationInvalidationConsumer.builder()
-                        .client(client).store(store).consumer(name);
+                        .client(client).store(store).consumer(name).stream(invalidationStream);
                 if (!streamHmacKeysHex.isEmpty()) {
                     revocations.streamHmacKeysHex(streamHmacKeysHex);
                     delegations.streamHmacKeysHex(streamHmacKeysHex);

@@ -62,9 +62,7 @@ public final class JaxrsExample implements AutoCloseable {
     public static JaxrsExample start(Function<String, String> env) throws IOException {
         String audience = orDefault(env.apply("CARACAL_AUDIENCE"), "resource://examples");
         int port = Integer.parseInt(orDefault(env.apply("PORT"), "8080"));
-        String redisUrl = env.apply("REDIS_URL");
-        RedisRevocations redis = redisUrl == null || redisUrl.isBlank() ? null
-                : RedisRevocations.start(redisUrl, RedisRevocations.defaultConsumerName(), env.apply("STREAMS_HMAC_KEY"));
+        RedisRevocations redis = RedisRevocations.fromEnvironment(env).orElse(null);
         RevocationStore store = redis != null ? redis.store() : new InMemoryRevocationStore();
         if (redis == null) {
             log.warn("REDIS_URL is not set: using an in-memory revocation store (development only; replicas will not share revocations)");
