@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     RedisClient client = RedisClient.create("redis://127.0.0.1:" + proxy.port());
  *     proxy.latency(Duration.ofMillis(500)); // every byte arrives 500 ms late, in order
  *     proxy.blackhole();                     // bytes are swallowed in both directions; nothing is answered
- *     proxy.reset();                         // open connections get a TCP RST; new ones are refused
+ *     proxy.reset();                         // open and new connections get a TCP RST
  *     proxy.restore();                       // pass-through again
  * }
  * }</pre>
@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes, in either direction, by the given time after it was read (order is kept; latency does not
  * accumulate). {@link #blackhole()} keeps accepting connections but forwards nothing, in either direction,
  * on old and new connections alike, like a partitioned network. {@link #reset()} closes every open
- * connection with a TCP RST and stops listening, so new connections are refused, like a crashed server.
- * {@link #restore()} goes back to pass-through without latency, and listens again on the same port.
+ * connection with a TCP RST and resets new ones as soon as they are accepted, like a crashed server (the
+ * port stays the proxy's). {@link #restore()} goes back to pass-through without latency.
  *
  * <p><b>Restore after a blackhole.</b> A connection that lost bytes to the blackhole is closed (with an
  * RST) by {@link #restore()}: TCP never loses bytes without dropping the connection, so forwarding
@@ -137,14 +137,14 @@ public final class TcpFaultProxy implements AutoCloseable {
     }
 
     /**
-     * Closes every open connection with a TCP RST and stops listening: new connections are refused
-     * until {@link #restore()}.
+     * Closes every open connection with a TCP RST, and resets every new one at once until
+     * {@link #restore()}, like a server that crashed. The port stays bound meanwhile: were it released,
+     * another process on the machine could take it (then {@link #restore()} could not listen again), or
+     * a client could connect to itself on it.
      */
     public void reset() {
         synchronized (lock) {
             mode = Mode.REFUSE;
-            closeQuietly(listener);
-            listener = null;
             for (Link link : links) {
                 link.abort();
             }
