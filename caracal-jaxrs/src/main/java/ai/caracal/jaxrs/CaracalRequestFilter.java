@@ -6,6 +6,8 @@ import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.BoundaryResponse;
+import ai.caracal.verify.http.EarlyAnswer;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import jakarta.annotation.Priority;
@@ -13,6 +15,14 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.WriterInterceptor;
+import jakarta.ws.rs.ext.WriterInterceptorContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -56,14 +66,25 @@ import org.slf4j.LoggerFactory;
  *       {@code @Provider}, {@code @PreMatching} and {@code @Priority(Priorities.AUTHENTICATION)}.</li>
  * </ul>
  *
+ * <p><b>Early answers</b> (connectors.md §10.3). A rejected request's body is usually still arriving
+ * when the answer is ready. The same object is also a {@link WriterInterceptor}: after the runtime has
+ * written and flushed the rejection, it reads and discards the rest of that request's body, up to the
+ * builder's {@code drainLimit} (16 MiB by default), so the runtime does not close the connection on unread
+ * bytes and reset the client's answer; a body announced larger gets {@code Connection: close} instead.
+ * Registering the object registers both roles; a provider class of your own (Quarkus) delegates
+ * {@link #aroundWriteTo} too.
+ *
  * <p>Thread-safe: one instance serves every request.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
-public final class CaracalRequestFilter implements ContainerRequestFilter {
+public final class CaracalRequestFilter implements ContainerRequestFilter, WriterInterceptor {
 
     /** The request property holding the verified {@link Claims}. */
     public static final String CLAIMS_PROPERTY = "ai.caracal.claims";
+
+    /** The request property holding the unread body of a request answered at the boundary (§10.3). */
+    private static final String DRAIN_PROPERTY = "ai.caracal.drain";
 
     private static final Logger log = LoggerFactory.getLogger(CaracalRequestFilter.class);
 
@@ -104,12 +125,12 @@ public final class CaracalRequestFilter implements ContainerRequestFilter {
             if (decision == null) {
                 // evaluateAsync never fails; should it, the request must still end, and closed.
                 log.error("Caracal verification failed unexpectedly; request rejected", failure);
-                request.abortWith(JaxrsResponses.of(boundary.rejection(AuthError.of(ErrorCode.INVALID_TOKEN), List.of(), method)));
+                abort(request, boundary.rejection(AuthError.of(ErrorCode.INVALID_TOKEN), List.of(), method));
                 return;
             }
             if (decision.kind() == BoundaryDecision.Kind.RESPOND) {
                 // abortWith resumes a suspended request on its own.
-                request.abortWith(JaxrsResponses.of(decision.response()));
+                abort(request, decision.response());
                 return;
             }
             attach(decision, request, secure);
@@ -142,12 +163,67 @@ public final class CaracalRequestFilter implements ContainerRequestFilter {
         return second.kind() == BoundaryDecision.Kind.RESPOND || first.kind() == BoundaryDecision.Kind.PASS ? second : first;
     }
 
-    private static void apply(BoundaryDecision decision, ContainerRequestContext request) {
+    /**
+     * Writes the response as usual; for a request this filter answered, then flushes the answer to the
+     * client and reads and discards the rest of the request body (at most the drain limit).
+     *
+     * @param context the write in progress
+     * @throws IOException when writing the answer fails
+     */
+    @Override
+    public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
+        context.proceed();
+        if (context.getProperty(DRAIN_PROPERTY) instanceof InputStream body) {
+            sendNow(context.getOutputStream());
+            try {
+                EarlyAnswer.drain(body, boundary.drainLimit());
+            } catch (IOException clientWentAway) {
+                // The answer was sent; the container closes the connection.
+            }
+        }
+    }
+
+    /**
+     * Gets the answer onto the wire before the drain. A plain {@code flush()} is not always enough: Jersey
+     * buffers a small entity to learn its length and ignores {@code flush()} until then, so its stream's
+     * public {@code commit()} (found by name, so that no runtime is a dependency) is called first.
+     */
+    private static void sendNow(OutputStream out) throws IOException {
+        try {
+            Method commit = out.getClass().getMethod("commit");
+            if (commit.getParameterCount() == 0) {
+                commit.invoke(out);
+            }
+        } catch (NoSuchMethodException | IllegalAccessException | RuntimeException notThatRuntime) {
+            // another runtime: flush() below is what it offers
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+        }
+        out.flush();
+    }
+
+    private void apply(BoundaryDecision decision, ContainerRequestContext request) {
         if (decision.kind() == BoundaryDecision.Kind.RESPOND) {
-            request.abortWith(JaxrsResponses.of(decision.response()));
+            abort(request, decision.response());
         } else if (decision.kind() == BoundaryDecision.Kind.VERIFIED) {
             attach(decision, request, request.getSecurityContext().isSecure());
         }
+    }
+
+    /** Aborts with the boundary's answer, and arranges for the unread body (§10.3). */
+    private void abort(ContainerRequestContext request, BoundaryResponse response) {
+        String transferEncoding = request.getHeaderString("Transfer-Encoding");
+        EarlyAnswer.Handling handling = EarlyAnswer.handling("HTTP/1.1", request.getLength(),
+                transferEncoding != null && !transferEncoding.isBlank(), boundary.drainLimit());
+        Response answer = JaxrsResponses.of(response);
+        if (handling == EarlyAnswer.Handling.CLOSE) {
+            answer = Response.fromResponse(answer).header("Connection", "close").build();
+        } else if (handling == EarlyAnswer.Handling.DRAIN && response.includeBody()) {
+            request.setProperty(DRAIN_PROPERTY, request.getEntityStream());
+        }
+        request.abortWith(answer);
     }
 
     private static void attach(BoundaryDecision decision, ContainerRequestContext request, boolean secure) {
