@@ -48,6 +48,9 @@ import reactor.core.publisher.Mono;
  * // servlet "/.well-known/oauth-protected-resource/mcp" -> new ProtectedResourceMetadataServlet(boundary.metadata())
  * }</pre>
  *
+ * <p><b>WebFlux.</b> Behind {@link ai.caracal.webflux.CaracalWebFilter}, a WebFlux transport takes
+ * {@link #webFluxContextExtractor()} instead; everything else here is the same.
+ *
  * <p><b>Reading claims.</b> Sync tool handlers run on Reactor's {@code boundedElastic} threads, where
  * nothing a servlet filter bound to its own thread is visible. Read the claims from the exchange,
  * {@link #claims(McpSyncServerExchange)}, never from a {@code ThreadLocal}. The SDK's
@@ -114,6 +117,21 @@ public final class CaracalMcp {
      */
     public static McpTransportContextExtractor<HttpServletRequest> contextExtractor() {
         return EXTRACTOR;
+    }
+
+    /**
+     * The context extractor for WebFlux transports (for example Spring AI's
+     * {@code WebFluxStreamableServerTransportProvider} and {@code WebFluxStatelessServerTransport}): the
+     * claims {@link ai.caracal.webflux.CaracalWebFilter} attached to the exchange, under
+     * {@link #CLAIMS_KEY}. Needs {@code ai.caracal:caracal-webflux} and Spring WebFlux on the class path
+     * (optional dependencies of this module); nothing of them is loaded until this method is called.
+     *
+     * @return an extractor of {@code org.springframework.web.reactive.function.server.ServerRequest}s
+     *         yielding {@code McpTransportContext.create(Map.of(CLAIMS_KEY, claims))}, or
+     *         {@link McpTransportContext#EMPTY} when the filter did not verify the request
+     */
+    public static McpTransportContextExtractor<org.springframework.web.reactive.function.server.ServerRequest> webFluxContextExtractor() {
+        return WebFluxContextExtractor.INSTANCE;
     }
 
     /**
