@@ -1,6 +1,5 @@
 package ai.caracal.mcp;
 
-import ai.caracal.servlet.CaracalRequests;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
@@ -13,7 +12,6 @@ import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -98,11 +96,6 @@ public final class CaracalMcp {
     /** The {@link McpTransportContext} key under which {@link #contextExtractor()} puts the {@link Claims}. */
     public static final String CLAIMS_KEY = "ai.caracal.claims";
 
-    private static final McpTransportContextExtractor<HttpServletRequest> EXTRACTOR = request ->
-            CaracalRequests.claims(request)
-                    .map(claims -> McpTransportContext.create(Map.of(CLAIMS_KEY, claims)))
-                    .orElse(McpTransportContext.EMPTY);
-
     private CaracalMcp() {
     }
 
@@ -116,7 +109,7 @@ public final class CaracalMcp {
      *         {@link McpTransportContext#EMPTY} when the filter did not verify the request
      */
     public static McpTransportContextExtractor<HttpServletRequest> contextExtractor() {
-        return EXTRACTOR;
+        return ServletContextExtractor.INSTANCE;
     }
 
     /**
