@@ -82,10 +82,13 @@ class ServeProcessTest {
         return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
 
-    /** Repeats the call (at most 15 s) until its response matches; returns that response. */
+    /**
+     * Repeats the call until its response matches (at most 60 s: the child JVM's consumer may start slowly
+     * on a loaded machine); returns that response.
+     */
     private static HttpResponse<String> awaitResponse(URI mcp, String token, String session,
                                                       Predicate<HttpResponse<String>> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             HttpResponse<String> response = post(mcp, token, session, SEARCH);
             if (done.test(response)) {

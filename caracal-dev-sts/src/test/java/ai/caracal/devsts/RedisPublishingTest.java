@@ -193,7 +193,7 @@ class RedisPublishingTest {
             sts.revoke(RevokeRequest.builder().agentSessionId(agent).build());
             sts.invalidateDelegations(zone);
 
-            Eventually.waitUntil(Duration.ofSeconds(5), "MONITOR shows both XADDs",
+            Eventually.waitUntil(Duration.ofSeconds(30), "MONITOR shows both XADDs",
                     () -> monitor.lines().stream().filter(line -> line.contains(agent) || line.contains(zone)).count() >= 2);
             assertThat(monitor.lines()).anySatisfy(line -> assertThat(line).matches(".*\\] \"XADD\" "
                     + "\"caracal\\.sessions\\.revoke\" \"MAXLEN\" \"~\" \"100000\" \"\\*\" \"zone_id\" \"zone_dev\" "

@@ -4,6 +4,7 @@ import ai.caracal.verify.Claims;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.EarlyAnswer;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import com.sun.net.httpserver.Filter;
@@ -41,6 +42,11 @@ import java.util.Optional;
  *       the handler throws. They are never stored with {@code HttpExchange.setAttribute}, whose map the
  *       JDK shares between all exchanges of a context. Read them before handing work to another
  *       thread.</li>
+ *   <li>A rejection is flushed before anything has read the request body; the filter then reads and
+ *       discards that body up to the builder's {@code drainLimit} (16 MiB by default) before closing the
+ *       exchange, so a client still sending receives the answer instead of a connection reset (the JDK
+ *       server alone drains only 64 KiB). A body announced larger gets {@code Connection: close}
+ *       (connectors.md §10.3).</li>
  *   <li>When the filter is mapped narrowly and {@code resourceMetadata(...)} is set, serve the RFC 9728
  *       document from a context at the host root:
  *       {@code http.createContext(filter.metadata().documentPath(), CaracalHttpFilter.metadataHandler(filter.metadata()))}.</li>
@@ -95,7 +101,7 @@ public final class CaracalHttpFilter extends Filter {
                 }
                 return;
             }
-            ExchangeResponses.write(metadata.response(exchange.getRequestMethod()), exchange);
+            ExchangeResponses.write(metadata.response(exchange.getRequestMethod()), exchange, EarlyAnswer.DEFAULT_DRAIN_LIMIT);
         };
     }
 
@@ -120,7 +126,7 @@ public final class CaracalHttpFilter extends Filter {
                 chain.doFilter(exchange);
                 break;
             default:
-                ExchangeResponses.write(decision.response(), exchange);
+                ExchangeResponses.write(decision.response(), exchange, boundary.drainLimit());
         }
     }
 

@@ -10,10 +10,13 @@ import ai.caracal.verify.http.ProtectedResourceMetadata;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -253,6 +257,29 @@ class CaracalHttpFilterTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("§10.3: a body announced over the drain limit is not read; the 401 comes before the body and says Connection: close")
+    void bodyOverTheDrainLimitClosesTheConnection(TestIssuer issuer) throws Exception {
+        URI base = serve(1, "/", filter(issuer).drainLimit(1024).build(), CaracalHttpFilterTest::echoSub);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /items HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (1024 * 1024) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+
+            List<String> head = new ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.add(line.toLowerCase(Locale.ROOT));
+            }
+
+            assertThat(head).isNotEmpty();
+            assertThat(head.get(0)).startsWith("http/1.1 401");
+            assertThat(head).contains("connection: close");
+        }
+    }
 
     private static CaracalHttpFilter.Builder filter(TestIssuer issuer) {
         return CaracalHttpFilter.builder().verifier(issuer.verifier().requiredScopes("read").build());

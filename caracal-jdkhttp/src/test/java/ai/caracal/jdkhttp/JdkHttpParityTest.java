@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * connectors.md §9 on a real JDK {@link HttpServer}: every row P1–P45.
+ * connectors.md §9 on a real JDK {@link HttpServer}: every row P1–P46.
  *
  * <p>P45 runs too. The JDK server has no WebSocket support, so it can never answer {@code 101}; what the
  * row checks, that an upgrade request without a token is rejected before any handler sees it, applies

@@ -44,10 +44,15 @@ import reactor.core.publisher.Mono;
  *     .resourceMetadata(ProtectedResourceMetadata.forResource(publicUrl + "/mcp")).build();
  * // servlet "/mcp" -> transport (asyncSupported); filter "/mcp" (REQUEST, asyncSupported);
  * // servlet "/.well-known/oauth-protected-resource/mcp" -> new ProtectedResourceMetadataServlet(boundary.metadata())
+ * // filter "/mcp" after it -> McpBoundary.create(): each session stays with the principal that created it
  * }</pre>
  *
+ * <p><b>Sessions.</b> A session ID is never a credential, but without {@link McpBoundary} any verified
+ * mandate could call tools in, listen to or end a session whose {@code Mcp-Session-Id} it knows.
+ *
  * <p><b>WebFlux.</b> Behind {@link ai.caracal.webflux.CaracalWebFilter}, a WebFlux transport takes
- * {@link #webFluxContextExtractor()} instead; everything else here is the same.
+ * {@link #webFluxContextExtractor()} instead; everything else here is the same (there is no WebFlux
+ * form of {@link McpBoundary} yet: a WebFlux MCP server has no session binding).
  *
  * <p><b>Reading claims.</b> Sync tool handlers run on Reactor's {@code boundedElastic} threads, where
  * nothing a servlet filter bound to its own thread is visible. Read the claims from the exchange,

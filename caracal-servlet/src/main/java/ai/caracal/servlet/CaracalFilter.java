@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>Register it async-supported (the MCP and SSE transports need it), for the {@code REQUEST}
  * dispatcher only, after any CORS filter. Routes, exclusions and responses follow {@link HttpBoundary}.
  *
+ * <p>A rejection is written before anything has read the request body, often while the client is still
+ * sending it. The filter then reads and discards that body up to the builder's {@code drainLimit} (16 MiB
+ * by default), so the client receives the answer instead of a connection reset; a body announced larger
+ * gets {@code Connection: close} instead ({@link ServletResponses#answer}, connectors.md §10.3).
+ *
  * <p>Containers that create the filter themselves ({@code web.xml}) use the public no-argument
  * constructor; it reads the init-params {@code issuer}, {@code audience}, {@code zone-id},
  * {@code required-scopes} (comma- or space-separated), {@code exclude} (comma-separated),
@@ -112,7 +117,8 @@ public final class CaracalFilter implements Filter {
                 chain.doFilter(request, response);
                 break;
             default:
-                ServletResponses.write(decision.response(), (HttpServletResponse) response);
+                ServletResponses.answer(decision.response(), httpRequest, (HttpServletResponse) response,
+                        boundary().drainLimit());
         }
     }
 

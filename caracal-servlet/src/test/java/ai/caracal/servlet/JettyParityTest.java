@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-/** connectors.md §9 on a real Jetty 12 (EE10) server: every row P1–P45, none skipped. */
+/** connectors.md §9 on a real Jetty 12 (EE10) server: every row P1–P46, none skipped. */
 class JettyParityTest extends ConnectorParityContract {
 
     private JettyForTests jetty;

@@ -1,6 +1,7 @@
 package ai.caracal.springai;
 
 import ai.caracal.mcp.CaracalMcp;
+import ai.caracal.mcp.McpBoundary;
 import ai.caracal.verify.Requirements;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -41,6 +42,15 @@ class McpServerApplication {
                 .disallowDelete(properties.isDisallowDelete())
                 .contextExtractor(request -> CaracalMcp.contextExtractor().extract(request.servletRequest()))
                 .build();
+    }
+
+    /**
+     * Sessions belong to the principal that initialized them (connectors.md §10.2 M12). As a plain
+     * {@code Filter} bean it is registered after the starter's {@code caracalFilter} (order -90).
+     */
+    @Bean
+    McpBoundary mcpBoundary() {
+        return McpBoundary.create();
     }
 
     /** {@code whoami}: an {@code @McpTool} method. */

@@ -45,6 +45,8 @@ class SpringAiMcpServerTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
             + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    private static final String WHOAMI = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}";
 
     private static ConfigurableApplicationContext context;
     private static URI mcp;
@@ -202,6 +204,50 @@ class SpringAiMcpServerTest {
         }
     }
 
+    @Test
+    @DisplayName("M12: another principal naming a live session gets the transport's 404 for an unknown session on POST, GET and DELETE; the session carries on")
+    void sessionBelongsToItsPrincipal() {
+        String alice = "Bearer " + issuer.mint().sub("alice").scope("tool:call").sign();
+        String bob = "Bearer " + issuer.mint().sub("bob").scope("tool:call").sign();
+        HttpResponse<String> init = post(alice, null, INITIALIZE);
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(post(alice, session, INITIALIZED).statusCode()).isEqualTo(202);
+        String unknown = UUID.randomUUID().toString();
+
+        for (String method : new String[] {"POST", "GET", "DELETE"}) {
+            HttpResponse<String> foreign = sessionRequest(method, bob, session);
+            HttpResponse<String> notFound = sessionRequest(method, bob, unknown);
+            assertThat(foreign.statusCode()).as(method + " " + foreign.body()).isEqualTo(404);
+            assertThat(notFound.statusCode()).as(method).isEqualTo(404);
+            assertThat(withoutStackTrace(foreign.body())).as(method).isEqualTo(withoutStackTrace(notFound.body()).replace(unknown, session));
+            assertThat(foreign.headers().firstValue("Content-Type")).as(method).isEqualTo(notFound.headers().firstValue("Content-Type"));
+        }
+
+        HttpResponse<String> call = post(alice, session, WHOAMI);
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(call.body()).contains("alice").doesNotContain("bob");
+        assertThat(sessionRequest("DELETE", alice, session).statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> sessionRequest(String method, String authorization, String session) {
+        switch (method) {
+            case "POST":
+                return post(authorization, session, WHOAMI);
+            case "GET":
+                return send(HttpRequest.newBuilder(mcp).header("Authorization", authorization).header("Mcp-Session-Id", session)
+                        .header("Accept", "text/event-stream").GET());
+            default:
+                return send(HttpRequest.newBuilder(mcp).header("Authorization", authorization).header("Mcp-Session-Id", session)
+                        .DELETE());
+        }
+    }
+
+    /** A serialised exception's stack trace differs from request to request; the rest of the answer must not. */
+    private static String withoutStackTrace(String body) {
+        return body.replaceAll("\"stackTrace\":\\[[^\\]]*\\]", "\"stackTrace\":[]");
+    }
+
     /** An MCP Java SDK client over Streamable HTTP sending {@code Authorization: Bearer <token>} (none when null). */
     private static McpSyncClient client(String token) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(mcp.resolve("/").toString())
@@ -230,12 +276,19 @@ class SpringAiMcpServerTest {
     }
 
     private static HttpResponse<String> post(String authorization, String body) {
+        return post(authorization, null, body);
+    }
+
+    private static HttpResponse<String> post(String authorization, String session, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(mcp)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        if (session != null) {
+            request.header("Mcp-Session-Id", session);
         }
         return send(request);
     }

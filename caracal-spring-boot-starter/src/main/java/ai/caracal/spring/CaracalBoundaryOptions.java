@@ -3,6 +3,7 @@ package ai.caracal.spring;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
 import ai.caracal.verify.http.BoundaryBuilder;
+import ai.caracal.verify.http.EarlyAnswer;
 import ai.caracal.verify.http.ProtectedResourceMetadata;
 import java.util.List;
 
@@ -29,7 +30,8 @@ final class CaracalBoundaryOptions {
                 .exclude(properties.getExclude() == null ? new String[0] : properties.getExclude().toArray(String[]::new))
                 .permitPreflight(properties.isPermitPreflight())
                 .wwwAuthenticate(properties.getWwwAuthenticate().isEnabled())
-                .realm(blankToNull(properties.getWwwAuthenticate().getRealm()));
+                .realm(blankToNull(properties.getWwwAuthenticate().getRealm()))
+                .drainLimit(properties.getDrainLimit() == null ? EarlyAnswer.DEFAULT_DRAIN_LIMIT : properties.getDrainLimit().toBytes());
         List<CaracalProperties.Route> routes = properties.getRoutes() == null ? List.of() : properties.getRoutes();
         for (int i = 0; i < routes.size(); i++) {
             CaracalProperties.Route route = routes.get(i);

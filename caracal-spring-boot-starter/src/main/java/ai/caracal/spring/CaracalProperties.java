@@ -1,9 +1,11 @@
 package ai.caracal.spring;
 
+import ai.caracal.verify.http.EarlyAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code caracal.*} properties (connectors.md §6.1). Lists left unset are {@code null} where "unset"
@@ -64,6 +66,13 @@ public class CaracalProperties {
     /** Order of the filter registration: after Spring Security's chain (-100), before application filters. */
     private int filterOrder = -90;
 
+    /**
+     * How much of a rejected request's body the filter reads and discards after its 401/403, so a client
+     * still sending gets the answer instead of a connection reset; set it to the largest body the
+     * application accepts. 0 reads nothing and closes such connections.
+     */
+    private DataSize drainLimit = DataSize.ofBytes(EarlyAnswer.DEFAULT_DRAIN_LIMIT);
+
     /** Warm the key set up when the application is ready; a failure is logged, not fatal. */
     private boolean warmupOnStartup = true;
 
@@ -106,6 +115,8 @@ public class CaracalProperties {
     public void setPermitPreflight(boolean permitPreflight) { this.permitPreflight = permitPreflight; }
     public int getFilterOrder() { return filterOrder; }
     public void setFilterOrder(int filterOrder) { this.filterOrder = filterOrder; }
+    public DataSize getDrainLimit() { return drainLimit; }
+    public void setDrainLimit(DataSize drainLimit) { this.drainLimit = drainLimit; }
     public boolean isWarmupOnStartup() { return warmupOnStartup; }
     public void setWarmupOnStartup(boolean warmupOnStartup) { this.warmupOnStartup = warmupOnStartup; }
     public WwwAuthenticate getWwwAuthenticate() { return wwwAuthenticate; }

@@ -17,7 +17,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * Enforces {@link CaracalRequires} on Spring MVC handlers: the method's annotation, else its type's,
  * checked with {@link ai.caracal.verify.Requirements#check(Claims)} on the claims the filter attached. A failure is
  * written with {@link HttpBoundary#rejection} of the filter's boundary, so status, headers and body are
- * the filter's; the handler does not run. A request without claims gets 401 {@code missing_token}.
+ * the filter's; the handler does not run. A request without claims gets 401 {@code missing_token}. Like
+ * the filter, it answers before the handler read the request body, and drains that body afterwards
+ * (connectors.md §10.3).
  *
  * <p>Thread-safe; the annotation lookup is cached per handler method.
  */
@@ -47,7 +49,8 @@ public final class CaracalRequiresInterceptor implements HandlerInterceptor {
         if (failure.isEmpty()) {
             return true;
         }
-        ServletResponses.write(boundary.rejection(failure.get(), demand.get().scopes, request.getMethod()), response);
+        ServletResponses.answer(boundary.rejection(failure.get(), demand.get().scopes, request.getMethod()), request, response,
+                boundary.drainLimit());
         return false;
     }
 }

@@ -41,12 +41,21 @@ class AutoConfigurationTest {
             FilterRegistrationBean<?> registration = app.context().getBean("caracalFilter", FilterRegistrationBean.class);
             assertThat(registration.getOrder()).isEqualTo(5);
             assertThat(registration.getUrlPatterns()).containsExactly("/api/*", "/mcp");
+            assertThat(((CaracalFilter) registration.getFilter()).boundary().drainLimit()).isEqualTo(16L * 1024 * 1024);
 
             assertThat(app.get("/api/items", null).statusCode()).isEqualTo(401);
             assertThat(app.get("/mcp", null).statusCode()).isEqualTo(401);
             HttpResponse<String> unmapped = app.get("/other", null);
             assertThat(unmapped.statusCode()).isEqualTo(200);
             assertThat(unmapped.body()).isEqualTo("{\"sub\":null}");
+        }
+    }
+
+    @Test
+    void drainLimitComesFromProperties(TestIssuer issuer) {
+        try (TestApp app = TestApp.with(issuer).sources(EchoFixture.class).property("caracal.drain-limit", "1MB").start()) {
+            FilterRegistrationBean<?> registration = app.context().getBean("caracalFilter", FilterRegistrationBean.class);
+            assertThat(((CaracalFilter) registration.getFilter()).boundary().drainLimit()).isEqualTo(1024L * 1024);
         }
     }
 

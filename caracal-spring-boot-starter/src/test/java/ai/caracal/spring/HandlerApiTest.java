@@ -8,14 +8,28 @@ import ai.caracal.verify.AuthError;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.http.AuthErrorBody;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -138,8 +152,79 @@ class HandlerApiTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    @DisplayName("§10.3: a @CaracalRequires rejection of a POST with a 12 MiB body arrives while the body is still being sent, and the connection then ends cleanly or carries another request")
+    void requirementFailureIsAnEarlyAnswer(TestIssuer issuer) throws IOException {
+        String token = Mandates.now(issuer).scope("read").sign();
+        int bodyBytes = 12 * 1024 * 1024;
+        URI uri = app.uri("/claims/upload");
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out.write(("POST /claims/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + bodyBytes + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] piece = new byte[64 * 1024];
+            out.write(piece, 0, 1024);
+            out.flush();
+
+            List<String> head = readHead(in);
+            String body = new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8);
+            assertThat(head.get(0)).startsWith("HTTP/1.1 403");
+            assertThat(body).startsWith("{\"error\":\"insufficient_scope\"");
+
+            for (int sent = 1024; sent < bodyBytes; sent += piece.length) {
+                out.write(piece, 0, Math.min(piece.length, bodyBytes - sent));
+            }
+            out.flush();
+            if (head.stream().anyMatch(line -> line.equalsIgnoreCase("connection: close"))) {
+                assertThat(in.read()).as("end of stream after Connection: close").isEqualTo(-1);
+            } else {
+                out.write("GET /open/optional HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertThat(readHead(in).get(0)).startsWith("HTTP/1.1 200");
+            }
+        }
+        assertThat(CALLS).hasValue(0);
+    }
+
+    private static List<String> readHead(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static int contentLength(List<String> head) {
+        return head.stream().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no Content-Length in " + head));
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new AssertionError("connection closed mid-answer after: " + line.toString(StandardCharsets.ISO_8859_1));
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
     @RestController
     static class ClaimsController {
+
+        @PostMapping("/claims/upload")
+        @CaracalRequires(scopes = "upload")
+        String upload(@RequestBody byte[] body) {
+            CALLS.incrementAndGet();
+            return "received " + body.length;
+        }
 
         @GetMapping({"/claims/required", "/open/required"})
         String required(@CaracalClaims Claims claims) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /** Every property of connectors.md §6.1 binds, and is described in the generated metadata. */
 @CaracalTest
@@ -22,6 +23,7 @@ class PropertiesBindingTest {
             "caracal.required-scopes", "caracal.required-targets", "caracal.require-chain-contains",
             "caracal.require-agent", "caracal.require-delegation", "caracal.max-hop-count", "caracal.required-use",
             "caracal.url-patterns", "caracal.exclude", "caracal.routes", "caracal.permit-preflight", "caracal.filter-order",
+            "caracal.drain-limit",
             "caracal.www-authenticate.enabled", "caracal.www-authenticate.realm",
             "caracal.resource-metadata.enabled", "caracal.resource-metadata.resource",
             "caracal.resource-metadata.authorization-servers", "caracal.resource-metadata.scopes-supported",
@@ -61,6 +63,7 @@ class PropertiesBindingTest {
                 .property("caracal.routes[0].required-use", "resource")
                 .property("caracal.permit-preflight", "true")
                 .property("caracal.filter-order", "7")
+                .property("caracal.drain-limit", "2MB")
                 .property("caracal.www-authenticate.enabled", "false")
                 .property("caracal.www-authenticate.realm", "r")
                 .property("caracal.resource-metadata.resource", "https://api.example/x")
@@ -116,6 +119,7 @@ class PropertiesBindingTest {
             assertThat(route.getRequiredUse()).isEqualTo("resource");
             assertThat(p.isPermitPreflight()).isTrue();
             assertThat(p.getFilterOrder()).isEqualTo(7);
+            assertThat(p.getDrainLimit()).isEqualTo(DataSize.ofMegabytes(2));
             assertThat(p.getWwwAuthenticate().isEnabled()).isFalse();
             assertThat(p.getWwwAuthenticate().getRealm()).isEqualTo("r");
             assertThat(p.getResourceMetadata().isEnabled()).isFalse();

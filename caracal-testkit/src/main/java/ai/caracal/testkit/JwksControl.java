@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -133,8 +134,10 @@ public final class JwksControl {
 
     /**
      * The largest number of JWKS requests, among those that arrived since the last reset, that this
-     * endpoint was handling at the same time. A request counts from its arrival until its handler
-     * returns, so a request that is delayed or hung still counts after the client has given up on it.
+     * endpoint was handling at the same time. A request counts from its arrival until its answer starts,
+     * so a request that is delayed or hung still counts after the client has given up on it, and a client
+     * that sends its next request only once it has the previous answer never has two counted at once
+     * (however late the previous handler thread gets to run afterwards).
      *
      * @return the high-water mark of concurrent requests
      */
@@ -179,10 +182,16 @@ public final class JwksControl {
         requestsByZone.computeIfAbsent(zone == null ? "" : zone, z -> new AtomicInteger()).incrementAndGet();
         Concurrency counted = concurrency.get();
         counted.max.accumulateAndGet(counted.now.incrementAndGet(), Math::max);
+        AtomicBoolean counting = new AtomicBoolean(true);
+        Runnable answering = () -> {
+            if (counting.compareAndSet(true, false)) {
+                counted.now.decrementAndGet();
+            }
+        };
         try {
-            answer(exchange, documentForZone, zone);
+            answer(exchange, documentForZone, zone, answering);
         } finally {
-            counted.now.decrementAndGet();
+            answering.run();
         }
     }
 
@@ -192,7 +201,8 @@ public final class JwksControl {
         final AtomicInteger max = new AtomicInteger();
     }
 
-    private void answer(HttpExchange exchange, Function<String, String> documentForZone, String zone) throws IOException {
+    private void answer(HttpExchange exchange, Function<String, String> documentForZone, String zone, Runnable answering)
+            throws IOException {
         // The behaviour in force when the request arrived answers it, so that a request still delayed
         // when a test resets or changes the fault does not take on the next behaviour.
         Mode current = mode;
@@ -200,12 +210,15 @@ public final class JwksControl {
             current = flapCount.getAndIncrement() % 2 == 0 ? Mode.FAIL : Mode.NORMAL;
         }
         sleep(delay);
+        if (current == Mode.HANG) {
+            awaitRelease();
+        }
+        answering.run();
         switch (current) {
             case FAIL:
                 send(exchange, failStatus, "{\"error\":\"injected\"}");
                 return;
             case HANG:
-                awaitRelease();
                 exchange.close();
                 return;
             case RAW:

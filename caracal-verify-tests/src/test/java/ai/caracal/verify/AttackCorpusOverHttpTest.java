@@ -11,6 +11,8 @@ import ai.caracal.testkit.attacks.AttackHttpRunner;
 import ai.caracal.testkit.attacks.AttackRoute;
 import ai.caracal.testkit.attacks.AttackerOrigin;
 import ai.caracal.verify.http.HttpBoundary;
+import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,22 @@ class AttackCorpusOverHttpTest {
             assertThat(report.sent().size() + report.skipped().size()).isEqualTo(AttackCorpus.cases().size());
             assertThat(attacker.requests()).isZero();
             assertThat(issuer.jwks().requests()).isEqualTo(issuer.jwks().requests(issuer.zone()));
+        }
+    }
+
+    @Test
+    @DisplayName("a connector whose clock has moved 30 s on since minting (a loaded machine) answers every sent case as expected")
+    void casesSentKeepTheirAnswerOnAConnectorClockThatHasMovedOn(TestIssuer issuer) {
+        Clock later = Clock.offset(issuer.clock(), Duration.ofSeconds(30));
+        HttpBoundary boundary = HttpBoundary.builder().verifier(issuer.verifier().clock(later).build())
+                .route(AttackRoute.SCOPED.prefix(), AttackRoute.SCOPED.requirements().orElseThrow()).build();
+        try (AttackerOrigin attacker = AttackerOrigin.start(); BoundaryHttpServer server = BoundaryHttpServer.start(boundary)) {
+            AttackHttpReport report = AttackHttpRunner.run(AttackContext.of(issuer, attacker),
+                    server.uri("/items"), server.uri(AttackRoute.SCOPED.prefix() + "/items"));
+
+            assertThat(report.sent()).hasSizeGreaterThanOrEqualTo(150);
+            assertThat(report.skipped()).containsAll(AttackCorpus.cases().stream()
+                    .filter(attack -> attack.onClockEdge()).map(attack -> attack.id()).toList());
         }
     }
 

@@ -12,6 +12,8 @@ import ai.caracal.testkit.attacks.AttackContext;
 import ai.caracal.testkit.attacks.AttackCorpus;
 import ai.caracal.testkit.attacks.AttackRoute;
 import ai.caracal.testkit.attacks.AttackerOrigin;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -73,6 +75,23 @@ class AttackCorpusTest {
     @MethodSource("defaultRouteCases")
     void defaultRouteCasesGiveTheSameResultWhenTheDefaultRuleRequiresRead(AttackCase attack, TestIssuer issuer) {
         assertExpected(attack, run(attack, issuer, issuer.verifier().requiredScopes("read").build()));
+        assertThat(attacker.requests()).isZero();
+    }
+
+    static Stream<AttackCase> casesOffAClockEdge() {
+        return corpus().filter(attack -> !attack.onClockEdge());
+    }
+
+    /**
+     * A connector verifies with its own clock, which a loaded machine moves on between minting and
+     * verifying (TIME-04 flipped over HTTP that way): every case not marked as on a clock edge keeps its
+     * result on a clock 30 s past the minting instant.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("casesOffAClockEdge")
+    void casesOffAClockEdgeKeepTheirResultOnAClockThatHasMovedOn(AttackCase attack, TestIssuer issuer) {
+        Clock later = Clock.offset(issuer.clock(), Duration.ofSeconds(30));
+        assertExpected(attack, run(attack, issuer, issuer.verifier().clock(later).build()));
         assertThat(attacker.requests()).isZero();
     }
 

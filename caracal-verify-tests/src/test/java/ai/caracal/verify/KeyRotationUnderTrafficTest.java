@@ -4,6 +4,7 @@ import static ai.caracal.testkit.CaracalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
+import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TestIssuer;
 import java.time.Clock;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * minted before the rotation (the issuer always signs with its current key) and reused from a pool, so
  * most of their calls are verified-token-cache hits, which still look their {@code kid} up in the key set
  * (§6 step 3); new-key mandates are minted during the traffic, so each one is verified from scratch.
- * Tagged {@code slow}.
+ * Each phase of the traffic lasts until it has made its calls (a condition, never a sleep racing the
+ * machine's speed). Tagged {@code slow}.
  */
 @Tag("slow")
 @CaracalTest(extraZones = {"zone-rotate-test-clock", "zone-rotate-system-clock"})
@@ -43,6 +45,10 @@ class KeyRotationUnderTrafficTest {
 
     private static final int CALLERS = 6;
     private static final int OLD_TOKENS = 64;
+    /** Calls each phase of the traffic makes before the next phase starts. */
+    private static final int CALLS_PER_PHASE = 20;
+    /** How long a phase may take to make them, on a loaded machine. */
+    private static final Duration PHASE_WAIT = Duration.ofSeconds(30);
 
     @BeforeAll
     static void warmUp(TestIssuer issuer) {
@@ -53,7 +59,7 @@ class KeyRotationUnderTrafficTest {
     @DisplayName("rotation 10 s after the last fetch (cooldown 30 s): new-kid mandates are rejected only until the cooldown passes, then one refetch; old-kid mandates never")
     void rotationOnTheTestClockRejectsOnlyWithinTheCooldown(TestIssuer issuer) throws Exception {
         String zone = "zone-rotate-test-clock";
-        MandateVerifier verifier = issuer.verifier().zoneId(zone).jwksFetchTimeout(Duration.ofSeconds(2)).build();
+        MandateVerifier verifier = issuer.verifier().zoneId(zone).jwksFetchTimeout(Duration.ofSeconds(10)).build();
         List<String> oldTokens = mint(issuer, zone, OLD_TOKENS);
         Instant lastFetch = issuer.clock().instant();
         assertThat(verifier.authenticate(oldTokens.get(0))).isOk();
@@ -63,12 +69,13 @@ class KeyRotationUnderTrafficTest {
                 (kindIsNew, startedAt) -> kindIsNew && startedAt.isBefore(cooldownEnds));
 
         try (Traffic traffic = Traffic.start(CALLERS, rotation::call)) {
-            Thread.sleep(200);
+            Eventually.waitUntil(PHASE_WAIT, "old-kid calls before the rotation", () -> tally.oldOk.get() >= CALLS_PER_PHASE);
             issuer.clock().advance(Duration.ofSeconds(10));
             rotation.rotate();
-            Thread.sleep(400);
+            Eventually.waitUntil(PHASE_WAIT, "new-kid calls within the cooldown",
+                    () -> tally.allowedRejections.get() + tally.falseRejections.get() >= CALLS_PER_PHASE);
             issuer.clock().set(cooldownEnds);
-            Thread.sleep(400);
+            Eventually.waitUntil(PHASE_WAIT, "new-kid calls after the cooldown", () -> tally.newOk.get() >= CALLS_PER_PHASE);
             traffic.stop();
             log.info("rotation [test clock]: {} {} jwksRequests={}", traffic.summary(), tally, issuer.jwks().requests(zone));
             assertThat(traffic.thrown()).isEmpty();
@@ -91,7 +98,7 @@ class KeyRotationUnderTrafficTest {
         Duration cooldown = Duration.ofSeconds(1);
         Clock systemClock = Clock.systemUTC();
         JwksCache cache = JwksCache.builder().clock(systemClock).refetchCooldown(cooldown)
-                .fetchTimeout(Duration.ofSeconds(2)).build();
+                .fetchTimeout(Duration.ofSeconds(10)).build();
         MandateVerifier verifier = MandateVerifier.builder()
                 .issuer(issuer.url()).audience(issuer.audience()).zoneId(zone)
                 .revocations(issuer.revocations()).clock(issuer.clock())
@@ -109,7 +116,7 @@ class KeyRotationUnderTrafficTest {
         try (Traffic traffic = Traffic.start(CALLERS, rotation::call)) {
             Thread.sleep(100);
             Instant rotatedAt = rotation.rotate();
-            Thread.sleep(1_500);
+            Eventually.waitUntil(PHASE_WAIT, "new-kid calls after the cooldown", () -> tally.newOk.get() >= CALLS_PER_PHASE);
             traffic.stop();
             log.info("rotation [system clock]: rotated {} ms after the last fetch, cooldown {} ms; {} {} jwksRequests={}",
                     Duration.between(cooldownEnds.minus(cooldown), rotatedAt).toMillis(), cooldown.toMillis(),

@@ -53,6 +53,8 @@ final class Traffic implements AutoCloseable {
     private final int liveThreadsBefore;
     private final int libraryThreadNumberBefore;
     private volatile int libraryThreadNumberAfter;
+    private final long startedNanos;
+    private volatile long stoppedNanos;
 
     private Traffic(int callers, Call call) {
         this.callers = callers;
@@ -68,6 +70,7 @@ final class Traffic implements AutoCloseable {
         sampler.setDaemon(true);
         sampler.start();
         threads.forEach(Thread::start);
+        startedNanos = System.nanoTime();
         start.countDown();
     }
 
@@ -116,6 +119,9 @@ final class Traffic implements AutoCloseable {
                 throw new AssertionError(thread.getName() + " still in a call " + STOP_WAIT.toSeconds() + " s after stop");
             }
         }
+        if (stoppedNanos == 0) {
+            stoppedNanos = System.nanoTime();
+        }
         sampler.interrupt();
         sampler.join(STOP_WAIT.toMillis());
         libraryThreadNumberAfter = highestLibraryThreadNumber();
@@ -124,6 +130,18 @@ final class Traffic implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
+    }
+
+    /**
+     * @return how long the traffic really ran, from the start gate until every caller had returned: under
+     *         load it can be well above the length asked for, so bounds on what happens per unit of time
+     *         are taken over this
+     */
+    Duration elapsed() {
+        if (stoppedNanos == 0) {
+            throw new IllegalStateException("the traffic is still running");
+        }
+        return Duration.ofNanos(stoppedNanos - startedNanos);
     }
 
     /** @return calls completed */

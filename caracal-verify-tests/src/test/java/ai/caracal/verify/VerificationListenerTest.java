@@ -128,7 +128,7 @@ class VerificationListenerTest {
     }
 
     private static void awaitFetchEvents(Recorder recorder, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (recorder.fetches().size() < count && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }

@@ -20,14 +20,14 @@ import java.util.regex.Pattern;
  * <p>The verifier learns a new key by an unknown-kid refetch, at most once per 30 s refetch cooldown
  * (verification.md §3.5). So a mandate signed with a rotated key may be rejected with
  * {@code invalid_token} only until the issuer has served a JWKS request received after the rotation (plus
- * one second for the answer to reach the verifier), and never later than the rotation plus the cooldown
- * plus two seconds. {@link #watchFetches()} notices those requests; it runs every 100 ms. Thread-safe.
+ * five seconds for the answer to reach the verifier, however loaded the machine), and never later than the
+ * rotation plus the cooldown plus two seconds. {@link #watchFetches()} notices those requests; it runs every 100 ms. Thread-safe.
  */
 final class KeyRotations {
 
     /** The verifier's default unknown-kid refetch cooldown. */
     static final Duration REFETCH_COOLDOWN = Duration.ofSeconds(30);
-    private static final long FETCH_MARGIN_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long FETCH_MARGIN_NANOS = Duration.ofSeconds(5).toNanos();
     private static final long LATEST_NANOS = REFETCH_COOLDOWN.plusSeconds(2).toNanos();
     private static final Pattern KID = Pattern.compile("\"kid\"\\s*:\\s*\"([^\"]*)\"");
 

@@ -1,7 +1,9 @@
 package ai.caracal.bench.load;
 
+import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.revocation.redis.StreamPublisher;
 import ai.caracal.testkit.TestIssuer;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * format (through {@link StreamPublisher}, signed when the example has a stream key). Events alternate
  * between the two shapes producers send: the authority record ({@code session_id} = the mandate's
  * {@code sid}) and the governed session ({@code agent_session_id}, with another record's
- * {@code session_id}). Thread-safe.
+ * {@code session_id}). {@link #watchApplied} notices when each revocation reaches Redis. Thread-safe.
  */
 final class RevocationDriver {
 
@@ -36,6 +38,8 @@ final class RevocationDriver {
     private final Deque<TrackedSession> revoked = new ArrayDeque<>();
     private final AtomicInteger published = new AtomicInteger();
     private final AtomicLong latestAcceptanceNanos = new AtomicLong(-1);
+    private final List<TrackedSession> unapplied = new ArrayList<>();
+    private final AtomicLong slowestApplyNanos = new AtomicLong(-1);
     private volatile List<TrackedSession> snapshot = List.of();
 
     RevocationDriver(TestIssuer issuer, KeyRotations keys, StreamPublisher publisher) {
@@ -79,10 +83,11 @@ final class RevocationDriver {
             event.put("reason", "requested");
         }
         event.put("outbox_id", UUID.randomUUID().toString());
-        session.xaddStarted();
+        session.xaddStarted(n % 2 == 0 ? session.sid() : session.agentSessionId());
         publisher.publish(STREAM, event);
         session.xaddReturned();
         synchronized (this) {
+            unapplied.add(session);
             revoked.addLast(session);
             while (revoked.size() > REVOKED_KEPT) {
                 TrackedSession dropped = revoked.removeFirst();
@@ -109,6 +114,42 @@ final class RevocationDriver {
 
     int published() {
         return published.get();
+    }
+
+    /**
+     * Marks each published revocation whose key now exists in Redis (the example's store, default key
+     * prefix) as applied. From then on the example must reject the session: it reads Redis on every request.
+     *
+     * @param redis a connection to the example's Redis
+     */
+    void watchApplied(RedisCommands<String, String> redis) {
+        List<TrackedSession> pending;
+        synchronized (this) {
+            pending = List.copyOf(unapplied);
+        }
+        for (TrackedSession session : pending) {
+            if (redis.exists(RedisRevocationStore.DEFAULT_KEY_PREFIX + session.revokedAnchor()) > 0) {
+                long now = System.nanoTime();
+                session.applied(now);
+                slowestApplyNanos.accumulateAndGet(now - session.xaddReturnedNanos(), Math::max);
+                synchronized (this) {
+                    unapplied.remove(session);
+                }
+            }
+        }
+    }
+
+    /**
+     * @param nowNanos the end of the run
+     * @return the longest time a revocation took to reach Redis after its {@code XADD} returned, counting
+     *         one still not there as taking until {@code nowNanos}; negative when nothing was published
+     */
+    synchronized double slowestApplyMillis(long nowNanos) {
+        long slowest = slowestApplyNanos.get();
+        for (TrackedSession session : unapplied) {
+            slowest = Math.max(slowest, nowNanos - session.xaddReturnedNanos());
+        }
+        return slowest < 0 ? -1 : slowest / 1_000_000.0;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -74,20 +75,22 @@ public final class Soak {
         byte[] streamKey = new byte[32];
         new SecureRandom().nextBytes(streamKey);
         try (TestIssuer issuer = TestIssuer.start("zone_soak", "resource://examples");
-             StreamPublisher publisher = new StreamPublisher(redisUrl, streamKey)) {
+             StreamPublisher publisher = new StreamPublisher(redisUrl, streamKey);
+             RedisClient watchClient = RedisClient.create(RedisURI.create(redisUrl));
+             StatefulRedisConnection<String, String> watch = watchClient.connect()) {
             Map<String, String> env = Map.of("CARACAL_STS_URL", issuer.url(), "CARACAL_ZONE_ID", issuer.zone(), "PORT", "0",
                     "REDIS_URL", redisUrl, "STREAMS_HMAC_KEY", HexFormat.of().formatHex(streamKey));
             try (ServletExample example = ServletExample.start(env::get)) {
-                return soak(issuer, publisher, example.uri(), settings, progress);
+                return soak(issuer, publisher, watch.sync(), example.uri(), settings, progress);
             }
         }
     }
 
-    private static SoakResult soak(TestIssuer issuer, StreamPublisher publisher, URI base, SoakSettings settings,
-                                   Consumer<String> progress) throws Exception {
+    private static SoakResult soak(TestIssuer issuer, StreamPublisher publisher, RedisCommands<String, String> redis, URI base,
+                                   SoakSettings settings, Consumer<String> progress) throws Exception {
         KeyRotations keys = new KeyRotations(issuer, KeyRotations.kidOf(issuer.mint().sign()));
         RevocationDriver sessions = new RevocationDriver(issuer, keys, publisher);
-        TrafficMix mix = new TrafficMix(issuer, keys, sessions, settings.revocationGrace());
+        TrafficMix mix = new TrafficMix(issuer, keys, sessions);
         LoadGenerator load = new LoadGenerator(base, settings.loadThreads(), settings.requestsPerSecond());
         AtomicInteger driverErrors = new AtomicInteger();
         ScheduledExecutorService driver = Executors.newScheduledThreadPool(2, runnable -> {
@@ -96,10 +99,11 @@ public final class Soak {
             return thread;
         });
         try {
+            schedule(driver, () -> sessions.watchApplied(redis), Duration.ZERO, Duration.ofMillis(20), driverErrors);
             awaitRevocationsApplied(load, sessions);
             long start = System.nanoTime();
             Outcomes outcomes = new Outcomes(start);
-            ResourceSamples resources = new ResourceSamples(start, settings.warmUp().toNanos());
+            ResourceSamples resources = new ResourceSamples(start, settings.warmUp().toNanos(), settings.loadThreads());
             schedule(driver, sessions::step, settings.revocationEvery(), settings.revocationEvery(), driverErrors);
             schedule(driver, keys::rotate, settings.rotationEvery(), settings.rotationEvery(), driverErrors);
             schedule(driver, keys::watchFetches, Duration.ZERO, Duration.ofMillis(100), driverErrors);

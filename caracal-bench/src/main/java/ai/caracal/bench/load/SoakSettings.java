@@ -13,11 +13,13 @@ import java.util.Objects;
  * @param loadThreads       concurrent requests in flight at most
  * @param rotationEvery     spacing of issuer key rotations
  * @param revocationEvery   spacing of revocations XADDed to {@code caracal.sessions.revoke}
- * @param revocationGrace   how long after an {@code XADD} returned a revoked session may still be accepted
+ * @param revocationBound   how long after its {@code XADD} returned a revocation may take to reach Redis
+ *                          (the consumer retries with back-off when a write fails; a revoked session may be
+ *                          accepted only until its revocation is in Redis)
  * @param sampleEvery       spacing of heap-after-GC and thread-count samples
  */
 public record SoakSettings(Duration duration, Duration warmUp, int requestsPerSecond, int loadThreads,
-                           Duration rotationEvery, Duration revocationEvery, Duration revocationGrace,
+                           Duration rotationEvery, Duration revocationEvery, Duration revocationBound,
                            Duration sampleEvery) {
 
     /** Checks the combination. */
@@ -26,7 +28,7 @@ public record SoakSettings(Duration duration, Duration warmUp, int requestsPerSe
         Objects.requireNonNull(warmUp, "warmUp");
         Objects.requireNonNull(rotationEvery, "rotationEvery");
         Objects.requireNonNull(revocationEvery, "revocationEvery");
-        Objects.requireNonNull(revocationGrace, "revocationGrace");
+        Objects.requireNonNull(revocationBound, "revocationBound");
         Objects.requireNonNull(sampleEvery, "sampleEvery");
         if (requestsPerSecond < 1 || loadThreads < 1) {
             throw new IllegalArgumentException("requestsPerSecond and loadThreads must be at least 1");
@@ -38,7 +40,7 @@ public record SoakSettings(Duration duration, Duration warmUp, int requestsPerSe
 
     /**
      * Settings for a run of the given length: warm-up a tenth of it (5 s to 30 s), 300 requests per second
-     * from 4 threads, a revocation every second (1 s grace), about twelve heap and thread samples after
+     * from 4 threads, a revocation every second (each in Redis within 30 s), about twelve heap and thread samples after
      * the warm-up (at least every 2 s, at most every 10 s), and a key rotation every 40 s, or a third
      * of the run when that is shorter.
      *
@@ -55,7 +57,7 @@ public record SoakSettings(Duration duration, Duration warmUp, int requestsPerSe
         // Rotations further apart than the 30 s refetch cooldown are each fetched at once; in shorter runs a
         // third of the run still leaves the last seconds for mandates of an already fetched rotated key.
         Duration rotationEvery = min(Duration.ofSeconds(40), duration.dividedBy(3));
-        return new SoakSettings(duration, warmUp, 300, 4, rotationEvery, Duration.ofSeconds(1), Duration.ofSeconds(1), sampleEvery);
+        return new SoakSettings(duration, warmUp, 300, 4, rotationEvery, Duration.ofSeconds(1), Duration.ofSeconds(30), sampleEvery);
     }
 
     private static Duration clamp(Duration value, Duration low, Duration high) {

@@ -3,7 +3,8 @@ package ai.caracal.bench.load;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A governed agent session of the soak, its mandate, and when its revocation was published. Times are
+ * A governed agent session of the soak, its mandate, when its revocation was published, and when the
+ * revocation was seen in Redis (the store the example reads on every request). Times are
  * {@link System#nanoTime()} values, 0 while unset. Thread-safe.
  */
 final class TrackedSession {
@@ -14,6 +15,8 @@ final class TrackedSession {
     private final String kid;
     private volatile long xaddStartedNanos;
     private volatile long xaddReturnedNanos;
+    private volatile String revokedAnchor;
+    private volatile long appliedNanos;
     private final AtomicLong latestAcceptanceNanos = new AtomicLong(-1);
 
     TrackedSession(String agentSessionId, String sid, String token, String kid) {
@@ -39,8 +42,27 @@ final class TrackedSession {
         return kid;
     }
 
-    void xaddStarted() {
+    /** @param anchor the anchor of this session's mandate that the revocation event names */
+    void xaddStarted(String anchor) {
+        revokedAnchor = anchor;
         xaddStartedNanos = System.nanoTime();
+    }
+
+    /** @return the anchor the revocation names, or {@code null} before it is published */
+    String revokedAnchor() {
+        return revokedAnchor;
+    }
+
+    /** @param nanos when the revocation was first seen in Redis; later calls are ignored */
+    void applied(long nanos) {
+        if (appliedNanos == 0) {
+            appliedNanos = nanos;
+        }
+    }
+
+    /** @return when the revocation was first seen in Redis; 0 while it was not */
+    long appliedNanos() {
+        return appliedNanos;
     }
 
     void xaddReturned() {

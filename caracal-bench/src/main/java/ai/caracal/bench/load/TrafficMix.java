@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Draws the next request of the soak by the shares of {@link ProbeKind} and says what each must get:
  * 200 for valid mandates, 401 {@code invalid_token} for garbage, expired and wrong-audience ones, 401
  * {@code missing_token} without a header, 403 {@code insufficient_scope} for a missing scope, and 401
- * {@code session_revoked} for a revoked session once its grace has passed. Two windows are tolerated:
- * a revoked session accepted within the grace after its {@code XADD}, and a mandate signed with a just
- * rotated key rejected as {@code invalid_token} before the verifier can have fetched it
- * ({@link KeyRotations#mayBeUnknown}). Thread-safe.
+ * {@code session_revoked} for a revoked session once its revocation is in Redis. Two windows are
+ * tolerated: a revoked session accepted when its request was sent before its revocation was seen in
+ * Redis ({@link RevocationDriver#watchApplied}; how long that may take is a rule of {@link SoakResult}),
+ * and a mandate signed with a just rotated key rejected as {@code invalid_token} before the verifier can
+ * have fetched it ({@link KeyRotations#mayBeUnknown}). Both are events, not durations, so a loaded
+ * machine cannot turn a right answer into an unexpected one. Thread-safe.
  */
 final class TrafficMix {
 
@@ -29,7 +31,6 @@ final class TrafficMix {
     private final TestIssuer issuer;
     private final KeyRotations keys;
     private final RevocationDriver sessions;
-    private final long graceNanos;
     private final List<Repeat> repeats = new ArrayList<>();
     private final ProbeKind[] table = new ProbeKind[100];
     private final AtomicLong rotatedKeyAccepted = new AtomicLong();
@@ -38,11 +39,10 @@ final class TrafficMix {
     private record Repeat(String token, String kid) {
     }
 
-    TrafficMix(TestIssuer issuer, KeyRotations keys, RevocationDriver sessions, Duration revocationGrace) {
+    TrafficMix(TestIssuer issuer, KeyRotations keys, RevocationDriver sessions) {
         this.issuer = issuer;
         this.keys = keys;
         this.sessions = sessions;
-        this.graceNanos = revocationGrace.toNanos();
         int slot = 0;
         for (ProbeKind kind : ProbeKind.values()) {
             for (int i = 0; i < kind.percent(); i++) {
@@ -123,9 +123,9 @@ final class TrafficMix {
             if (answer.status() == 200) {
                 session.acceptedAfterXadd(answer.sentNanos());
             }
-            long returned = session.xaddReturnedNanos();
-            boolean inGrace = returned == 0 || answer.sentNanos() - returned <= graceNanos;
-            if (inGrace && answer.status() == 200) {
+            long applied = session.appliedNanos();
+            boolean beforeApplied = applied == 0 || answer.sentNanos() < applied;
+            if (beforeApplied && answer.status() == 200) {
                 return Outcome.TOLERATED;
             }
             return accepted.judge(answer) == Outcome.TOLERATED ? Outcome.TOLERATED : Outcome.UNEXPECTED;

@@ -18,7 +18,7 @@ class ResourceSamplesTest {
         "40 40 45 50 56 57       | false",  // 56.5 > 40 + 16 MB
         "40 40 45 50 55 56       | true"})
     void heapAfterGcIsFlatWhenTheLastThirdStaysWithinSlack(String heapMb, boolean flat) {
-        ResourceSamples samples = new ResourceSamples(0, 0);
+        ResourceSamples samples = new ResourceSamples(0, 0, 0);
         samples.add(new Sample(0, 500, 40, false));   // warm-up samples are ignored
         String[] values = heapMb.split(" +");
         for (int i = 0; i < values.length; i++) {
@@ -28,14 +28,17 @@ class ResourceSamplesTest {
         assertThat(samples.heapFlat()).isEqualTo(flat);
     }
 
-    @ParameterizedTest(name = "threads {0} -> flat {1}")
+    @ParameterizedTest(name = "threads {0}, {1} requests in flight -> flat {2}")
     @CsvSource(delimiter = '|', value = {
-        "40 40 40 40 40 40 | true",
-        "40 41 42 41 40 42 | true",
-        "40 40 40 43 40 40 | false",
-        "40 41 42 43 44 45 | false"})
-    void threadCountIsFlatWhenNoSampleExceedsTheFirstAfterWarmUpByMoreThanTwo(String threads, boolean flat) {
-        ResourceSamples samples = new ResourceSamples(0, 0);
+        "40 40 40 40 40 40 | 0 | true",
+        "40 41 42 41 40 42 | 0 | true",
+        "40 40 40 43 40 40 | 0 | false",
+        "40 41 42 43 44 45 | 0 | false",
+        "40 41 43 44 46 46 | 4 | true",
+        "40 41 43 44 46 47 | 4 | false"})
+    void threadCountIsFlatWhenNoSampleExceedsTheFirstAfterWarmUpByMoreThanTwoPlusTheRequestsInFlight(
+            String threads, int requestsInFlight, boolean flat) {
+        ResourceSamples samples = new ResourceSamples(0, 0, requestsInFlight);
         samples.add(new Sample(0, 20, 30, false));
         String[] values = threads.split(" ");
         for (int i = 0; i < values.length; i++) {

@@ -27,6 +27,7 @@ class SoakTest {
         System.out.print(result.report());
         assertThat(result.failures()).as(result.report()).isEmpty();
         assertThat(result.unexpected()).isZero();
-        assertThat(result.requests()).as("about 300 requests per second").isGreaterThan(6_000);
+        // Sustained traffic, not a rate: what a loaded machine achieves is a performance figure (PERFORMANCE.md).
+        assertThat(result.requests()).as("at least 25 requests per second").isGreaterThan(1_000);
     }
 }

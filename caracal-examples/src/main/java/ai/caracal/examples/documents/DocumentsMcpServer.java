@@ -1,6 +1,7 @@
 package ai.caracal.examples.documents;
 
 import ai.caracal.mcp.CaracalMcp;
+import ai.caracal.mcp.McpBoundary;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.servlet.ProtectedResourceMetadataServlet;
@@ -49,7 +50,8 @@ import org.eclipse.jetty.server.ServerConnector;
  *   <tr><th>Path</th><th>What</th></tr>
  *   <tr><td>{@code /mcp}</td><td>the SDK's {@code HttpServletStreamableServerTransportProvider}
  *       (async-supported) behind {@link CaracalFilter}, which verifies every request (POST, GET, DELETE)
- *       and advertises the metadata URL in its challenges</td></tr>
+ *       and advertises the metadata URL in its challenges, then {@link McpBoundary}, which keeps each
+ *       session to the principal that initialized it</td></tr>
  *   <tr><td>{@code /.well-known/oauth-protected-resource/mcp}</td><td>the RFC 9728 document, unauthenticated
  *       (the path follows the resource URL's path)</td></tr>
  *   <tr><td>{@code /healthz}</td><td>{@code {"status":"ok"}}, outside the filter: no verification, no claims</td></tr>
@@ -158,6 +160,10 @@ public final class DocumentsMcpServer implements AutoCloseable {
         FilterHolder filter = new FilterHolder(boundary);
         filter.setAsyncSupported(true);
         context.addFilter(filter, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
+        // After the CaracalFilter mapping: sessions belong to the principal that initialized them (M12).
+        FilterHolder sessions = new FilterHolder(McpBoundary.create());
+        sessions.setAsyncSupported(true);
+        context.addFilter(sessions, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
         addServlet(context, transport, MCP_PATH);
         addServlet(context, new ProtectedResourceMetadataServlet(boundary.metadata()), boundary.metadata().documentPath());
         addServlet(context, new HealthServlet(), "/healthz");

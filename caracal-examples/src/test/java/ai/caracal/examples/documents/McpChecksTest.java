@@ -245,6 +245,35 @@ class McpChecksTest {
     }
 
     @Test
+    @DisplayName("M12: another principal naming a live session: tools/call, GET and DELETE are 404 exactly as for an unknown session; the owner's session carries on")
+    void m12SessionBelongsToItsPrincipal() {
+        String owner = "Bearer " + agentMandate().sub("user-a").sign();
+        String stranger = "Bearer " + agentMandate().sub("user-b").sign();
+        String session = openSession(mcp, owner.substring("Bearer ".length()));
+        String unknown = UUID.randomUUID().toString();
+        List<UnaryOperator<String>> requests = List.of(
+                id -> describe(post(mcp, stranger, id, toolCall(2, "whoami", "{}"))),
+                id -> describe(send(with(HttpRequest.newBuilder(mcp).header("Accept", "text/event-stream").GET(), stranger, id))),
+                id -> describe(send(with(HttpRequest.newBuilder(mcp).DELETE(), stranger, id))));
+
+        for (UnaryOperator<String> request : requests) {
+            String foreign = request.apply(session);
+            assertThat(foreign).startsWith("404 ").isEqualTo(request.apply(unknown).replace(unknown, session));
+        }
+        assertThat(post(mcp, stranger, session, toolCall(3, "whoami", "{}")).body())
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Session not found: " + session + "\"}}");
+
+        HttpResponse<String> ownCall = post(mcp, owner, session, toolCall(4, "whoami", "{}"));
+        assertThat(ownCall.statusCode()).isEqualTo(200);
+        assertThat(ownCall.body()).contains("user-a").doesNotContain("user-b");
+        assertThat(send(with(HttpRequest.newBuilder(mcp).DELETE(), owner, session)).statusCode()).isEqualTo(200);
+    }
+
+    private static String describe(HttpResponse<String> response) {
+        return response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse("") + " " + response.body();
+    }
+
+    @Test
     @DisplayName("requireAgent is on: a mandate without agent_session_id is 403 agent_required")
     void nonAgentMandate() {
         HttpResponse<String> response = post(mcp, "Bearer " + issuer.mint().scope("tool:call").sign(), null, INITIALIZE);

@@ -70,7 +70,8 @@ class ConsumerFaultTest {
 
             Process victim = startVictim("victim");
             try {
-                assertThat(awaitLine(victim, StuckConsumerMain.HOLDING, Duration.ofSeconds(30)))
+                // A fresh JVM loading Lettuce and Netty on a loaded 2-core machine took over 30 s once.
+                assertThat(awaitLine(victim, StuckConsumerMain.HOLDING, Duration.ofMinutes(2)))
                         .isEqualTo(StuckConsumerMain.HOLDING + "killed-1");
                 List<PendingMessage> pending = streams.redis.xpending(stream, group, Range.create("-", "+"), Limit.from(10));
                 assertThat(pending).singleElement().satisfies(p -> {

@@ -44,6 +44,22 @@ final class LogCapture implements AutoCloseable {
         return messages;
     }
 
+    /**
+     * @param level a level
+     * @return the names of the threads that logged at exactly that level, in order
+     */
+    List<String> threadsAt(Level level) {
+        List<String> threads = new ArrayList<>();
+        synchronized (appender) {
+            for (ILoggingEvent event : appender.list) {
+                if (event.getLevel() == level) {
+                    threads.add(event.getThreadName());
+                }
+            }
+        }
+        return threads;
+    }
+
     /** @return the formatted WARN messages so far */
     List<String> warnings() {
         return at(Level.WARN);

@@ -84,9 +84,18 @@ public final class RedisForTests {
      * @return a running server on a free loopback port
      */
     public static OwnedRedis startOwned(String... settings) {
-        OwnedRedis redis = new OwnedRedis(freePort(), List.of(settings));
-        redis.start();
-        return redis;
+        for (int attempt = 1; ; attempt++) {
+            OwnedRedis redis = new OwnedRedis(freePort(), List.of(settings));
+            try {
+                redis.start();
+                return redis;
+            } catch (UncheckedIOException e) {
+                // Another process may bind the free port between the probe and redis-server's bind.
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -13,14 +13,9 @@ import ai.caracal.verify.MandateVerifier;
 import ch.qos.logback.classic.Level;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -88,15 +83,14 @@ class RedisRevocationStoreOutageTest {
     }
 
     @Test
-    @DisplayName("S21 a server sleeping past commandTimeout counts as an error, answered within about 250 ms")
+    @DisplayName("S21 a server silent past commandTimeout counts as an error, each command abandoned after 250 ms")
     void slowServerCountsAsUnavailable() throws Exception {
         try (RedisRevocationStore store = RedisRevocationStore.builder().client(client).build();
-             StatefulRedisConnection<String, String> sleeper = client.connect();
-             StatefulRedisConnection<String, String> probe = client.connect()) {
+             StatefulRedisConnection<String, String> pauser = client.connect()) {
             RedisForTests.awaitUsable(store);
-            sleeper.async().dispatch(CommandType.DEBUG, new StatusOutput<>(StringCodec.UTF8),
-                    new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(3));
-            awaitBusy(probe);
+            // Silent for 30 s (unlike DEBUG SLEEP, a pause does not hold up stopping the server): far longer
+            // than the commands below take on any machine, so none of them can get a late answer.
+            pauser.sync().clientPause(30_000);
 
             long started = System.nanoTime();
             assertThat(store.isRevoked("a")).isTrue();
@@ -105,8 +99,9 @@ class RedisRevocationStoreOutageTest {
             assertThatThrownBy(() -> store.revoke("a")).isInstanceOf(RevocationStoreException.class)
                     .hasMessageContaining("no reply within 250 ms");
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            // Four commands, each abandoned after 250 ms, long before the server wakes up (3 s).
-            assertThat(elapsedMillis).isLessThan(2_500L);
+            // Four commands, each abandoned after 250 ms, none waiting for the server to speak again (30 s).
+            // How close to 4 x 250 ms this comes is a performance figure, not checked here.
+            assertThat(elapsedMillis).isLessThan(10_000L);
         }
     }
 
@@ -196,7 +191,7 @@ class RedisRevocationStoreOutageTest {
         try (RedisRevocationStore store = RedisRevocationStore.builder().client(client).commandTimeout(Duration.ZERO).build();
              StatefulRedisConnection<String, String> probe = client.connect()) {
             RedisForTests.awaitUsable(store);
-            probe.sync().clientPause(3_000);
+            probe.sync().clientPause(30_000);
             assertThatThrownBy(() -> store.revoke("a")).hasMessageContaining("no reply within 250 ms");
         }
     }
@@ -209,18 +204,5 @@ class RedisRevocationStoreOutageTest {
             }
         }
         throw new AssertionError("no connected_clients in " + info);
-    }
-
-    /** Returns once the server stops answering: the probe's PING gets no reply within 100 ms. */
-    private static void awaitBusy(StatefulRedisConnection<String, String> probe) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                probe.async().ping().get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                return;
-            }
-        }
-        throw new AssertionError("the server never became busy");
     }
 }

@@ -34,17 +34,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Network faults between the store (and the stream consumer) and a real Redis, made by a
  * {@link TcpFaultProxy} the test controls: a slow link, a silent one (blackhole), a broken one (reset and
- * refused connections), then the link healed. The same store instance must fail closed within its
- * command timeout while the link is bad, and accept again by itself once it is healed.
+ * refused connections), then the link healed. The same store instance must fail closed on its command
+ * timeout while the link is bad, never waiting for the link, and accept again by itself once it is healed.
  */
 @Tag("slow")
 @CaracalTest
 class RedisThroughFaultProxyTest {
 
-    /** Short, so the whole class stays quick; the store's promise scales with it. */
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(200);
-    /** Head room over the command timeout for scheduling on a loaded 2-core machine. */
-    private static final Duration MARGIN = Duration.ofMillis(400);
+    /**
+     * Short, so the whole class stays quick, yet far above a healthy round trip through the proxy on a
+     * loaded machine (the checks on the healthy link must not time out).
+     */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * A call during a fault returns within this: far above the command timeout plus any scheduling delay,
+     * far below the faults (a blackhole lasts until restored, the slow link answers after 6 s and the
+     * answer would let the call pass). How close a call comes to the timeout is a performance figure,
+     * not checked here.
+     */
+    private static final Duration FAULT_BOUND = Duration.ofSeconds(5);
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
 
     private TcpFaultProxy proxy;
@@ -128,7 +136,7 @@ class RedisThroughFaultProxyTest {
             for (int i = 0; i < 3; i++) {
                 long started = System.nanoTime();
                 CaracalAssertions.assertThat(verifier.authenticate(token)).isOk();
-                assertThat(elapsed(started)).isLessThan(COMMAND_TIMEOUT.plus(MARGIN));
+                assertThat(elapsed(started)).isLessThan(FAULT_BOUND);
             }
             assertThat(logs.at(Level.WARN)).singleElement().asString().contains("failing open");
             assertThat(logs.at(Level.WARN)).noneMatch(message -> message.contains(token));
@@ -154,7 +162,7 @@ class RedisThroughFaultProxyTest {
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
             workers.add(new Thread(() -> {
-                while (running.get()) {
+                do {
                     long started = System.nanoTime();
                     try {
                         AuthResult result = verifier.authenticate(token);
@@ -167,7 +175,7 @@ class RedisThroughFaultProxyTest {
                         thrown.add(t);
                     }
                     slowest.accumulateAndGet(System.nanoTime() - started, Math::max);
-                }
+                } while (running.get());
             }, "outage-caller-" + i));
         }
         int most = before;
@@ -181,7 +189,8 @@ class RedisThroughFaultProxyTest {
         } finally {
             running.set(false);
             for (Thread worker : workers) {
-                worker.join(5_000);
+                worker.join(30_000);
+                assertThat(worker.isAlive()).as("%s still in a call 30 s after the stop", worker.getName()).isFalse();
             }
         }
         System.out.printf("proxy fault: %d callers, %d calls failed closed, threads %d before, %d at most "
@@ -190,7 +199,7 @@ class RedisThroughFaultProxyTest {
         assertThat(thrown).isEmpty();
         assertThat(accepted).hasValue(0);
         assertThat(failedClosed.get()).isGreaterThanOrEqualTo(callers);
-        assertThat(Duration.ofNanos(slowest.get())).isLessThan(COMMAND_TIMEOUT.plus(MARGIN));
+        assertThat(Duration.ofNanos(slowest.get())).isLessThan(FAULT_BOUND);
         // The callers themselves, and a little slack for JVM housekeeping threads: no thread per call.
         assertThat(most).isLessThanOrEqualTo(before + callers + 2);
     }
@@ -257,7 +266,7 @@ class RedisThroughFaultProxyTest {
         System.out.printf("proxy fault: %s failed closed in %d ms (commandTimeout %d ms)%n", fault, took.toMillis(),
                 COMMAND_TIMEOUT.toMillis());
         CaracalAssertions.assertThat(result).failedWith(ErrorCode.SESSION_REVOKED);
-        assertThat(took).isLessThan(COMMAND_TIMEOUT.plus(MARGIN));
+        assertThat(took).isLessThan(FAULT_BOUND);
     }
 
     private void awaitAcceptedAfterRestore(MandateVerifier verifier, String token, String fault) {

@@ -25,6 +25,7 @@ public final class AttackCase {
     private final String description;
     private final ErrorCode expected;
     private final boolean noKeyFetch;
+    private final boolean onClockEdge;
     private final AttackRoute route;
     private final Consumer<AttackContext> setup;
     private final Function<AttackContext, String> authorization;
@@ -35,6 +36,7 @@ public final class AttackCase {
         this.description = b.description;
         this.expected = b.expected;
         this.noKeyFetch = b.noKeyFetch;
+        this.onClockEdge = b.onClockEdge;
         this.route = b.route;
         this.setup = b.setup;
         this.authorization = b.authorization;
@@ -76,6 +78,17 @@ public final class AttackCase {
      */
     public boolean rejectedBeforeKeyLookup() {
         return noKeyFetch;
+    }
+
+    /**
+     * @return whether the case sits on the edge of a time limit, so that its {@link #expected()} result
+     *         holds only while the verifier reads the very instant the mandate was minted at (the issuer's
+     *         clock, as in process). Every other case keeps its result while the verifier's clock runs up
+     *         to 30 s past the minting instant, as the clock of a loaded server does between minting and
+     *         verifying; {@link AttackHttpRunner} skips the cases on a clock edge
+     */
+    public boolean onClockEdge() {
+        return onClockEdge;
     }
 
     /** @return the rule the case is aimed at */
@@ -148,6 +161,7 @@ public final class AttackCase {
         private ErrorCode expected;
         private boolean expectationSet;
         private boolean noKeyFetch;
+        private boolean onClockEdge;
         private AttackRoute route = AttackRoute.DEFAULT;
         private Consumer<AttackContext> setup;
         private Function<AttackContext, String> authorization;
@@ -185,6 +199,17 @@ public final class AttackCase {
          */
         public Builder setup(Consumer<AttackContext> setup) {
             this.setup = Objects.requireNonNull(setup, "setup");
+            return this;
+        }
+
+        /**
+         * Marks a case whose result changes within seconds of the minting instant (see
+         * {@link AttackCase#onClockEdge()}).
+         *
+         * @return this builder
+         */
+        public Builder onClockEdge() {
+            this.onClockEdge = true;
             return this;
         }
 

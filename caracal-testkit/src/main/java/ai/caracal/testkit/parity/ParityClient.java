@@ -17,6 +17,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -109,6 +110,68 @@ final class ParityClient {
             throw new AssertionError(method + " " + target + ": no complete response within " + timeout + " ms");
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + target + " failed", e);
+        }
+    }
+
+    /**
+     * connectors.md §10.3 over one HTTP/1.1 connection: sends the head of a {@code POST} announcing
+     * {@code bodyBytes} of body, and the first KiB of it; reads the answer while the rest is still to
+     * come; then sends the rest in 64 KiB pieces. When the answer announced {@code Connection: close},
+     * the server must then close the connection cleanly (end of stream, no reset); otherwise the same
+     * connection must carry a {@code GET} of the same target, whose answer is read. A server that closes
+     * the connection with body bytes unread resets it, and the exchange fails naming the step.
+     *
+     * @return the answer to the {@code POST}, then (unless it announced {@code Connection: close}) the
+     *         answer to the {@code GET}
+     */
+    List<ParityResponse> rawAnswerBeforeBody(URI base, String target, int bodyBytes) {
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        String host = "Host: " + base.getHost() + ':' + base.getPort() + "\r\n";
+        byte[] postHead = ("POST " + basePath + target + " HTTP/1.1\r\n" + host
+                + "Content-Type: application/json\r\nContent-Length: " + bodyBytes + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] getHead = ("GET " + basePath + target + " HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] piece = new byte[64 * 1024];
+        Arrays.fill(piece, (byte) 'a');
+        int first = Math.min(1024, bodyBytes);
+        int timeout = (int) REQUEST_TIMEOUT.toMillis();
+        String step = "connect";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), timeout);
+            socket.setSoTimeout(timeout);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            step = "send the POST head and the first " + first + " bytes of its body";
+            out.write(postHead);
+            out.write(piece, 0, first);
+            out.flush();
+            step = "read the answer to the POST while its body is still to come";
+            ParityResponse answer = readResponse(in, "POST");
+            step = "send the remaining " + (bodyBytes - first) + " bytes of the body after the answer " + answer.status();
+            for (int sent = first; sent < bodyBytes; sent += piece.length) {
+                out.write(piece, 0, Math.min(piece.length, bodyBytes - sent));
+                out.flush();
+            }
+            if (answer.headers("Connection").stream().anyMatch(value -> value.equalsIgnoreCase("close"))) {
+                step = "see the connection closed cleanly after the answer with Connection: close";
+                int next = in.read();
+                if (next != -1) {
+                    throw new AssertionError("the server sent more after an answer with Connection: close");
+                }
+                return List.of(answer);
+            }
+            step = "send a GET on the same connection";
+            out.write(getHead);
+            out.flush();
+            step = "read the answer to the GET on the same connection, after the POST's answer " + answer;
+            return List.of(answer, readResponse(in, "GET"));
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("POST " + target + " with a body of " + bodyBytes + " bytes: no progress within "
+                    + timeout + " ms at step: " + step);
+        } catch (IOException | AssertionError e) {
+            throw new AssertionError("POST " + target + " with a body of " + bodyBytes + " bytes: " + e.getMessage()
+                    + " at step: " + step, e);
         }
     }
 

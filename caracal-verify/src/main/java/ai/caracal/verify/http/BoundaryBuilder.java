@@ -16,7 +16,7 @@ import java.util.function.Function;
  * place: give it a {@link #verifier(MandateVerifier)}, or the options to build one, in which case the
  * issuer and zone default to the environment variables {@code CARACAL_STS_URL} (trailing {@code /}
  * removed) and {@code CARACAL_ZONE_ID}, read once when the connector is built (an empty variable counts
- * as unset); then routes, exclusions, preflight, challenge and metadata settings. Setters reject
+ * as unset); then routes, exclusions, preflight, challenge and metadata settings, and the drain limit of early answers. Setters reject
  * {@code null} with a {@link NullPointerException} naming the option, except where noted.
  * Not thread-safe.
  *
@@ -37,6 +37,7 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     private boolean wwwAuthenticate = true;
     private String realm;
     private ProtectedResourceMetadata metadata;
+    private long drainLimit = EarlyAnswer.DEFAULT_DRAIN_LIMIT;
     private Function<String, String> environment = System::getenv;
 
     /** For connector builders. */
@@ -176,6 +177,26 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     }
 
     /**
+     * How much of the body of a request answered at the boundary (401/403, metadata) the connector reads
+     * and discards after writing the answer, so that a client still sending its body receives the answer
+     * instead of a connection reset (connectors.md §10.3, {@link EarlyAnswer}). Set it to the largest
+     * request body the application behind the connector accepts. A body announced larger is not read:
+     * the answer carries {@code Connection: close}.
+     *
+     * @param bytes at least {@code 0}; {@code 0} reads nothing and closes the connection after answering
+     *              any request with a body; default {@link EarlyAnswer#DEFAULT_DRAIN_LIMIT} (16 MiB)
+     * @return this builder
+     * @throws IllegalArgumentException for a negative value
+     */
+    public B drainLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("drainLimit must be at least 0 bytes");
+        }
+        this.drainLimit = bytes;
+        return self();
+    }
+
+    /**
      * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} defaults are read
      *                    from; default {@link System#getenv(String)}
      * @return this builder
@@ -223,6 +244,10 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
 
     ProtectedResourceMetadata metadata() {
         return metadata;
+    }
+
+    long drainLimit() {
+        return drainLimit;
     }
 
     private MandateVerifier checkedVerifierOnly() {

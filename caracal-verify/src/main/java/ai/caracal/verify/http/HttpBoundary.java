@@ -55,6 +55,7 @@ public final class HttpBoundary {
     private final String realm;
     private final ProtectedResourceMetadata metadata;
     private final ResourceMetadataEndpoint metadataEndpoint;
+    private final long drainLimit;
 
     HttpBoundary(BoundaryBuilder<?> b, MandateVerifier verifier) {
         this.defaultRule = new Rule("/", verifier);
@@ -68,6 +69,7 @@ public final class HttpBoundary {
         this.wwwAuthenticate = b.wwwAuthenticate();
         this.realm = b.realm();
         this.metadata = b.metadata();
+        this.drainLimit = b.drainLimit();
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
             registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
@@ -187,6 +189,14 @@ public final class HttpBoundary {
     /** @return the verifier of the default rule */
     public MandateVerifier verifier() {
         return defaultRule.verifier;
+    }
+
+    /**
+     * @return how many body bytes a connector reads and discards after answering a request itself
+     *         ({@link EarlyAnswer}); {@code 0} for none
+     */
+    public long drainLimit() {
+        return drainLimit;
     }
 
     /** @return the metadata endpoint, when resource metadata is configured */

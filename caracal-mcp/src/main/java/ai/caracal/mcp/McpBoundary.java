@@ -1,0 +1,175 @@
+package ai.caracal.mcp;
+
+import io.modelcontextprotocol.spec.HttpHeaders;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP rules of the HTTP boundary that work on verified claims (connectors.md §10.2): a servlet
+ * {@link Filter} mapped to the MCP endpoint <em>after</em> {@link ai.caracal.servlet.CaracalFilter}, in
+ * front of the MCP Java SDK's Streamable HTTP transport (the SDK's
+ * {@code HttpServletStreamableServerTransportProvider}, or Spring AI's WebMvc transport). Today it binds
+ * sessions (M12); the other rules of §10.2 are to join it here.
+ *
+ * <p><b>Session binding (M12).</b> A session created by {@code initialize} belongs to the
+ * ({@code zone_id}, {@code sub}, {@code client_id}) of the mandate that created it. A request that names
+ * the session's {@code Mcp-Session-Id} with another principal (another mandate of the same principal is
+ * fine) reaches the transport under an ID no session has, so the transport itself answers it exactly as
+ * for an unknown session (404; the SDK's POST answer echoes the ID, and the named ID is put back in it)
+ * and never touches the named session: {@code tools/call}, notifications, the {@code GET} stream and
+ * {@code DELETE} alike. Foreign and unknown sessions get the same answer, so a session ID is no oracle.
+ *
+ * <ul>
+ *   <li>The new session is bound when the transport sets the {@code Mcp-Session-Id} response header,
+ *       before the header leaves the server, to the claims {@code CaracalFilter} attached to that request.</li>
+ *   <li>A session is forgotten when its owner's {@code DELETE} succeeds (2xx), when the transport answers
+ *       its owner 404 (the transport ended it), and, least recently used first, when more than
+ *       {@code maxSessions} are bound. A forgotten session answers "session not found" to everyone,
+ *       its owner included, who then initializes a new one (what MCP clients do on 404).</li>
+ *   <li>A request without claims (an excluded path) acts as "nobody": sessions it creates are reachable
+ *       only without claims, and a session created with claims never without.</li>
+ *   <li>A request naming more than one {@code Mcp-Session-Id} never reaches a session.</li>
+ *   <li>Mapped before {@code CaracalFilter} by mistake, every session request is answered "session not
+ *       found" (and an ERROR is logged once), never let through.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * // Jetty (ServletContextHandler): after the CaracalFilter mapping of /mcp
+ * FilterHolder mcpBoundary = new FilterHolder(McpBoundary.create());
+ * mcpBoundary.setAsyncSupported(true);
+ * context.addFilter(mcpBoundary, "/mcp", EnumSet.of(DispatcherType.REQUEST));
+ *
+ * // Spring Boot: a Filter bean is registered after the starter's caracalFilter (order -90)
+ * @Bean McpBoundary mcpBoundary() { return McpBoundary.create(); }
+ * }</pre>
+ *
+ * <p>Register it async-supported, for the {@code REQUEST} dispatcher. Sessions live in this instance's
+ * memory: with several replicas, route each session to one replica (as the SDK's in-memory sessions
+ * need anyway). Thread-safe: one instance serves every request.
+ */
+public final class McpBoundary implements Filter {
+
+    /** The default bound on bound sessions: 10,000. */
+    public static final int DEFAULT_MAX_SESSIONS = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(McpBoundary.class);
+
+    private final SessionBindings sessions;
+    private final AtomicBoolean warnedOrder = new AtomicBoolean();
+
+    private McpBoundary(Builder builder) {
+        this.sessions = new SessionBindings(builder.maxSessions);
+    }
+
+    /** @return a boundary with the defaults: session binding, at most {@value #DEFAULT_MAX_SESSIONS} sessions */
+    public static McpBoundary create() {
+        return builder().build();
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        HttpServletRequest httpRequest = (HttpServletRequest) request;
+        HttpServletResponse httpResponse = (HttpServletResponse) response;
+        SessionOwner caller = SessionOwner.of(httpRequest);
+        List<String> named = sessionIds(httpRequest);
+        if (named.isEmpty()) {
+            chain.doFilter(httpRequest, binding(httpResponse, httpRequest, caller));
+            return;
+        }
+        if (named.size() == 1 && sessions.isOwnedBy(named.get(0), caller)) {
+            chain.doFilter(httpRequest, binding(httpResponse, httpRequest, caller));
+            forgetEnded(named.get(0), caller, httpRequest.getMethod(), httpResponse.getStatus());
+            return;
+        }
+        String unused = sessions.unusedId();
+        UnknownSessionResponse unknown = new UnknownSessionResponse(httpResponse, unused,
+                named.size() == 1 ? named.get(0) : null);
+        chain.doFilter(new SubstitutedSessionRequest(httpRequest, unused), binding(unknown, httpRequest, caller));
+        unknown.finish();
+    }
+
+    /** Forgets all sessions. */
+    @Override
+    public void destroy() {
+        sessions.clear();
+    }
+
+    /** @return how many sessions are bound now */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    private SessionBindingResponse binding(HttpServletResponse response, HttpServletRequest request, SessionOwner caller) {
+        return new SessionBindingResponse(response, request, (sessionId, created) -> {
+            SessionOwner owner = SessionOwner.of(created);
+            if (!owner.equals(caller) && warnedOrder.compareAndSet(false, true)) {
+                log.error("McpBoundary saw no claims on a request that has claims now: it is mapped before "
+                        + "CaracalFilter. Map it after; until then every MCP session answers \"session not found\".");
+            }
+            sessions.bind(sessionId, owner);
+        });
+    }
+
+    private void forgetEnded(String sessionId, SessionOwner owner, String method, int status) {
+        boolean deleted = "DELETE".equals(method) && status >= 200 && status < 300;
+        if (deleted || status == HttpServletResponse.SC_NOT_FOUND) {
+            sessions.unbind(sessionId, owner);
+        }
+    }
+
+    private static List<String> sessionIds(HttpServletRequest request) {
+        Enumeration<String> values = request.getHeaders(HttpHeaders.MCP_SESSION_ID);
+        return values == null ? List.of() : Collections.list(values);
+    }
+
+    /** Builder for {@link McpBoundary}. Not thread-safe. */
+    public static final class Builder {
+
+        private int maxSessions = DEFAULT_MAX_SESSIONS;
+
+        private Builder() {
+        }
+
+        /**
+         * @param maxSessions the most sessions bound at once, at least 1; beyond it the least recently
+         *                    used session is forgotten (it then answers "session not found"). Default
+         *                    {@value McpBoundary#DEFAULT_MAX_SESSIONS}.
+         * @return this builder
+         * @throws IllegalArgumentException when below 1
+         */
+        public Builder maxSessions(int maxSessions) {
+            if (maxSessions < 1) {
+                throw new IllegalArgumentException("maxSessions must be at least 1");
+            }
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /** @return the boundary filter */
+        public McpBoundary build() {
+            return new McpBoundary(this);
+        }
+    }
+}
