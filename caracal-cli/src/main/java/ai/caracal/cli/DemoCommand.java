@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
         footer = {"",
             "With --redis, revocations travel over the real streams caracal.sessions.revoke and",
             "caracal.delegations.invalidate of that Redis: the demo publishes onto them (an agent-session",
-            "revocation and two delegation-epoch bumps for --zone), as a Caracal STS would, and any other",
-            "consumer of those streams (for example 'caracal serve --redis') applies them too.",
+            "revocation and two delegation-epoch bumps for --zone), as a Caracal STS would. Its own consumers",
+            "read through a consumer group of their own and keep their keys under a prefix of their own; both",
+            "are removed when the demo ends. Consumers in other groups (for example 'caracal serve --redis' in",
+            "the default groups) receive and apply every event the demo published.",
             "",
             "Exit codes: 0 every row passed, 1 runtime failure (port in use, Redis unreachable),",
             "            2 usage error, 3 at least one row failed."})

@@ -55,8 +55,10 @@ final class DevStsCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "URL", description = "Publish revocations and invalidations onto the Redis streams (default: env REDIS_URL).")
     private String redis;
 
-    @Option(names = "--stream-hmac-key", paramLabel = "HEX", description = "Sign published events (default: env STREAMS_HMAC_KEY).")
-    private String streamHmacKey;
+    @Option(names = "--stream-hmac-key", paramLabel = "HEX", split = ",",
+            description = "Sign published events (default: env STREAMS_HMAC_KEY). Repeatable or comma-separated"
+                    + " during a key rotation: the first key signs.")
+    private List<String> streamHmacKeys = new ArrayList<>();
 
     @Option(names = "--default-ttl", paramLabel = "SECONDS", description = "Default mandate lifetime, 1-900 (default 900).")
     private int defaultTtl = 900;
@@ -71,7 +73,7 @@ final class DevStsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         String redisUrl = redis != null ? redis : root.env("REDIS_URL").orElse(null);
-        String hmacKey = streamHmacKey != null ? streamHmacKey : root.env("STREAMS_HMAC_KEY").orElse(null);
+        List<byte[]> keys = HexKeys.fromFlagsOrEnv(streamHmacKeys, root.env("STREAMS_HMAC_KEY"), spec.commandLine());
         DevSts.Builder builder = DevSts.builder().host(host).port(port)
                 .zones(zones.isEmpty() ? List.of(DevSts.DEFAULT_ZONE) : zones)
                 .defaultTtl(Duration.ofSeconds(defaultTtl))
@@ -91,8 +93,8 @@ final class DevStsCommand implements Callable<Integer> {
             if (redisUrl != null) {
                 builder.redis(redisUrl);
             }
-            if (hmacKey != null) {
-                builder.streamHmacKeyHex(hmacKey);
+            if (!keys.isEmpty()) {
+                builder.streamHmacKey(keys.get(0));
             }
             sts = builder.start();
         } catch (IllegalArgumentException e) {
@@ -105,7 +107,7 @@ final class DevStsCommand implements Callable<Integer> {
         }, "caracal-dev-sts-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            printStartup(out, sts, redisUrl, hmacKey != null);
+            printStartup(out, sts, redisUrl, !keys.isEmpty());
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

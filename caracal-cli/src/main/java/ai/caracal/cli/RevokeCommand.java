@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.redis.StreamPublisher;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -48,8 +49,10 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "URL", description = "Instead of the STS, XADD directly to the stream.")
     private String redis;
 
-    @Option(names = "--stream-hmac-key", paramLabel = "HEX", description = "Sign entries published with --redis (default: env STREAMS_HMAC_KEY).")
-    private String streamHmacKey;
+    @Option(names = "--stream-hmac-key", paramLabel = "HEX", split = ",",
+            description = "Sign entries published with --redis (default: env STREAMS_HMAC_KEY). Repeatable or"
+                    + " comma-separated during a key rotation: the first key signs.")
+    private List<String> streamHmacKeys = new ArrayList<>();
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "zone_id (default: env CARACAL_ZONE_ID).")
     private String zone;
@@ -108,8 +111,8 @@ final class RevokeCommand implements Callable<Integer> {
     }
 
     private void publish(PrintWriter out, String zoneId, Map<String, String> anchors) {
-        String hmacHex = streamHmacKey != null ? streamHmacKey : root.env("STREAMS_HMAC_KEY").orElse(null);
-        byte[] key = hmacHex == null ? null : HexKeys.decode(hmacHex, spec.commandLine());
+        List<byte[]> keys = HexKeys.fromFlagsOrEnv(streamHmacKeys, root.env("STREAMS_HMAC_KEY"), spec.commandLine());
+        byte[] key = keys.isEmpty() ? null : keys.get(0);
         try (StreamPublisher publisher = new StreamPublisher(redis, key)) {
             Map<String, String> fields = new LinkedHashMap<>();
             if (delegations) {
@@ -182,8 +185,13 @@ final class RevokeCommand implements Callable<Integer> {
         return anchors;
     }
 
-    private static void put(Map<String, String> anchors, String field, String value) {
+    private void put(Map<String, String> anchors, String field, String value) {
         if (value != null && !value.isBlank()) {
+            if (RevocationStore.isReservedAnchor(value)) {
+                throw new ParameterException(spec.commandLine(), field + " must not start with "
+                        + String.join(" or ", RevocationStore.RESERVED_ANCHOR_PREFIXES)
+                        + ": those names are reserved for the revocation store's own records");
+            }
             anchors.put(field, value);
         }
     }

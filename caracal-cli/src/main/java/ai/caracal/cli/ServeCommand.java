@@ -3,8 +3,10 @@ package ai.caracal.cli;
 import ai.caracal.examples.documents.DocumentsMcpServer;
 import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.redis.ConsumerGroupPolicyException;
 import ai.caracal.revocation.redis.RedisRevocations;
 import io.lettuce.core.RedisURI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,7 +35,9 @@ import picocli.CommandLine.Spec;
             "  /healthz                                   {\"status\":\"ok\"}, not verified",
             "",
             "Prints 'listening on http://<host>:<port>/mcp' when ready.",
-            "SIGTERM or Ctrl-C stops the server and the Redis consumers.",
+            "SIGTERM or Ctrl-C stops the server and the Redis consumers, which leave their groups.",
+            "A consumer group records whether its members check signatures; joining it with the other",
+            "setting is refused (exit 2): use the same --stream-hmac-key everywhere, or another --consumer-group.",
             "Exit codes: 1 runtime failure (the port cannot be bound),",
             "            2 usage or configuration error.",
             "",
@@ -43,6 +47,9 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    /** How long start-up waits for the consumers to join their groups before serving anyway. */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(10);
 
     @ParentCommand
     private Caracal root;
@@ -80,9 +87,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--consumer", paramLabel = "NAME", description = "Consumer name in both groups (default: <hostname>-<pid>).")
     private String consumer;
 
-    @Option(names = "--stream-hmac-key", paramLabel = "HEX",
-            description = "Stream signature key, hex, at least 32 bytes (default: env STREAMS_HMAC_KEY).")
-    private String streamHmacKey;
+    @Option(names = "--consumer-group", paramLabel = "GROUP",
+            description = {"Consumer group on both streams (default: resource-revocation and resource-delegation-invalidation).",
+                "Every member of a group must use the same stream keys or none; a member that differs is refused."})
+    private String consumerGroup;
+
+    @Option(names = "--stream-hmac-key", paramLabel = "HEX", split = ",",
+            description = {"Stream signature key, hex, at least 32 bytes (default: env STREAMS_HMAC_KEY, comma-separated).",
+                "Repeatable or comma-separated for a key rotation: an entry signed with any of them is accepted."})
+    private List<String> streamHmacKeys = new ArrayList<>();
 
     @Option(names = "--resource-url", paramLabel = "URL",
             description = "Public URL of /mcp: the RFC 9728 resource and metadata URL (default: http://<host>:<port>/mcp).")
@@ -99,8 +112,12 @@ final class ServeCommand implements Callable<Integer> {
         if (consumer != null && consumer.isBlank()) {
             throw usage("--consumer must not be blank");
         }
-        if (streamHmacKey != null && redisUrl == null) {
+        if (!streamHmacKeys.isEmpty() && redisUrl == null) {
             throw usage("--stream-hmac-key needs --redis (or REDIS_URL): it is the key of the Redis streams");
+        }
+        if (consumerGroup != null && (consumerGroup.isBlank() || redisUrl == null)) {
+            throw usage(consumerGroup.isBlank() ? "--consumer-group must not be blank"
+                    : "--consumer-group needs --redis (or REDIS_URL): it is a group of the Redis streams");
         }
 
         RedisRevocations redisRevocations = redisUrl == null ? null : redis(redisUrl);
@@ -148,18 +165,35 @@ final class ServeCommand implements Callable<Integer> {
         return Caracal.OK;
     }
 
-    private RedisRevocations redis(String url) {
+    private RedisRevocations redis(String url) throws InterruptedException {
         try {
             RedisURI.create(url);
         } catch (RuntimeException e) {
             throw usage("--redis is not a Redis URL (expected redis://host:port)");
         }
-        String key = streamHmacKey != null ? streamHmacKey : root.env("STREAMS_HMAC_KEY").orElse(null);
-        try {
-            return RedisRevocations.start(url, consumer != null ? consumer : RedisRevocations.defaultConsumerName(), key);
-        } catch (IllegalArgumentException e) {
-            throw usage("--stream-hmac-key (or STREAMS_HMAC_KEY): " + e.getMessage());
+        List<byte[]> keys = HexKeys.fromFlagsOrEnv(streamHmacKeys, root.env("STREAMS_HMAC_KEY"), spec.commandLine());
+        RedisRevocations.Builder builder = RedisRevocations.builder(url)
+                .consumerName(consumer != null ? consumer : RedisRevocations.defaultConsumerName())
+                .streamHmacKeysHex(HexKeys.toHex(keys));
+        if (consumerGroup != null) {
+            builder.consumerGroup(consumerGroup);
         }
+        RedisRevocations started = builder.start();
+        try {
+            // Refuse to start when a group records the other signature policy (state.md S70). With Redis
+            // still unreachable after this wait, the consumers keep retrying and refuse later, in the log.
+            if (!started.consumers().awaitJoined(JOIN_WAIT)) {
+                log.warn("The Redis stream consumers have not joined their groups within {} s; they keep retrying",
+                        JOIN_WAIT.toSeconds());
+            }
+        } catch (ConsumerGroupPolicyException e) {
+            started.close();
+            throw usage(e.getMessage());
+        } catch (InterruptedException | RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        return started;
     }
 
     private ParameterException usage(String message) {

@@ -3,11 +3,15 @@ package ai.caracal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.revocation.redis.RedisForTests;
+import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -17,11 +21,15 @@ import org.junit.jupiter.api.Test;
 /**
  * devtools.md §3.1 {@code --redis}: the same table with a Redis store and stream consumers; the dev STS
  * only publishes onto the real streams. Each run uses its own zone, so that the zone's delegation
- * epoch and the events it publishes are its own on a shared Redis.
+ * epoch and the events it publishes are its own on a shared Redis; the run beside a production fleet has
+ * a Redis of its own, so that every key and group on it can be accounted for.
  */
 @Tag("integration")
 @Tag("redis")
 class DemoWithRedisTest {
+
+    private static final String REVOKE = "caracal.sessions.revoke";
+    private static final String INVALIDATE = "caracal.delegations.invalidate";
 
     private static String redisUrl() {
         RedisURI uri = RedisForTests.sharedUri();
@@ -49,9 +57,40 @@ class DemoWithRedisTest {
                     ofZone(redis.sync().xrange("caracal.delegations.invalidate", Range.create("-", "+")), zone);
             assertThat(revocations).singleElement().satisfies(event -> assertThat(event.getBody()).containsKey("agent_session_id"));
             assertThat(invalidations).extracting(event -> event.getBody().get("epoch")).containsExactly("1", "2");
-            assertThat(redis.sync().get("caracal:revoked:sessions:delegation-epoch:" + zone)).isEqualTo("2");
         } finally {
             client.shutdown();
+        }
+    }
+
+    @Test
+    @DisplayName("S70 --redis beside a production fleet: the demo never joins the default groups, which still hold its"
+            + " three events for their consumers, and it leaves no group, consumer or key behind")
+    void demoKeepsToItsOwnGroupAndLeavesNothingBehind() throws Exception {
+        try (RedisForTests.OwnedRedis owned = RedisForTests.startOwned()) {
+            RedisClient client = RedisClient.create(owned.uri());
+            try (StatefulRedisConnection<String, String> redis = client.connect()) {
+                RedisCommands<String, String> commands = redis.sync();
+                commands.xgroupCreate(StreamOffset.latest(REVOKE), "resource-revocation", XGroupCreateArgs.Builder.mkstream());
+                commands.xgroupCreate(StreamOffset.latest(INVALIDATE), "resource-delegation-invalidation",
+                        XGroupCreateArgs.Builder.mkstream());
+
+                CliRun run = CliRun.run("demo", "--redis", owned.uri().toURI().toString(), "--zone", "zone_demo");
+
+                assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+                assertThat(commands.xinfoConsumers(REVOKE, "resource-revocation")).isEmpty();
+                assertThat(commands.xinfoConsumers(INVALIDATE, "resource-delegation-invalidation")).isEmpty();
+                assertThat(commands.xinfoGroups(REVOKE)).singleElement().asString().contains("resource-revocation");
+                assertThat(commands.xinfoGroups(INVALIDATE)).singleElement().asString().contains("resource-delegation-invalidation");
+                assertThat(commands.keys("*")).containsExactlyInAnyOrder(REVOKE, INVALIDATE);
+
+                assertThat(commands.xreadgroup(Consumer.from("resource-revocation", "production-1"), StreamOffset.lastConsumed(REVOKE)))
+                        .singleElement().satisfies(event -> assertThat(event.getBody()).containsKey("agent_session_id"));
+                assertThat(commands.xreadgroup(Consumer.from("resource-delegation-invalidation", "production-1"),
+                        StreamOffset.lastConsumed(INVALIDATE))).extracting(event -> event.getBody().get("epoch"))
+                        .containsExactly("1", "2");
+            } finally {
+                client.shutdown();
+            }
         }
     }
 

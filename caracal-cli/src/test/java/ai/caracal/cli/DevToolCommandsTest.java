@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** devtools.md §3.2, §3.3, §3.5: dev-sts, mint and revoke against a real dev STS and a real Redis. */
 class DevToolCommandsTest {
@@ -132,6 +134,50 @@ class DevToolCommandsTest {
         } finally {
             client.shutdown();
         }
+    }
+
+    @Test
+    @DisplayName("S69 revoke --redis with STREAMS_HMAC_KEY=<new>,<old> signs with the new key")
+    void revokeSignsWithTheFirstOfSeveralKeys() {
+        String url = "redis://" + RedisForTests.sharedUri().getHost() + ":" + RedisForTests.sharedUri().getPort();
+        String newKey = "42".repeat(32);
+        String anchor = RedisForTests.unique("agent");
+
+        CliRun run = CliRun.run(Map.of("STREAMS_HMAC_KEY", newKey + "," + "07".repeat(32)), "", "revoke", "--redis", url,
+                "--zone", "zone_dev", "--agent-session", anchor);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Matcher printed = Pattern.compile(".* caracal\\.sessions\\.revoke (\\d+-\\d+) signed").matcher(run.out().strip());
+        assertThat(printed.matches()).as(run.out()).isTrue();
+        RedisClient client = RedisClient.create(RedisForTests.sharedUri());
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            Map<String, String> fields = redis.sync().xrange("caracal.sessions.revoke",
+                    io.lettuce.core.Range.create(printed.group(1), printed.group(1))).get(0).getBody();
+            assertThat(StreamSignature.verify(RedisForTestsKey.bytes(newKey), "caracal.sessions.revoke", fields)).isTrue();
+            redis.sync().xdel("caracal.sessions.revoke", printed.group(1));
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @ParameterizedTest(name = "S66/S67 revoke {0}: exit 2, nothing published")
+    @CsvSource(delimiter = '|', value = {
+            "--session-id|delegation-epoch:zone_dev|session_id must not start with delegation-epoch:",
+            "--root-sid|consumer-policy:caracal.sessions.revoke:resource-revocation|root_sid must not start with",
+            "--reason|requested\\nroot_sid=victim|ambiguous"})
+    void reservedOrAmbiguousValuesAreRefused(String flag, String value, String message) {
+        String url = "redis://" + RedisForTests.sharedUri().getHost() + ":" + RedisForTests.sharedUri().getPort();
+        List<String> args = new java.util.ArrayList<>(List.of("revoke", "--redis", url, "--stream-hmac-key", "07".repeat(32),
+                "--zone", "zone_dev", flag, value.replace("\\n", "\n")));
+        if (!flag.equals("--session-id") && !flag.equals("--root-sid")) {
+            args.addAll(List.of("--sid", RedisForTests.unique("sid")));
+        }
+
+        CliRun run = CliRun.run(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(message);
+        assertThat(run.out()).isEmpty();
     }
 
     @Test

@@ -30,7 +30,7 @@ class ServeCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--host", "--port", "--issuer", "--zone", "--audience", "--scope",
-                "--[no-]require-agent", "--redis", "--consumer", "--stream-hmac-key", "--resource-url",
+                "--[no-]require-agent", "--redis", "--consumer", "--consumer-group", "--stream-hmac-key", "--resource-url",
                 "--no-www-authenticate", "/.well-known/oauth-protected-resource/mcp", "/healthz");
         assertThat(CliRun.run("--help").out()).contains("serve");
     }
@@ -59,6 +59,12 @@ class ServeCommandTest {
                 Arguments.of("a stream key under 32 bytes", new String[] {"--redis", "redis://127.0.0.1:1", "--stream-hmac-key", "07".repeat(16)},
                         "at least 32"),
                 Arguments.of("a blank consumer name", new String[] {"--consumer", " "}, "--consumer must not be blank"),
+                Arguments.of("a consumer group without Redis", new String[] {"--consumer-group", "fleet"},
+                        "--consumer-group needs --redis"),
+                Arguments.of("a blank consumer group", new String[] {"--redis", "redis://127.0.0.1:1", "--consumer-group", " "},
+                        "--consumer-group must not be blank"),
+                Arguments.of("a second stream key that is not hex", new String[] {"--redis", "redis://127.0.0.1:1",
+                        "--stream-hmac-key", "07".repeat(32), "--stream-hmac-key", "xyz"}, "--stream-hmac-key (or STREAMS_HMAC_KEY)"),
                 Arguments.of("an unknown flag", new String[] {"--no-such-flag"}, "Unknown option"));
     }
 
@@ -83,6 +89,16 @@ class ServeCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("caracal: --stream-hmac-key (or STREAMS_HMAC_KEY)");
+    }
+
+    @Test
+    @DisplayName("STREAMS_HMAC_KEY is a comma-separated list: an empty element is a usage error, not a dropped key")
+    void streamKeyListFromEnvironment(TestIssuer issuer) {
+        CliRun run = CliRun.run(Map.of("CARACAL_STS_URL", issuer.url(), "REDIS_URL", "redis://127.0.0.1:1",
+                "STREAMS_HMAC_KEY", "07".repeat(32) + ",," + "42".repeat(32)), "", "serve", "--port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("caracal: --stream-hmac-key (or STREAMS_HMAC_KEY): the key list has an empty element");
     }
 
     @Test

@@ -85,6 +85,21 @@ final class ServeProcess implements AutoCloseable {
         return URI.create(line.substring("listening on ".length()));
     }
 
+    /**
+     * Waits (at most {@link #READY_WITHIN}) for the process to end on its own; returns its exit code.
+     *
+     * @throws AssertionError when it is still running then (it is killed)
+     */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(READY_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("caracal serve did not end within " + READY_WITHIN.toSeconds() + " s; stdout: "
+                    + stdoutLines() + "; stderr: " + stderr());
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
     /** Sends SIGTERM and waits (at most 60 s) for the process to end; returns its exit code. */
     int terminate() throws InterruptedException {
         process.destroy();

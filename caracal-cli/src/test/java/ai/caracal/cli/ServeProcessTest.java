@@ -1,8 +1,11 @@
 package ai.caracal.cli;
 
+import static ai.caracal.testkit.Eventually.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.revocation.redis.RedisForTests;
+import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.StreamSignature;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
@@ -156,13 +159,14 @@ class ServeProcessTest {
     }
 
     @Test
-    @DisplayName("Redis from REDIS_URL with STREAMS_HMAC_KEY: signed events on both streams reach the server; --consumer names it")
+    @DisplayName("Redis from REDIS_URL with STREAMS_HMAC_KEY=<new>,<old>: events signed with the old key on both streams"
+            + " reach the server; --consumer names it; after SIGTERM no consumer is left in either group")
     @Tag("redis")
     void redisFromEnvironment() throws Exception {
         try (RedisForTests.OwnedRedis owned = RedisForTests.startOwned()) {
             String redisUrl = owned.uri().toURI().toString();
             Map<String, String> env = Map.of("CARACAL_STS_URL", issuer.url(), "CARACAL_ZONE_ID", "zone_dev",
-                    "REDIS_URL", redisUrl, "STREAMS_HMAC_KEY", "07".repeat(32));
+                    "REDIS_URL", redisUrl, "STREAMS_HMAC_KEY", "42".repeat(32) + ",07" + "07".repeat(31));
             RedisClient client = RedisClient.create(owned.uri());
             try (ServeProcess serve = ServeProcess.start(env, "--port", "0", "--no-require-agent", "--scope", "documents:read",
                     "--audience", "resource://docs-cli", "--consumer", "cli-test-1");
@@ -198,6 +202,51 @@ class ServeProcessTest {
                 assertThat(serve.terminate()).isEqualTo(SIGTERM_EXIT);
                 assertThat(serve.stdoutLines()).containsExactly("listening on " + mcp);
                 assertThat(serve.stderr()).doesNotContain("in memory").doesNotContain("Exception");
+                assertThat(redis.sync().xinfoConsumers("caracal.sessions.revoke", "resource-revocation")).isEmpty();
+                assertThat(redis.sync().xinfoConsumers("caracal.delegations.invalidate", "resource-delegation-invalidation"))
+                        .isEmpty();
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("S70 --consumer-group G with a key while G records 'unsigned': exit 2 naming the group, both policies"
+            + " and the fix; in group G2, with two repeatable keys, it starts and applies an entry signed with the second")
+    @Tag("redis")
+    void consumerGroupPolicyIsEnforcedAtStart() throws Exception {
+        try (RedisForTests.OwnedRedis owned = RedisForTests.startOwned()) {
+            String redisUrl = owned.uri().toURI().toString();
+            Map<String, String> env = Map.of("CARACAL_STS_URL", issuer.url(), "CARACAL_ZONE_ID", "zone_dev", "REDIS_URL", redisUrl);
+            RedisClient client = RedisClient.create(owned.uri());
+            try (StatefulRedisConnection<String, String> redis = client.connect()) {
+                try (RedisRevocationConsumer unsigned = RedisRevocationConsumer.builder().client(client)
+                        .store(new InMemoryRevocationStore()).consumer("replica-a").group("fleet").build()) {
+                    unsigned.ensureGroup();
+                }
+
+                try (ServeProcess refused = ServeProcess.start(env, "--port", "0", "--consumer-group", "fleet",
+                        "--stream-hmac-key", "07".repeat(32))) {
+                    assertThat(refused.awaitExit()).isEqualTo(2);
+                    assertThat(refused.stdoutLines()).isEmpty();
+                    assertThat(refused.stderr()).contains("caracal: consumer group fleet on stream caracal.sessions.revoke")
+                            .contains("'unsigned'").contains("'signed'").contains("--consumer-group")
+                            .contains("caracal:revoked:sessions:consumer-policy:caracal.sessions.revoke:fleet");
+                }
+
+                try (ServeProcess serve = ServeProcess.start(env, "--port", "0", "--consumer-group", "fleet-signed",
+                        "--stream-hmac-key", "42".repeat(32), "--stream-hmac-key", "07".repeat(32))) {
+                    serve.awaitListening();
+                    String sid = "sid-" + UUID.randomUUID();
+                    publish(redis, "caracal.sessions.revoke", true, "zone_id", "zone_dev", "sid", sid, "reason", "requested");
+                    waitUntil(Duration.ofSeconds(15), "the entry signed with the second key is applied",
+                            () -> redis.sync().exists("caracal:revoked:sessions:" + sid) == 1);
+                    assertThat(redis.sync().get("caracal:revoked:sessions:consumer-policy:caracal.sessions.revoke:fleet-signed"))
+                            .isEqualTo("signed");
+                    assertThat(serve.terminate()).isEqualTo(SIGTERM_EXIT);
+                }
+                assertThat(redis.sync().xinfoConsumers("caracal.sessions.revoke", "fleet-signed")).isEmpty();
             } finally {
                 client.shutdown();
             }

@@ -158,7 +158,7 @@ public final class DevSts implements AutoCloseable {
         }
         Optional<String> streamId = Optional.empty();
         if (publisher != null) {
-            streamId = Optional.of(publisher.publish(RevokeResult.STREAM, StreamEvents.revocation(zone, request, ids.next())));
+            streamId = Optional.of(publish(RevokeResult.STREAM, StreamEvents.revocation(zone, request, ids.next())));
         }
         return new RevokeResult(anchors, revocations != null, publisher != null, streamId);
     }
@@ -196,9 +196,21 @@ public final class DevSts implements AutoCloseable {
         }
         Optional<String> streamId = Optional.empty();
         if (publisher != null) {
-            streamId = Optional.of(publisher.publish(InvalidateResult.STREAM, StreamEvents.invalidation(zone, next, ids.next())));
+            streamId = Optional.of(publish(InvalidateResult.STREAM, StreamEvents.invalidation(zone, next, ids.next())));
         }
         return new InvalidateResult(zone, next, revocations != null, publisher != null, streamId);
+    }
+
+    /**
+     * Publishes one event. The signer refuses fields its signature could not bind unambiguously (a line
+     * feed in the zone, state.md S67): that is the request's fault, so it becomes a 400.
+     */
+    private String publish(String stream, Map<String, String> fields) {
+        try {
+            return publisher.publish(stream, fields);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
     }
 
     /**
@@ -399,7 +411,9 @@ public final class DevSts implements AutoCloseable {
 
         /**
          * @param key the stream HMAC key that signs published events ({@code _sig}), at least 32 bytes;
-         *            copied. Default none (events are published unsigned).
+         *            copied. Default none (events are published unsigned). During a key rotation, when
+         *            consumers accept several keys, pass the first of them: producers sign with the first
+         *            (state.md S69).
          * @return this builder
          */
         public Builder streamHmacKey(byte[] key) {
@@ -412,8 +426,8 @@ public final class DevSts implements AutoCloseable {
         }
 
         /**
-         * @param hex the stream HMAC key as hex (either case), as {@code STREAMS_HMAC_KEY} holds it;
-         *            at least 32 bytes
+         * @param hex the stream HMAC key as hex (either case), at least 32 bytes: the first element of
+         *            {@code STREAMS_HMAC_KEY} when that holds a comma-separated list (state.md S69)
          * @return this builder
          */
         public Builder streamHmacKeyHex(String hex) {

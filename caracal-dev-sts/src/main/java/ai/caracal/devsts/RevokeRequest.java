@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.revocation.RevocationStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import java.util.Optional;
  * What to revoke: the fields of {@code POST /dev/revoke} (devtools.md §1.6) as a Java value, for
  * {@link DevSts#revoke(RevokeRequest)}. The HTTP endpoint parses its body into this same type.
  *
- * <p>At least one anchor is required. Setters check their argument at once and throw
+ * <p>At least one anchor is required. Anchors and the reason hold no line feed, and no anchor starts with
+ * {@code delegation-epoch:} or {@code consumer-policy:} (state.md S66, S67). Setters check their argument at once and throw
  * {@link IllegalArgumentException} naming the wire field. Immutable and thread-safe.
  */
 public final class RevokeRequest {
@@ -132,21 +134,36 @@ public final class RevokeRequest {
         }
 
         /**
-         * @param reason the event's {@code reason}; non-empty
+         * @param reason the event's {@code reason}; non-empty, without a line feed (a signed entry must not
+         *               hold one: state.md S67)
          * @return this builder
          */
         public Builder reason(String reason) {
             if (reason == null || reason.isEmpty()) {
                 throw new InvalidRequestException("reason must be a non-empty string");
             }
+            if (reason.indexOf('\n') >= 0) {
+                throw new InvalidRequestException("reason must not contain a line feed");
+            }
             this.reason = reason;
             return this;
         }
 
-        /** Sets an anchor by its wire name; the parser uses this for the five anchor fields. */
+        /**
+         * Sets an anchor by its wire name; the parser uses this for the five anchor fields. Refuses line
+         * feeds (S67) and the names a store reserves for its own records (S66).
+         */
         Builder anchor(String field, String value) {
             if (value == null || value.isEmpty()) {
                 throw new InvalidRequestException(field + " must be a non-empty string");
+            }
+            if (value.indexOf('\n') >= 0) {
+                throw new InvalidRequestException(field + " must not contain a line feed");
+            }
+            if (RevocationStore.isReservedAnchor(value)) {
+                throw new InvalidRequestException(field + " must not start with "
+                        + String.join(" or ", RevocationStore.RESERVED_ANCHOR_PREFIXES) + ": those names are reserved"
+                        + " for the revocation store's own records");
             }
             anchors.put(field, value);
             return this;

@@ -57,6 +57,7 @@ class RedisPublishingTest {
     private final byte[] hmacKey = HexFormat.of().parseHex(hmacHex);
     private final InMemoryRevocationStore applied = new InMemoryRevocationStore();
     private DevSts sts;
+    private final Map<String, String> groups = new java.util.LinkedHashMap<>();
 
     @BeforeAll
     static void connect() {
@@ -82,12 +83,17 @@ class RedisPublishingTest {
     @AfterEach
     void stop() {
         sts.close();
+        for (Map.Entry<String, String> created : groups.entrySet()) {
+            redis.xgroupDestroy(created.getValue(), created.getKey());
+            redis.del("caracal:revoked:sessions:consumer-policy:" + created.getValue() + ":" + created.getKey());
+        }
     }
 
-    /** A group that sees only entries added after this call. */
-    private static String newGroup(String stream) {
+    /** A group that sees only entries added after this call; destroyed, with its policy record, after the test. */
+    private String newGroup(String stream) {
         String group = RedisForTests.unique("dev-sts-test");
         redis.xgroupCreate(XReadArgs.StreamOffset.latest(stream), group, XGroupCreateArgs.Builder.mkstream());
+        groups.put(group, stream);
         return group;
     }
 

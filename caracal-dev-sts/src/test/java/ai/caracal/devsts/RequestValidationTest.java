@@ -172,7 +172,11 @@ class RequestValidationTest {
             "{\"agent_session_id\":true}|agent_session_id",
             "{\"delegation_edge_id\":{}}|delegation_edge_id",
             "{\"sid\":\"s\",\"reason\":\"\"}|reason",
-            "{\"sid\":\"s\",\"zone_id\":\"\"}|zone_id"})
+            "{\"sid\":\"s\",\"zone_id\":\"\"}|zone_id",
+            "{\"session_id\":\"delegation-epoch:zone_dev\"}|session_id",
+            "{\"root_sid\":\"consumer-policy:caracal.sessions.revoke:resource-revocation\"}|root_sid",
+            "{\"sid\":\"s\\nroot_sid=victim\"}|sid",
+            "{\"sid\":\"s\",\"reason\":\"requested\\nroot_sid=victim\"}|reason"})
     void badRevokeFieldIsInvalidRequestNamingTheField(String body, String field) {
         Http.Answer answer = http.post("/dev/revoke", "application/json", body);
 

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentMap;
  * finds it, or when a write needs room. The store holds at most {@code maxEntries} anchors (epochs are
  * not counted); revoking a new anchor into a full store first reaps expired entries and then throws
  * {@link RevocationStoreFullException}, keeping every existing entry. Re-revoking an existing anchor is
- * always allowed and re-arms its expiry.
+ * always allowed and re-arms its expiry. Reserved anchors ({@link RevocationStore#isReservedAnchor})
+ * are refused with {@link IllegalArgumentException}, as by every store.
  *
  * <p>Thread-safe. Reads take no lock; writes of new anchors are serialised so the capacity bound is
  * exact.
@@ -73,6 +74,8 @@ public final class InMemoryRevocationStore implements RevocationStore {
         if (anchor == null || anchor.isEmpty()) {
             return;
         }
+        // Epochs live in their own map here, but every store refuses the same names (S66).
+        RevocationStore.requireRevocable(anchor);
         long now = clock.millis();
         long until = now + ttlMillis(ttl);
         if (revokedUntil.replace(anchor, until) != null) {

@@ -13,6 +13,14 @@ import java.util.concurrent.CompletionStage;
  * holds it. The epoch of a zone is monotonic: writes can raise it, never lower it. Stores hold only
  * anchor IDs and epochs, never tokens or claims.
  *
+ * <p><b>Reserved anchors.</b> An anchor that starts with one of {@link #RESERVED_ANCHOR_PREFIXES}
+ * ({@code delegation-epoch:} or {@code consumer-policy:}) can never be revoked: a store keeps its own
+ * records (a zone's epoch, a consumer group's signature policy) under those names next to the anchors,
+ * and a revocation must never overwrite them (state.md §10, S66). Every implementation's
+ * {@link #revoke(String, Duration)} throws {@link IllegalArgumentException} for them, before any write.
+ * Looking one up is allowed; a Redis store then reads its own record and answers "revoked", which
+ * fails closed.
+ *
  * <p><b>Failures.</b> Lookups either fail closed inside the store (a fail-closed store answers
  * "revoked") or throw an unchecked {@link RevocationStoreException}, which the verifier turns into
  * {@code invalid_token}. Writes throw {@link RevocationStoreException} and never swallow errors.
@@ -20,6 +28,48 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Thread safety.</b> Every implementation is safe for concurrent use.
  */
 public interface RevocationStore {
+
+    /**
+     * The prefixes no anchor may start with: {@code delegation-epoch:} (a zone's epoch) and
+     * {@code consumer-policy:} (a consumer group's signature policy). Unmodifiable.
+     */
+    List<String> RESERVED_ANCHOR_PREFIXES = List.of("delegation-epoch:", "consumer-policy:");
+
+    /**
+     * Whether the anchor names one of the store's own records rather than a revocable ID.
+     *
+     * @param anchor an anchor ID; {@code null} gives {@code false}
+     * @return {@code true} if it starts with one of {@link #RESERVED_ANCHOR_PREFIXES}
+     */
+    static boolean isReservedAnchor(String anchor) {
+        return reservedPrefixOf(anchor) != null;
+    }
+
+    /**
+     * Throws for a reserved anchor; for implementations, as the first step of
+     * {@link #revoke(String, Duration)}. The message names the reserved prefix, never the anchor.
+     *
+     * @param anchor an anchor ID, possibly {@code null}
+     * @throws IllegalArgumentException if {@link #isReservedAnchor(String)}
+     */
+    static void requireRevocable(String anchor) {
+        String prefix = reservedPrefixOf(anchor);
+        if (prefix != null) {
+            throw new IllegalArgumentException("an anchor starting with '" + prefix + "' cannot be revoked: the"
+                    + " name is reserved for the store's own records (state.md S66)");
+        }
+    }
+
+    private static String reservedPrefixOf(String anchor) {
+        if (anchor != null) {
+            for (String prefix : RESERVED_ANCHOR_PREFIXES) {
+                if (anchor.startsWith(prefix)) {
+                    return prefix;
+                }
+            }
+        }
+        return null;
+    }
 
     /**
      * Whether a live revocation exists for the anchor.
@@ -35,6 +85,8 @@ public interface RevocationStore {
      * @param anchor an anchor ID; {@code null} or {@code ""} is a no-op
      * @param ttl    how long the revocation lives; {@code null}, zero or negative means the store's
      *               default (24 h unless configured otherwise)
+     * @throws IllegalArgumentException  when the anchor is reserved ({@link #isReservedAnchor(String)});
+     *                                   nothing is written
      * @throws RevocationStoreException when the write could not be recorded
      */
     void revoke(String anchor, Duration ttl);
@@ -43,6 +95,7 @@ public interface RevocationStore {
      * Records the anchor as revoked for the store's default TTL.
      *
      * @param anchor an anchor ID; {@code null} or {@code ""} is a no-op
+     * @throws IllegalArgumentException  when the anchor is reserved ({@link #isReservedAnchor(String)})
      * @throws RevocationStoreException when the write could not be recorded
      */
     default void revoke(String anchor) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** state.md §9.1, S1–S14, plus the concurrency promises of §2. */
+/** state.md §9.1, S1–S14, S66, plus the concurrency promises of §2. */
 class InMemoryRevocationStoreTest {
 
     private final MutableClock clock = new MutableClock();
@@ -174,6 +174,28 @@ class InMemoryRevocationStoreTest {
         assertThat(store.check(List.of("a", "b"), "z")).isEqualTo(new RevocationCheck(true, 3));
         assertThat(store.check(List.of("a"), "z")).isEqualTo(new RevocationCheck(false, 3));
         assertThat(store.check(List.of("a"), "")).isEqualTo(RevocationCheck.CLEAR);
+    }
+
+    @ParameterizedTest(name = "S66 revoke(\"{0}\") throws IllegalArgumentException and writes nothing")
+    @ValueSource(strings = {"delegation-epoch:zone-1", "delegation-epoch:", "consumer-policy:caracal.sessions.revoke:g"})
+    void reservedAnchorsAreRefused(String anchor) {
+        store.advanceDelegationEpoch("zone-1", 50);
+
+        assertThatThrownBy(() -> store.revoke(anchor)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reserved");
+        assertThatThrownBy(() -> store.revoke(anchor, Duration.ofSeconds(5))).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.size()).isZero();
+        assertThat(store.isRevoked(anchor)).isFalse();
+        assertThat(store.currentDelegationEpoch("zone-1")).isEqualTo(50);
+    }
+
+    @ParameterizedTest(name = "S66 \"{0}\" is not reserved")
+    @ValueSource(strings = {"0193a4c2-7e1f-7c3a-9d2b-5f6e7a8b9c0d", "delegation-epoch", "Delegation-Epoch:z", "x-delegation-epoch:z"})
+    void onlyTheReservedPrefixesAreRefused(String anchor) {
+        store.revoke(anchor);
+        assertThat(store.isRevoked(anchor)).isTrue();
+        assertThat(RevocationStore.isReservedAnchor(anchor)).isFalse();
     }
 
     @Test

@@ -340,10 +340,16 @@ public class CaracalProperties {
         /** Consumer name, unique per instance. Default: hostname-pid. */
         private String name;
 
-        /** Consumer group of the revocation stream. */
+        /**
+         * Consumer group of the revocation stream. Its members share the entries; all must have the same
+         * stream keys or none (a member that differs is refused at start).
+         */
         private String revocationGroup = "resource-revocation";
 
-        /** Consumer group of the delegation-invalidation stream. */
+        /**
+         * Consumer group of the delegation-invalidation stream. Its members share the entries; all must
+         * have the same stream keys or none (a member that differs is refused at start).
+         */
         private String delegationGroup = "resource-delegation-invalidation";
 
         /** Entries read per poll. */
@@ -355,8 +361,11 @@ public class CaracalProperties {
         /** Idle time after which a pending entry is re-claimed. */
         private Duration pendingIdle = Duration.ofSeconds(30);
 
-        /** Stream signature key, hex, at least 32 bytes; for example ${STREAMS_HMAC_KEY}. */
-        private String streamHmacKey;
+        /**
+         * Stream signature keys, hex, each at least 32 bytes; comma-separated during a key rotation (an
+         * entry signed with any of them is accepted). For example ${STREAMS_HMAC_KEY}.
+         */
+        private List<String> streamHmacKey = new ArrayList<>();
 
         /** Whether unsigned entries are dead-lettered. Default: true when a key is set. */
         private Boolean requireSignature;
@@ -379,8 +388,8 @@ public class CaracalProperties {
         public void setBlock(Duration block) { this.block = block; }
         public Duration getPendingIdle() { return pendingIdle; }
         public void setPendingIdle(Duration pendingIdle) { this.pendingIdle = pendingIdle; }
-        public String getStreamHmacKey() { return streamHmacKey; }
-        public void setStreamHmacKey(String streamHmacKey) { this.streamHmacKey = streamHmacKey; }
+        public List<String> getStreamHmacKey() { return streamHmacKey; }
+        public void setStreamHmacKey(List<String> streamHmacKey) { this.streamHmacKey = streamHmacKey; }
         public Boolean getRequireSignature() { return requireSignature; }
         public void setRequireSignature(Boolean requireSignature) { this.requireSignature = requireSignature; }
         public long getDeadLetterMaxLength() { return deadLetterMaxLength; }

@@ -9,6 +9,7 @@ import ai.caracal.revocation.redis.StreamEventListener;
 import io.lettuce.core.RedisClient;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -71,10 +72,10 @@ class RedisRevocationConfiguration {
                     .client(redis.client()).store(store).consumer(name).group(settings.getDelegationGroup())
                     .batchSize(settings.getBatchSize()).block(settings.getBlock()).pendingIdle(settings.getPendingIdle())
                     .deadLetterMaxLength(settings.getDeadLetterMaxLength());
-            String key = settings.getStreamHmacKey();
-            if (key != null && !key.isBlank()) {
-                revocations.streamHmacKeyHex(key.trim());
-                delegations.streamHmacKeyHex(key.trim());
+            List<String> keys = streamHmacKeys(settings.getStreamHmacKey());
+            if (!keys.isEmpty()) {
+                revocations.streamHmacKeysHex(keys);
+                delegations.streamHmacKeysHex(keys);
             }
             if (settings.getRequireSignature() != null) {
                 revocations.requireSignature(settings.getRequireSignature());
@@ -86,6 +87,25 @@ class RedisRevocationConfiguration {
                 delegations.listener(listener);
             }
             return ConsumerRunner.builder().add(revocations.build()).add(delegations.build()).build();
+        }
+
+        /**
+         * The configured keys, trimmed; none when the property is unset or blank (for example an empty
+         * {@code ${STREAMS_HMAC_KEY:}}). A blank element beside real keys is a configuration error rather
+         * than a key silently dropped.
+         */
+        static List<String> streamHmacKeys(List<String> configured) {
+            if (configured == null || configured.stream().allMatch(key -> key == null || key.isBlank())) {
+                return List.of();
+            }
+            List<String> keys = new ArrayList<>(configured.size());
+            for (String key : configured) {
+                if (key == null || key.isBlank()) {
+                    throw new IllegalStateException("caracal.revocation.redis.consumer.stream-hmac-key has an empty element");
+                }
+                keys.add(key.trim());
+            }
+            return keys;
         }
 
         /**

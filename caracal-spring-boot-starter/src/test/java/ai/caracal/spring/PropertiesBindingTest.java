@@ -88,7 +88,7 @@ class PropertiesBindingTest {
                 .property("caracal.revocation.redis.consumer.batch-size", "9")
                 .property("caracal.revocation.redis.consumer.block", "1s")
                 .property("caracal.revocation.redis.consumer.pending-idle", "10s")
-                .property("caracal.revocation.redis.consumer.stream-hmac-key", "ab".repeat(32))
+                .property("caracal.revocation.redis.consumer.stream-hmac-key", "ab".repeat(32) + "," + "cd".repeat(32))
                 .property("caracal.revocation.redis.consumer.require-signature", "true")
                 .property("caracal.revocation.redis.consumer.dead-letter-max-length", "11")
                 .property("caracal.token-state.postgres.migrate", "false")
@@ -149,7 +149,7 @@ class PropertiesBindingTest {
             assertThat(consumer.getBatchSize()).isEqualTo(9);
             assertThat(consumer.getBlock()).isEqualTo(Duration.ofSeconds(1));
             assertThat(consumer.getPendingIdle()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(consumer.getStreamHmacKey()).isEqualTo("ab".repeat(32));
+            assertThat(consumer.getStreamHmacKey()).containsExactly("ab".repeat(32), "cd".repeat(32));
             assertThat(consumer.getRequireSignature()).isTrue();
             assertThat(consumer.getDeadLetterMaxLength()).isEqualTo(11);
             CaracalProperties.Postgres postgres = p.getTokenState().getPostgres();

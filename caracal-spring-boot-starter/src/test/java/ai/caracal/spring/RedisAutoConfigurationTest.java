@@ -4,12 +4,14 @@ import ai.caracal.testkit.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.redis.ConsumerGroupPolicyException;
 import ai.caracal.revocation.redis.ConsumerRunner;
 import ai.caracal.revocation.redis.DelegationInvalidationConsumer;
 import ai.caracal.revocation.redis.RedisForTests;
 import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.revocation.redis.StreamEventListener;
+import ai.caracal.revocation.redis.StreamSignature;
 import ai.caracal.spring.metrics.RevocationEventMetrics;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.MandateBuilder;
@@ -17,12 +19,15 @@ import ai.caracal.testkit.TestIssuer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -197,20 +202,77 @@ class RedisAutoConfigurationTest {
     }
 
     @Test
-    void closingTheContextStopsTheConsumersGracefully(TestIssuer issuer) {
+    void closingTheContextStopsTheConsumersGracefullyAndTheyLeaveTheirGroups(TestIssuer issuer) {
         String revocationGroup = RedisForTests.unique("revocation");
         String delegationGroup = RedisForTests.unique("delegation");
         ConsumerRunner runner;
-        try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup).start()) {
-            runner = app.bean(ConsumerRunner.class);
-            Eventually.waitUntil(Duration.ofSeconds(20), "a successful poll", () -> runner.healthy());
-            assertThat(consumerThreads()).hasSize(2);
+        try {
+            try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup)
+                    .start()) {
+                runner = app.bean(ConsumerRunner.class);
+                awaitConsumer(connection.sync(), revocationGroup);
+                Eventually.waitUntil(Duration.ofSeconds(20), "a successful poll", () -> runner.healthy());
+                assertThat(consumerThreads()).hasSize(2);
+            }
+            assertThat(runner.isRunning()).isFalse();
+            assertThat(runner.lastError()).isEmpty();
+            assertThat(consumerThreads()).isEmpty();
+            assertThat(consumers(connection.sync(), RedisRevocationConsumer.DEFAULT_STREAM, revocationGroup)).isEmpty();
         } finally {
             destroyGroups(revocationGroup, delegationGroup);
         }
-        assertThat(runner.isRunning()).isFalse();
-        assertThat(runner.lastError()).isEmpty();
-        assertThat(consumerThreads()).isEmpty();
+    }
+
+    @Test
+    void streamHmacKeysAcceptEntriesSignedWithAnyOfThem(TestIssuer issuer) {
+        String revocationGroup = RedisForTests.unique("revocation");
+        String delegationGroup = RedisForTests.unique("delegation");
+        byte[] oldKey = "old-stream-key-of-at-least-32-bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String newKeyHex = "42".repeat(32);
+        String prefix = RedisForTests.unique("caracal-spring") + ":";
+        try (TestApp app = redisApp(issuer, prefix, revocationGroup, delegationGroup)
+                .property("caracal.revocation.redis.consumer.stream-hmac-key", newKeyHex + "," + HexFormat.of().formatHex(oldKey))
+                .start()) {
+            RevocationStore store = app.bean(RevocationStore.class);
+            RedisForTests.awaitUsable(store);
+            String sid = RedisForTests.unique("rotated");
+            Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of("session_id", sid));
+            fields.put(StreamSignature.SIGNATURE_FIELD, StreamSignature.sign(oldKey, RedisRevocationConsumer.DEFAULT_STREAM, fields));
+
+            connection.sync().xadd(RedisRevocationConsumer.DEFAULT_STREAM, fields);
+
+            // Read the key itself: a lookup through the fail-closed store answers "revoked" when it times out.
+            Eventually.waitUntil(Duration.ofSeconds(20), "the entry signed with the old key to be applied",
+                    () -> connection.sync().exists(prefix + sid) == 1);
+        } finally {
+            destroyGroups(revocationGroup, delegationGroup);
+        }
+    }
+
+    @Test
+    void signedInstanceInAGroupRecordedUnsignedFailsStartup(TestIssuer issuer) {
+        String revocationGroup = RedisForTests.unique("revocation");
+        String delegationGroup = RedisForTests.unique("delegation");
+        String prefix = RedisForTests.unique("caracal-spring") + ":";
+        try {
+            try (TestApp unsigned = redisApp(issuer, prefix, revocationGroup, delegationGroup).start()) {
+                assertThat(connection.sync().get(prefix + "consumer-policy:" + RedisRevocationConsumer.DEFAULT_STREAM + ":"
+                        + revocationGroup)).isEqualTo("unsigned");
+
+                Throwable failure = redisApp(issuer, prefix, revocationGroup, delegationGroup)
+                        .property("caracal.revocation.redis.consumer.stream-hmac-key", "42".repeat(32)).failure();
+
+                assertThat(AutoConfigurationTest.rootCause(failure))
+                        .isInstanceOfSatisfying(ConsumerGroupPolicyException.class, refused -> {
+                            assertThat(refused.group()).isIn(revocationGroup, delegationGroup);
+                            assertThat(refused).hasMessageContaining("consumer group " + refused.group());
+                        })
+                        .hasMessageContaining("'unsigned'").hasMessageContaining("'signed'").hasMessageContaining("revocation-group");
+                assertThat(unsigned.bean(ConsumerRunner.class).isRunning()).isTrue();
+            }
+        } finally {
+            destroyGroups(revocationGroup, delegationGroup);
+        }
     }
 
     @Test
@@ -270,6 +332,8 @@ class RedisAutoConfigurationTest {
         } catch (RedisException e) {
             // The group was never created (the test failed before): nothing to clean up.
         }
+        ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches("*consumer-policy:" + stream + ":" + group).limit(1000))
+                .forEachRemaining(key -> connection.sync().del(key));
     }
 
 }

@@ -4,6 +4,7 @@ import ai.caracal.revocation.RevocationStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The options of §6.1 shared by the builders of both consumers. Each option is checked when it is set;
@@ -73,6 +74,12 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
     }
 
     /**
+     * Sets the consumer group. The consumers of one group share its entries: each entry is applied by
+     * one of them. All of them must have the same signature policy (all with keys, or all without);
+     * {@link RevocationStreamConsumer#ensureGroup()} refuses a consumer whose policy differs from the one
+     * recorded for the group (state.md S70). Give a consumer that must see every entry itself (a demo, a
+     * tool) a group of its own.
+     *
      * @param group the consumer group; default: the consumer's {@code DEFAULT_GROUP}; non-blank
      * @return this builder
      */
@@ -113,7 +120,8 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
     }
 
     /**
-     * Sets the stream HMAC key; entries are then accepted only with a valid {@code _sig}.
+     * Sets the stream HMAC key; entries are then accepted only with a valid {@code _sig}. Replaces keys
+     * set before.
      *
      * @param key at least 32 bytes; copied
      * @return this builder
@@ -134,6 +142,32 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      */
     public B streamHmacKeyHex(String hex) {
         settings.streamHmacKeyHex(hex);
+        return self();
+    }
+
+    /**
+     * Sets several stream HMAC keys, for key rotation (state.md S69): an entry is accepted when its
+     * {@code _sig} was made with any of them. Publishers sign with the first. Replaces keys set before.
+     *
+     * @param keys at least one key, each at least 32 bytes; copied
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty or a key is shorter than 32 bytes
+     */
+    public B streamHmacKeys(List<byte[]> keys) {
+        settings.streamHmacKeys(keys, "streamHmacKeys");
+        return self();
+    }
+
+    /**
+     * {@link #streamHmacKeys(List)} from hex (either case), for example the comma-separated elements of
+     * {@code STREAMS_HMAC_KEY}. The library never reads the environment itself.
+     *
+     * @param hexKeys at least one key, each an even number of hex digits decoding to at least 32 bytes
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty, or a key is not hex or shorter than 32 bytes
+     */
+    public B streamHmacKeysHex(List<String> hexKeys) {
+        settings.streamHmacKeysHex(hexKeys, "streamHmacKeysHex");
         return self();
     }
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -36,6 +37,15 @@ import org.slf4j.LoggerFactory;
  * to 30 s; the pause resets after the next successful poll. After a failure the thread re-creates the
  * group before polling again (a no-op while it exists), so a Redis that lost its data recovers too.
  * Nothing is ever lost by a failure: the entries stay pending in Redis and are re-claimed later.
+ *
+ * <p><b>Refusal.</b> A consumer whose group has recorded another signature policy
+ * ({@link ConsumerGroupPolicyException}, state.md S70) is a configuration error, not an outage: it is
+ * logged at ERROR, its thread ends without polling, {@link #healthy()} stays {@code false}, and
+ * {@link #awaitJoined(Duration)} throws it. The other consumers of the group keep applying its entries.
+ *
+ * <p><b>Stopping.</b> On a graceful {@link #stop()} each thread finishes its poll and then, if that poll
+ * succeeded, makes its consumer leave the group ({@link RevocationStreamConsumer#leaveGroup()}) unless
+ * entries are pending for it, so that stopped instances leave no consumers behind in the group.
  *
  * <p><b>Ownership.</b> The runner takes ownership of the consumers added to it: {@link #close()} closes
  * them. It never closes the Redis clients or stores the consumers were built with.
@@ -91,7 +101,7 @@ public final class ConsumerRunner implements AutoCloseable {
             if (current != null) {
                 return;
             }
-            Run run = new Run();
+            Run run = new Run(workers.size());
             for (Worker worker : workers) {
                 Thread thread = new Thread(() -> worker.loop(run), "caracal-consumer-" + worker.consumer.stream());
                 thread.setDaemon(true);
@@ -103,8 +113,37 @@ public final class ConsumerRunner implements AutoCloseable {
     }
 
     /**
+     * Waits until every consumer has made its first attempt to join its group (state.md §6.2): for
+     * start-up code that must refuse to start when a group's recorded policy differs (S70). Returns early
+     * once every attempt has ended, whether it succeeded or failed.
+     *
+     * @param timeout the longest wait; never {@code null}
+     * @return {@code true} when every consumer joined its group; {@code false} when the timeout passed or
+     *         an attempt failed for another reason (for example Redis is unreachable), in which case that
+     *         thread keeps retrying
+     * @throws ConsumerGroupPolicyException when a consumer was refused by its group; that consumer does
+     *                                      not run
+     * @throws IllegalStateException        when the runner is not running
+     * @throws InterruptedException         when interrupted while waiting
+     */
+    public boolean awaitJoined(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        Run run = current;
+        if (run == null) {
+            throw new IllegalStateException("the consumer runner is not running");
+        }
+        boolean attempted = run.firstAttempts.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ConsumerGroupPolicyException refused = run.refusal.get();
+        if (refused != null) {
+            throw refused;
+        }
+        return attempted && run.joined.get() == workers.size();
+    }
+
+    /**
      * Asks every thread to finish and waits for each up to its consumer's {@code block} + 5 s. A thread
-     * in the middle of a poll finishes that poll first. Idempotent; the consumers stay open.
+     * in the middle of a poll finishes that poll first, then leaves its group if that poll succeeded and
+     * nothing is pending for it. Idempotent; the consumers stay open.
      */
     public void stop() {
         Run run;
@@ -201,6 +240,14 @@ public final class ConsumerRunner implements AutoCloseable {
     private static final class Run {
         final List<Thread> threads = new ArrayList<>();
         final CountDownLatch stopSignal = new CountDownLatch(1);
+        /** Counted down once per consumer, when its first attempt to join its group has ended. */
+        final CountDownLatch firstAttempts;
+        final AtomicInteger joined = new AtomicInteger();
+        final AtomicReference<ConsumerGroupPolicyException> refusal = new AtomicReference<>();
+
+        Run(int consumers) {
+            this.firstAttempts = new CountDownLatch(consumers);
+        }
 
         boolean stopping() {
             return stopSignal.getCount() == 0;
@@ -229,29 +276,72 @@ public final class ConsumerRunner implements AutoCloseable {
         void loop(Run run) {
             Backoff backoff = new Backoff();
             boolean groupReady = false;
-            while (!run.stopping() && !Thread.currentThread().isInterrupted()) {
-                try {
-                    if (!groupReady) {
-                        consumer.ensureGroup();
-                        groupReady = true;
-                    }
-                    int count = consumer.pollOnce();
-                    handled.add(count);
-                    lastSuccess = clock.instant();
-                    backoff.reset();
-                } catch (RuntimeException e) {
-                    if (run.stopping()) {
-                        break;
-                    }
-                    lastError.set(e);
-                    groupReady = false;
-                    Duration delay = backoff.next();
-                    LOG.warn("Consumer {} of stream {} failed ({}); retrying in {} s", consumer.consumerName(),
-                            consumer.stream(), e.toString(), delay.toSeconds());
-                    if (!run.pause(delay)) {
-                        break;
+            boolean joinedOnce = false;
+            boolean firstAttemptReported = false;
+            boolean lastPollSucceeded = false;
+            try {
+                while (!run.stopping() && !Thread.currentThread().isInterrupted()) {
+                    try {
+                        if (!groupReady) {
+                            consumer.ensureGroup();
+                            groupReady = true;
+                            if (!joinedOnce) {
+                                joinedOnce = true;
+                                run.joined.incrementAndGet();
+                            }
+                        }
+                        if (!firstAttemptReported) {
+                            firstAttemptReported = true;
+                            run.firstAttempts.countDown();
+                        }
+                        int count = consumer.pollOnce();
+                        handled.add(count);
+                        lastSuccess = clock.instant();
+                        lastPollSucceeded = true;
+                        backoff.reset();
+                    } catch (ConsumerGroupPolicyException e) {
+                        lastError.set(e);
+                        run.refusal.compareAndSet(null, e);
+                        LOG.error("Consumer {} of stream {} does not run: {}", consumer.consumerName(), consumer.stream(),
+                                e.getMessage());
+                        return;
+                    } catch (RuntimeException e) {
+                        lastPollSucceeded = false;
+                        if (!firstAttemptReported) {
+                            firstAttemptReported = true;
+                            run.firstAttempts.countDown();
+                        }
+                        if (run.stopping()) {
+                            break;
+                        }
+                        lastError.set(e);
+                        groupReady = false;
+                        Duration delay = backoff.next();
+                        LOG.warn("Consumer {} of stream {} failed ({}); retrying in {} s", consumer.consumerName(),
+                                consumer.stream(), e.toString(), delay.toSeconds());
+                        if (!run.pause(delay)) {
+                            break;
+                        }
                     }
                 }
+                if (run.stopping() && lastPollSucceeded) {
+                    leave();
+                }
+            } finally {
+                // Also after a refusal, or a stop before the first attempt: awaitJoined must not wait in vain.
+                if (!firstAttemptReported) {
+                    run.firstAttempts.countDown();
+                }
+            }
+        }
+
+        /** Leaves the group after a graceful stop; failing to is harmless, as the consumer then merely stays. */
+        private void leave() {
+            try {
+                consumer.leaveGroup();
+            } catch (RuntimeException e) {
+                LOG.debug("Consumer {} of stream {} could not leave its group: {}", consumer.consumerName(),
+                        consumer.stream(), e.toString());
             }
         }
     }

@@ -4,6 +4,8 @@ import ai.caracal.revocation.RevocationStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,7 +29,8 @@ final class ConsumerSettings {
     int batchSize = DEFAULT_BATCH_SIZE;
     Duration block = DEFAULT_BLOCK;
     Duration pendingIdle = DEFAULT_PENDING_IDLE;
-    byte[] hmacKey;
+    /** The stream HMAC keys in order; empty when signatures are not checked. Each is a private copy. */
+    List<byte[]> hmacKeys = List.of();
     Boolean requireSignature;
     long deadLetterMaxLength = DEFAULT_DEAD_LETTER_MAX_LENGTH;
     StreamEventListener listener;
@@ -80,18 +83,38 @@ final class ConsumerSettings {
     }
 
     void streamHmacKey(byte[] key) {
-        StreamSignature.checkKeyLength(key, "streamHmacKey");
-        this.hmacKey = key.clone();
+        streamHmacKeys(List.of(Objects.requireNonNull(key, "streamHmacKey")), "streamHmacKey");
     }
 
     void streamHmacKeyHex(String hex) {
-        Objects.requireNonNull(hex, "streamHmacKeyHex");
-        byte[] key = StreamSignature.decodeHex(hex);
-        if (key == null) {
-            throw new IllegalArgumentException("streamHmacKeyHex must be hex: an even number of digits 0-9, a-f, A-F");
+        streamHmacKeysHex(List.of(Objects.requireNonNull(hex, "streamHmacKeyHex")), "streamHmacKeyHex");
+    }
+
+    void streamHmacKeys(List<byte[]> keys, String option) {
+        Objects.requireNonNull(keys, option);
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs at least one key");
         }
-        StreamSignature.checkKeyLength(key, "streamHmacKeyHex");
-        this.hmacKey = key;
+        List<byte[]> copies = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            StreamSignature.checkKeyLength(key, option);
+            copies.add(key.clone());
+        }
+        this.hmacKeys = List.copyOf(copies);
+    }
+
+    void streamHmacKeysHex(List<String> hexKeys, String option) {
+        Objects.requireNonNull(hexKeys, option);
+        List<byte[]> keys = new ArrayList<>(hexKeys.size());
+        for (String hex : hexKeys) {
+            Objects.requireNonNull(hex, option);
+            byte[] key = StreamSignature.decodeHex(hex);
+            if (key == null) {
+                throw new IllegalArgumentException(option + " must be hex: an even number of digits 0-9, a-f, A-F");
+            }
+            keys.add(key);
+        }
+        streamHmacKeys(keys, option);
     }
 
     void requireSignature(boolean requireSignature) {

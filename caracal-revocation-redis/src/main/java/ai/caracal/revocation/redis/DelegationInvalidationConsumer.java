@@ -14,8 +14,11 @@ import java.util.OptionalLong;
  * {@code store.advanceDelegationEpoch(zone_id, epoch)} with the store's default TTL; a lower or equal
  * epoch changes nothing, because epochs only rise, and out-of-order delivery is therefore safe. Other
  * fields ({@code event}, {@code edge_id}, unknown ones) are ignored. Invalid entries are dead-lettered
- * as {@code invalid_delegation_epoch}; entries whose signature fails, when a key is configured, as
- * {@code invalid_signature}.
+ * as {@code invalid_delegation_epoch}; when keys are configured, entries whose signed form would be
+ * ambiguous as {@code ambiguous_fields} and entries whose signature fails as {@code invalid_signature}.
+ * An entry the store keeps refusing for a reason other than an outage (for example {@code WRONGTYPE}
+ * on the zone's epoch key) is dead-lettered as {@code apply_failed} after 5 deliveries, and never holds
+ * back the entries after it.
  *
  * <pre>{@code
  * DelegationInvalidationConsumer consumer = DelegationInvalidationConsumer.builder()

@@ -38,6 +38,11 @@ abstract sealed class EngineBackedConsumer implements RevocationStreamConsumer
     }
 
     @Override
+    public boolean leaveGroup() {
+        return engine.leaveGroup();
+    }
+
+    @Override
     public int pollOnce() {
         return engine.pollOnce();
     }

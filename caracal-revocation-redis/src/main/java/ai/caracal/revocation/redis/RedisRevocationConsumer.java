@@ -14,8 +14,11 @@ import java.util.Optional;
  * {@code delegation_edge_id}. Empty values are skipped and duplicates dropped; every remaining anchor
  * is revoked with the store's default TTL. Other fields ({@code zone_id}, {@code reason},
  * {@code edge_id}, unknown ones) are ignored. Entries without an anchor are dead-lettered as
- * {@code missing_revocation_anchor}; entries whose signature fails, when a key is configured, as
- * {@code invalid_signature}.
+ * {@code missing_revocation_anchor}; entries naming an anchor that starts with {@code delegation-epoch:}
+ * or {@code consumer-policy:} (the store's own records) as {@code reserved_anchor}, with nothing revoked;
+ * when keys are configured, entries whose signed form would be ambiguous as {@code ambiguous_fields} and
+ * entries whose signature fails as {@code invalid_signature}. An entry the store keeps refusing for a
+ * reason other than an outage is dead-lettered as {@code apply_failed} after 5 deliveries.
  *
  * <pre>{@code
  * RedisRevocationConsumer consumer = RedisRevocationConsumer.builder()
@@ -35,6 +38,7 @@ public final class RedisRevocationConsumer extends EngineBackedConsumer {
     public static final String DEFAULT_GROUP = "resource-revocation";
 
     static final String MISSING_ANCHOR = "missing_revocation_anchor";
+    static final String RESERVED_ANCHOR = "reserved_anchor";
     private static final List<String> ANCHOR_FIELDS =
             List.of("session_id", "sid", "root_sid", "agent_session_id", "delegation_edge_id");
 
@@ -62,11 +66,18 @@ public final class RedisRevocationConsumer extends EngineBackedConsumer {
         return anchors;
     }
 
-    /** This stream's {@link EntryApplier}: revoke every anchor, or dead-letter an entry without one. */
+    /**
+     * This stream's {@link EntryApplier}: revoke every anchor, or dead-letter an entry without one, or one
+     * naming a reserved anchor (S66). Such an entry is dead-lettered whole, before any write: it comes from
+     * a broken or hostile producer, and half-applying it would hide that.
+     */
     static Optional<String> revokeAnchors(Map<String, String> fields, RevocationStore store) {
         List<String> anchors = anchors(fields);
         if (anchors.isEmpty()) {
             return Optional.of(MISSING_ANCHOR);
+        }
+        if (anchors.stream().anyMatch(RevocationStore::isReservedAnchor)) {
+            return Optional.of(RESERVED_ANCHOR);
         }
         for (String anchor : anchors) {
             store.revoke(anchor);

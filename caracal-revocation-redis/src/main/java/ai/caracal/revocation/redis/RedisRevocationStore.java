@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Data.</b> A revoked anchor is the key {@code <keyPrefix><anchor>} (by default
  * {@code caracal:revoked:sessions:<anchor>}) holding {@code 1} with a TTL; a zone's epoch is
- * {@code <keyPrefix>delegation-epoch:<zoneId>} holding the epoch in decimal, with a TTL. {@link #check}
+ * {@code <keyPrefix>delegation-epoch:<zoneId>} holding the epoch in decimal, with a TTL; only
+ * {@link #advanceDelegationEpoch} writes it, and anchors starting with {@code delegation-epoch:} or
+ * {@code consumer-policy:} are refused (state.md S66). {@link #check}
  * is one {@code MGET} of the anchors' keys and then the epoch key. Epochs are raised by one atomic
  * server-side script and never lowered. With a {@code RedisClusterClient} (or cluster connection) Lettuce
  * splits the {@code MGET} by slot and reassembles the replies; it is still one call here, though not
@@ -137,10 +139,15 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     }
 
     /**
-     * {@code SET <prefix><anchor> 1 PX <ttl ms>}; re-revoking re-arms the TTL.
+     * {@code SET <prefix><anchor> 1 PX <ttl ms>}; re-revoking re-arms the TTL. A reserved anchor is
+     * refused before any command: {@code SET} would otherwise overwrite the zone epoch key
+     * {@code <prefix>delegation-epoch:<zone>} with {@code 1}, lowering the epoch (state.md S66), or a
+     * consumer group's policy record.
      *
      * @param anchor an anchor ID; {@code null} or {@code ""} is a no-op
      * @param ttl    {@code null}, zero or negative means the default TTL
+     * @throws IllegalArgumentException  when the anchor starts with {@code delegation-epoch:} or
+     *                                   {@code consumer-policy:}
      * @throws RevocationStoreException when Redis is unavailable or refuses the write
      */
     @Override
@@ -148,6 +155,7 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         if (anchor == null || anchor.isEmpty()) {
             return;
         }
+        RevocationStore.requireRevocable(anchor);
         long deadline = link.deadline();
         try {
             String reply = link.await(link.commands(deadline).set(keyPrefix.concat(anchor), REVOKED_VALUE,
@@ -396,6 +404,11 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     @Override
     public void close() {
         link.close();
+    }
+
+    /** @return the prefix of every key, under which consumers also record their group's policy */
+    String keyPrefix() {
+        return keyPrefix;
     }
 
     /** Completes once the eviction guard (§4.6) has its answer; for tests, which wait on its logging. */

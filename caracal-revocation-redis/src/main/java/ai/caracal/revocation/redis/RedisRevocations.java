@@ -4,6 +4,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,13 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * revocation streams to it.
  *
  * <pre>{@code
- * try (RedisRevocations redis = RedisRevocations.start(System.getenv("REDIS_URL"), RedisRevocations.defaultConsumerName(), null)) {
+ * try (RedisRevocations redis = RedisRevocations.start(System.getenv("REDIS_URL"), RedisRevocations.defaultConsumerName(),
+ *         System.getenv("STREAMS_HMAC_KEY"))) {
  *     MandateVerifier verifier = MandateVerifier.builder()...revocations(redis.store()).build();
  *     ...
  * }
  * }</pre>
  *
- * <p>Use the individual classes when you need other options. {@link #close()} stops the consumers and
+ * <p>{@link #builder(String)} adds the consumer group and the key prefix. Use the individual classes
+ * when you need other options. {@link #close()} stops the consumers (which leave their groups) and
  * closes the store and the client it created. Thread-safe.
  */
 public final class RedisRevocations implements AutoCloseable {
@@ -37,36 +41,52 @@ public final class RedisRevocations implements AutoCloseable {
 
     /**
      * Creates the client, the store (defaults: fail-closed, 250 ms timeout) and the consumers of both
-     * streams, and starts the consumers in the background. Needs no Redis yet: everything connects and
-     * retries on its own, failing closed meanwhile.
+     * streams in their default groups, and starts the consumers in the background. Needs no Redis yet:
+     * everything connects and retries on its own, failing closed meanwhile.
      *
-     * @param redisUrl         for example {@code redis://127.0.0.1:6379}
-     * @param consumerName     this instance's unique name in the consumer groups
-     * @param streamHmacKeyHex the stream HMAC key in hex, or {@code null} to accept unsigned entries
+     * @param redisUrl          for example {@code redis://127.0.0.1:6379}
+     * @param consumerName      this instance's unique name in the consumer groups
+     * @param streamHmacKeysHex the stream HMAC keys in hex, comma-separated as {@code STREAMS_HMAC_KEY}
+     *                          holds them (an entry signed with any of them is accepted), or {@code null}
+     *                          to accept unsigned entries
      * @return the running set-up
      * @throws IllegalArgumentException for a malformed URL or key
      */
-    public static RedisRevocations start(String redisUrl, String consumerName, String streamHmacKeyHex) {
-        Objects.requireNonNull(redisUrl, "redisUrl");
-        Objects.requireNonNull(consumerName, "consumerName");
-        RedisClient client = RedisClient.create(RedisURI.create(redisUrl));
-        try {
-            RedisRevocationStore store = RedisRevocationStore.builder().client(client).build();
-            RedisRevocationConsumer.Builder revocations = RedisRevocationConsumer.builder()
-                    .client(client).store(store).consumer(consumerName);
-            DelegationInvalidationConsumer.Builder delegations = DelegationInvalidationConsumer.builder()
-                    .client(client).store(store).consumer(consumerName);
-            if (streamHmacKeyHex != null) {
-                revocations.streamHmacKeyHex(streamHmacKeyHex);
-                delegations.streamHmacKeyHex(streamHmacKeyHex);
-            }
-            ConsumerRunner consumers = ConsumerRunner.builder().add(revocations.build()).add(delegations.build()).build();
-            consumers.start();
-            return new RedisRevocations(client, store, consumers);
-        } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            throw e;
+    public static RedisRevocations start(String redisUrl, String consumerName, String streamHmacKeysHex) {
+        Builder builder = builder(redisUrl).consumerName(consumerName);
+        if (streamHmacKeysHex != null) {
+            builder.streamHmacKeysHex(splitKeys(streamHmacKeysHex));
         }
+        return builder.start();
+    }
+
+    /**
+     * @param redisUrl for example {@code redis://127.0.0.1:6379}; never {@code null}
+     * @return a builder with the defaults of {@link #start(String, String, String)}
+     */
+    public static Builder builder(String redisUrl) {
+        return new Builder(redisUrl);
+    }
+
+    /**
+     * Splits a comma-separated list of hex keys, as the {@code STREAMS_HMAC_KEY} environment variable
+     * holds it: elements are trimmed, and an empty element is an error.
+     *
+     * @param commaSeparated for example {@code <new key hex>,<old key hex>}; never {@code null}
+     * @return the elements in order
+     * @throws IllegalArgumentException when an element is empty
+     */
+    public static List<String> splitKeys(String commaSeparated) {
+        Objects.requireNonNull(commaSeparated, "commaSeparated");
+        List<String> keys = new ArrayList<>();
+        for (String element : commaSeparated.split(",", -1)) {
+            String key = element.trim();
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException("a stream HMAC key list must not have empty elements");
+            }
+            keys.add(key);
+        }
+        return List.copyOf(keys);
     }
 
     /** @return {@code <hostname>-<pid>}, a consumer name unique per process on a host */
@@ -85,7 +105,10 @@ public final class RedisRevocations implements AutoCloseable {
         return store;
     }
 
-    /** @return the running consumers (for health checks: {@code consumers().healthy()}) */
+    /**
+     * @return the running consumers (for health checks: {@code consumers().healthy()}; to refuse to start
+     *         when a group's policy differs: {@code consumers().awaitJoined(...)})
+     */
     public ConsumerRunner consumers() {
         return consumers;
     }
@@ -99,5 +122,97 @@ public final class RedisRevocations implements AutoCloseable {
         consumers.close();
         store.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /** Builder for {@link RedisRevocations}. Each option is checked when it is set. Not thread-safe. */
+    public static final class Builder {
+
+        private final String redisUrl;
+        private String consumerName;
+        private List<String> streamHmacKeysHex = List.of();
+        private String consumerGroup;
+        private String keyPrefix = RedisRevocationStore.DEFAULT_KEY_PREFIX;
+
+        private Builder(String redisUrl) {
+            this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+        }
+
+        /**
+         * @param consumerName this instance's unique name in the consumer groups; default
+         *                     {@link #defaultConsumerName()}
+         * @return this builder
+         */
+        public Builder consumerName(String consumerName) {
+            this.consumerName = Objects.requireNonNull(consumerName, "consumerName");
+            return this;
+        }
+
+        /**
+         * @param hexKeys the stream HMAC keys in hex; an entry signed with any of them is accepted;
+         *                default none (unsigned entries are accepted)
+         * @return this builder
+         */
+        public Builder streamHmacKeysHex(List<String> hexKeys) {
+            this.streamHmacKeysHex = List.copyOf(Objects.requireNonNull(hexKeys, "streamHmacKeysHex"));
+            return this;
+        }
+
+        /**
+         * @param consumerGroup the consumer group of both streams; default
+         *                      {@link RedisRevocationConsumer#DEFAULT_GROUP} and
+         *                      {@link DelegationInvalidationConsumer#DEFAULT_GROUP}
+         * @return this builder
+         */
+        public Builder consumerGroup(String consumerGroup) {
+            Objects.requireNonNull(consumerGroup, "consumerGroup");
+            if (consumerGroup.isBlank()) {
+                throw new IllegalArgumentException("consumerGroup must not be blank");
+            }
+            this.consumerGroup = consumerGroup;
+            return this;
+        }
+
+        /**
+         * @param keyPrefix the store's key prefix; default {@value RedisRevocationStore#DEFAULT_KEY_PREFIX}
+         * @return this builder
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+            return this;
+        }
+
+        /**
+         * Creates the client, the store and the consumers, and starts the consumers in the background.
+         * Needs no Redis yet.
+         *
+         * @return the running set-up; close it when done
+         * @throws IllegalArgumentException for a malformed URL or key
+         */
+        public RedisRevocations start() {
+            RedisClient client = RedisClient.create(RedisURI.create(redisUrl));
+            try {
+                RedisRevocationStore store = RedisRevocationStore.builder().client(client).keyPrefix(keyPrefix).build();
+                String name = consumerName != null ? consumerName : defaultConsumerName();
+                RedisRevocationConsumer.Builder revocations = RedisRevocationConsumer.builder()
+                        .client(client).store(store).consumer(name);
+                DelegationInvalidationConsumer.Builder delegations = DelegationInvalidationConsumer.builder()
+                        .client(client).store(store).consumer(name);
+                if (!streamHmacKeysHex.isEmpty()) {
+                    revocations.streamHmacKeysHex(streamHmacKeysHex);
+                    delegations.streamHmacKeysHex(streamHmacKeysHex);
+                }
+                if (consumerGroup != null) {
+                    revocations.group(consumerGroup);
+                    delegations.group(consumerGroup);
+                }
+                ConsumerRunner consumers = ConsumerRunner.builder().add(revocations.build()).add(delegations.build())
+                        .build();
+                consumers.start();
+                return new RedisRevocations(client, store, consumers);
+            } catch (RuntimeException e) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+                throw e;
+            }
+        }
     }
 }

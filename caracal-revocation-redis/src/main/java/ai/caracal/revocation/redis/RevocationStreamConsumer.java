@@ -39,27 +39,47 @@ public sealed interface RevocationStreamConsumer extends AutoCloseable permits E
     Duration block();
 
     /**
-     * Creates the consumer group at the start of the stream ({@code XGROUP CREATE <stream> <group> 0
-     * MKSTREAM}), so a new group sees the whole retained history. An existing group
-     * ({@code BUSYGROUP}) counts as success.
+     * Joins the consumer group. First records this consumer's signature policy for the group
+     * ({@code SET <keyPrefix>consumer-policy:<stream>:<group> signed|unsigned NX}, state.md S70) or, when
+     * one is recorded, compares it with its own. Then creates the group at the start of the stream
+     * ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}), so a new group sees the whole retained history.
+     * An existing group ({@code BUSYGROUP}) counts as success. The key prefix is the store's when it is a
+     * {@link RedisRevocationStore}, otherwise {@value RedisRevocationStore#DEFAULT_KEY_PREFIX}.
      *
-     * @throws RevocationStoreException when Redis is unreachable or refuses the command (for example
-     *                                  {@code NOAUTH})
-     * @throws IllegalStateException    when the consumer is closed
+     * @throws ConsumerGroupPolicyException when the group's recorded policy differs from this consumer's;
+     *                                      nothing is created
+     * @throws RevocationStoreException     when Redis is unreachable or refuses the command (for example
+     *                                      {@code NOAUTH})
+     * @throws IllegalStateException        when the consumer is closed
      */
     void ensureGroup();
+
+    /**
+     * Leaves the consumer group ({@code XGROUP DELCONSUMER}), so that a stopped instance leaves no
+     * consumer behind, unless entries are pending for this consumer: deleting it would make them
+     * unclaimable, so it then stays and another member re-claims them after {@code pendingIdle}. Waits
+     * for a poll in progress. {@link ConsumerRunner} calls this when it stops gracefully; a later
+     * {@link #pollOnce()} joins again.
+     *
+     * @return {@code true} if the consumer left the group
+     * @throws RevocationStoreException when Redis is unreachable or the group does not exist
+     * @throws IllegalStateException    when the consumer is closed
+     */
+    boolean leaveGroup();
 
     /**
      * Runs one poll: first re-claims and processes entries that have been pending in the group for at
      * least {@code pendingIdle} ({@code XAUTOCLAIM}, following the cursor), then reads new entries,
      * waiting at most {@link #block()} for them ({@code XREADGROUP ... BLOCK}).
      *
-     * <p>Any failure aborts the poll and is rethrown; the failed entry and the rest of its batch stay
-     * pending and are retried by a later poll after {@code pendingIdle}.
+     * <p>A Redis failure, or a store that cannot be reached, aborts the poll and is rethrown; the failed
+     * entry and the rest of its batch stay pending and are retried by a later poll after
+     * {@code pendingIdle}. A store that refuses one entry for another reason (for example
+     * {@code WRONGTYPE} on its key) does not abort the poll: that entry stays pending, the poll goes on,
+     * and after 5 deliveries the entry is dead-lettered as {@code apply_failed} (state.md S68).
      *
      * @return the number of entries handled: re-claimed, new and dead-lettered
      * @throws RevocationStoreException when a Redis command fails, or as thrown by the store
-     * @throws RuntimeException         whatever else the store throws
      * @throws IllegalStateException    when the consumer is closed
      */
     int pollOnce();

@@ -3,8 +3,11 @@ package ai.caracal.revocation.redis;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XAutoClaimArgs;
@@ -13,10 +16,11 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine both stream consumers share: group creation (§6.2), the poll (§6.3), signature checks,
- * dead letters and acks (§6.4). The entry-specific part is an {@link EntryApplier}.
+ * The engine both stream consumers share: group creation with its signature policy (§6.2, S70), the poll
+ * (§6.3), signature checks, dead letters and acks (§6.4), bounded retries of entries that cannot be
+ * applied (S68), and leaving the group (S70). The entry-specific part is an {@link EntryApplier}.
+ *
+ * <p><b>Entries that fail to apply.</b> A transient failure ({@link ApplyFailure}) aborts the poll and the
+ * entry stays pending, as every later entry would fail too. A non-transient one leaves only that entry
+ * pending and the poll goes on with the next, so it never holds later entries back. It is re-claimed
+ * after {@code pendingIdle} like any pending entry; once it has been delivered {@value #MAX_DELIVERIES}
+ * times (the delivery count Redis keeps in {@code XPENDING}, shared by every consumer of the group and
+ * kept across restarts, so no bookkeeping of our own can drift from it), the next non-transient failure
+ * dead-letters it as {@code apply_failed}.
  *
  * <p>The dedicated connection is opened lazily on first use, so a consumer can be built while Redis is
  * down; a failed connect is retried on the next call. Polls are serialised by a lock. {@link #close()}
@@ -37,6 +50,10 @@ import org.slf4j.LoggerFactory;
 final class StreamConsumerEngine implements AutoCloseable {
 
     static final String INVALID_SIGNATURE = "invalid_signature";
+    static final String AMBIGUOUS_FIELDS = "ambiguous_fields";
+    static final String APPLY_FAILED = "apply_failed";
+    /** How many deliveries an entry that keeps failing to apply gets before it is dead-lettered. */
+    static final int MAX_DELIVERIES = 5;
     private static final String FIRST_CURSOR = "0-0";
     /** Head room of the dedicated connection's command timeout over the {@code BLOCK} of a read. */
     private static final Duration TIMEOUT_MARGIN = Duration.ofSeconds(2);
@@ -51,7 +68,10 @@ final class StreamConsumerEngine implements AutoCloseable {
     private final int batchSize;
     private final Duration block;
     private final Duration pendingIdle;
-    private final byte[] hmacKey;
+    /** Empty when signatures are not checked. */
+    private final List<byte[]> hmacKeys;
+    private final String policy;
+    private final String policyKey;
     private final long deadLetterMaxLength;
     private final EntryApplier applier;
     /** {@code null} when none is set: then nothing is reported. */
@@ -62,7 +82,7 @@ final class StreamConsumerEngine implements AutoCloseable {
     private final ReentrantLock pollLock = new ReentrantLock();
     private final Object connectionLock = new Object();
     private StatefulConnection<String, String> connection;
-    private RedisStreamCommands<String, String> commands;
+    private RedisClusterCommands<String, String> commands;
     private boolean closed;
 
     /**
@@ -82,7 +102,7 @@ final class StreamConsumerEngine implements AutoCloseable {
             throw new IllegalStateException(
                     "consumer is required (a name unique per instance, for example mcp-server-1)");
         }
-        boolean keyed = settings.hmacKey != null;
+        boolean keyed = !settings.hmacKeys.isEmpty();
         if (settings.requireSignature != null && settings.requireSignature && !keyed) {
             throw new IllegalStateException("a stream HMAC key is required when signatures are required"
                     + " (set streamHmacKey or streamHmacKeyHex)");
@@ -101,7 +121,9 @@ final class StreamConsumerEngine implements AutoCloseable {
         this.batchSize = settings.batchSize;
         this.block = settings.block;
         this.pendingIdle = settings.pendingIdle;
-        this.hmacKey = keyed ? settings.hmacKey.clone() : null;
+        this.hmacKeys = settings.hmacKeys;
+        this.policy = GroupPolicy.of(keyed);
+        this.policyKey = GroupPolicy.key(settings.store, settings.stream, settings.group);
         this.deadLetterMaxLength = settings.deadLetterMaxLength;
         this.applier = applier;
         this.listener = settings.listener;
@@ -125,7 +147,8 @@ final class StreamConsumerEngine implements AutoCloseable {
     }
 
     void ensureGroup() {
-        RedisStreamCommands<String, String> redis = commands();
+        RedisClusterCommands<String, String> redis = commands();
+        recordPolicy(redis);
         try {
             redis.xgroupCreate(StreamOffset.from(stream, "0"), group, XGroupCreateArgs.Builder.mkstream());
             log.info("Created consumer group {} on stream {}", group, stream);
@@ -138,10 +161,63 @@ final class StreamConsumerEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Records this consumer's policy for the group unless one is recorded ({@code SET NX}), then compares
+     * it with the recorded one.
+     *
+     * @throws ConsumerGroupPolicyException when the recorded policy differs
+     */
+    private void recordPolicy(RedisClusterCommands<String, String> redis) {
+        // A record deleted between SET NX and GET is simply written again.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if ("OK".equals(call("SET " + policyKey, () -> redis.set(policyKey, policy, SetArgs.Builder.nx())))) {
+                log.info("Recorded signature policy '{}' for consumer group {} of stream {}", policy, group, stream);
+                return;
+            }
+            String recorded = call("GET " + policyKey, () -> redis.get(policyKey));
+            if (recorded != null) {
+                if (!recorded.equals(policy)) {
+                    throw new ConsumerGroupPolicyException(stream, group, recorded, policy, policyKey);
+                }
+                return;
+            }
+        }
+        throw new RevocationStoreException("the policy record " + policyKey + " of consumer group " + group
+                + " keeps disappearing");
+    }
+
+    /**
+     * Leaves the group ({@code XGROUP DELCONSUMER}) unless entries are pending for this consumer: those
+     * would become unclaimable, so the consumer then stays, and another member re-claims them after
+     * {@code pendingIdle}. Waits for a poll in progress.
+     *
+     * @return {@code true} if the consumer left
+     * @throws RevocationStoreException when Redis cannot be asked
+     */
+    boolean leaveGroup() {
+        pollLock.lock();
+        try {
+            RedisClusterCommands<String, String> redis = commands();
+            Consumer<String> me = Consumer.from(group, consumer);
+            List<PendingMessage> mine = call("XPENDING", () -> redis.xpending(stream, me, Range.create("-", "+"),
+                    Limit.from(1)));
+            if (!mine.isEmpty()) {
+                log.info("Consumer {} stays in group {} of stream {}: entries are pending for it, and another consumer"
+                        + " re-claims them after {} ms", consumer, group, stream, pendingIdle.toMillis());
+                return false;
+            }
+            call("XGROUP DELCONSUMER", () -> redis.xgroupDelconsumer(stream, me));
+            log.info("Consumer {} left group {} of stream {}", consumer, group, stream);
+            return true;
+        } finally {
+            pollLock.unlock();
+        }
+    }
+
     int pollOnce() {
         pollLock.lock();
         try {
-            RedisStreamCommands<String, String> redis = commands();
+            RedisClusterCommands<String, String> redis = commands();
             Consumer<String> me = Consumer.from(group, consumer);
             int handled = 0;
             String cursor = FIRST_CURSOR;
@@ -185,36 +261,80 @@ final class StreamConsumerEngine implements AutoCloseable {
         }
     }
 
-    private int handleAll(RedisStreamCommands<String, String> redis, List<StreamMessage<String, String>> messages) {
+    private int handleAll(RedisClusterCommands<String, String> redis, List<StreamMessage<String, String>> messages) {
         int handled = 0;
         for (StreamMessage<String, String> message : messages) {
             // Entries deleted from the stream while pending come back without a body; there is nothing to apply.
-            if (message.getId() != null && message.getBody() != null) {
-                handle(redis, message.getId(), message.getBody());
+            if (message.getId() != null && message.getBody() != null
+                    && handle(redis, message.getId(), message.getBody())) {
                 handled++;
             }
         }
         return handled;
     }
 
-    private void handle(RedisStreamCommands<String, String> redis, String id, Map<String, String> fields) {
-        StreamEventListener.Result result;
+    /**
+     * @return {@code true} once the entry was applied or dead-lettered and acknowledged; {@code false} when
+     *         it stays pending after a non-transient failure
+     * @throws RuntimeException after a transient failure, or when a dead letter or an ack fails
+     */
+    private boolean handle(RedisClusterCommands<String, String> redis, String id, Map<String, String> fields) {
+        Optional<String> rejection;
         try {
-            Optional<String> rejection = process(hmacKey, stream, applier, store, fields);
+            rejection = process(hmacKeys, stream, applier, store, fields);
+        } catch (RuntimeException e) {
+            if (ApplyFailure.isTransient(e)) {
+                report(StreamEventListener.Result.RETRY);
+                throw e;
+            }
+            return retryOrGiveUp(redis, id, fields, e);
+        }
+        settle(redis, id, rejection, fields);
+        if (rejection.isEmpty()) {
+            log.debug("Applied entry {} from {}", id, stream);
+        }
+        report(rejection.isPresent() ? StreamEventListener.Result.DEAD_LETTERED : StreamEventListener.Result.APPLIED);
+        return true;
+    }
+
+    /** Dead-letters the entry when rejected, then acks it; on failure it stays pending and the poll aborts. */
+    private void settle(RedisClusterCommands<String, String> redis, String id, Optional<String> rejection,
+            Map<String, String> fields) {
+        try {
             if (rejection.isPresent()) {
                 deadLetter(redis, id, rejection.get(), fields);
-                result = StreamEventListener.Result.DEAD_LETTERED;
-            } else {
-                log.debug("Applied entry {} from {}", id, stream);
-                result = StreamEventListener.Result.APPLIED;
             }
             call("XACK", () -> redis.xack(stream, group, id));
         } catch (RuntimeException e) {
-            // Whatever failed, the entry was not acked: it stays pending and a later poll retries it.
             report(StreamEventListener.Result.RETRY);
             throw e;
         }
-        report(result);
+    }
+
+    /** After a non-transient failure: leave the entry pending for another delivery, or dead-letter it. */
+    private boolean retryOrGiveUp(RedisClusterCommands<String, String> redis, String id, Map<String, String> fields,
+            RuntimeException failure) {
+        List<PendingMessage> pending;
+        try {
+            pending = call("XPENDING", () -> redis.xpending(stream, group, Range.create(id, id), Limit.from(1)));
+        } catch (RuntimeException e) {
+            e.addSuppressed(failure);
+            report(StreamEventListener.Result.RETRY);
+            throw e;
+        }
+        long deliveries = pending.isEmpty() ? 0 : pending.get(0).getRedeliveryCount();
+        if (deliveries < MAX_DELIVERIES) {
+            log.warn("Entry {} of stream {} could not be applied (delivery {} of at most {}): {}. It stays pending and"
+                    + " is retried after {} ms; later entries go on", id, stream, deliveries, MAX_DELIVERIES,
+                    failure.toString(), pendingIdle.toMillis());
+            report(StreamEventListener.Result.RETRY);
+            return false;
+        }
+        log.warn("Entry {} of stream {} could not be applied in {} deliveries: {}", id, stream, deliveries,
+                failure.toString());
+        settle(redis, id, Optional.of(APPLY_FAILED), fields);
+        report(StreamEventListener.Result.DEAD_LETTERED);
+        return true;
     }
 
     private void report(StreamEventListener.Result result) {
@@ -233,21 +353,30 @@ final class StreamConsumerEngine implements AutoCloseable {
     }
 
     /**
-     * Steps 1 to 4 of §6.4 for one entry, without Redis: the signature check (when keyed), then the
-     * applier.
+     * Steps 1 to 4 of §6.4 for one entry, without Redis: when keyed, the ambiguity and signature checks
+     * (S67), then the applier. Unkeyed consumers apply entries with ambiguous fields as they are: without
+     * a signature there is no signed form that could be re-split, so the fields read are the fields
+     * written, and refusing would only drop real revocations whose free text holds a line feed.
      *
-     * @param hmacKey the stream key, or {@code null} when signatures are not checked
+     * @param hmacKeys the stream keys, any of which may have signed the entry; empty when signatures are
+     *                 not checked
      * @return the dead-letter reason, or empty once the entry was applied
      * @throws RuntimeException whatever the store throws; the entry must then stay un-acked
      */
-    static Optional<String> process(byte[] hmacKey, String stream, EntryApplier applier, RevocationStore store,
+    static Optional<String> process(List<byte[]> hmacKeys, String stream, EntryApplier applier, RevocationStore store,
             Map<String, String> fields) {
-        return hmacKey != null && !StreamSignature.verify(hmacKey, stream, fields)
-                ? Optional.of(INVALID_SIGNATURE)
-                : applier.apply(fields, store);
+        if (!hmacKeys.isEmpty()) {
+            if (StreamSignature.ambiguity(stream, fields) != null) {
+                return Optional.of(AMBIGUOUS_FIELDS);
+            }
+            if (!StreamSignature.verify(hmacKeys, stream, fields)) {
+                return Optional.of(INVALID_SIGNATURE);
+            }
+        }
+        return applier.apply(fields, store);
     }
 
-    private void deadLetter(RedisStreamCommands<String, String> redis, String id, String reason,
+    private void deadLetter(RedisClusterCommands<String, String> redis, String id, String reason,
             Map<String, String> fields) {
         String payload = DeadLetterPayload.json(fields);
         call("XADD " + deadLetterStream, () -> redis.xadd(deadLetterStream,
@@ -256,7 +385,7 @@ final class StreamConsumerEngine implements AutoCloseable {
         log.warn("Dead-lettered entry {} of stream {} to {}: {}", id, stream, deadLetterStream, reason);
     }
 
-    private RedisStreamCommands<String, String> commands() {
+    private RedisClusterCommands<String, String> commands() {
         synchronized (connectionLock) {
             if (closed) {
                 throw new IllegalStateException("the consumer of stream " + stream + " is closed");

@@ -17,7 +17,10 @@ public interface StreamEventListener {
     enum Result {
         /** Applied to the store and acknowledged. */
         APPLIED,
-        /** Rejected (bad signature, missing anchor, invalid epoch), copied to {@code <stream>.dead} and acknowledged. */
+        /**
+         * Rejected (bad signature, ambiguous fields, missing or reserved anchor, invalid epoch, or still
+         * failing to apply after 5 deliveries), copied to {@code <stream>.dead} and acknowledged.
+         */
         DEAD_LETTERED,
         /**
          * Not acknowledged because a store write or a Redis command failed; the entry stays pending and a

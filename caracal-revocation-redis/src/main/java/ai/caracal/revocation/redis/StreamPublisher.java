@@ -39,7 +39,8 @@ public final class StreamPublisher implements AutoCloseable {
 
     /**
      * @param url     a Redis URI ({@code redis://}, {@code rediss://}, {@code redis-socket://})
-     * @param hmacKey the stream HMAC key (at least 32 bytes), or {@code null} to publish unsigned entries
+     * @param hmacKey the stream HMAC key (at least 32 bytes), or {@code null} to publish unsigned entries;
+     *                during a key rotation, the first of the keys consumers accept (state.md S69)
      * @throws IllegalArgumentException when the URI cannot be parsed
      */
     public StreamPublisher(String url, byte[] hmacKey) {
@@ -60,6 +61,8 @@ public final class StreamPublisher implements AutoCloseable {
      * @param stream the stream, for example {@code caracal.sessions.revoke}
      * @param fields the entry's fields in producer order, without {@code _sig}
      * @return the new entry's ID
+     * @throws IllegalArgumentException when signing and a field name holds {@code =} or a line feed, or a
+     *                                  value holds a line feed (state.md S67); nothing is added
      * @throws RevocationStoreException when Redis cannot be reached or refuses the entry
      */
     public synchronized String publish(String stream, Map<String, String> fields) {

@@ -3,6 +3,7 @@ package ai.caracal.revocation.redis;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -17,6 +18,16 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code _sig} in ascending field-name order ({@link String#compareTo}), {@code name=value\n}. Empty
  * values are included; {@code null} values are left out. Because the stream name is signed, an entry
  * copied into another stream does not verify.
+ *
+ * <p><b>Unambiguous fields (state.md S67).</b> The canonical string has no escaping, so a value holding a
+ * line feed could be re-split: a signature over {@code reason="x\nroot_sid=victim"} would also verify for
+ * the entry {@code reason=x, root_sid=victim}. {@link #sign} therefore refuses a field name that contains
+ * {@code =} or a line feed, a value that contains a line feed, and a stream name that contains a line
+ * feed; {@link #verify} fails for such entries whatever their {@code _sig}. Signatures made here can thus
+ * never be re-split. A foreign producer that signs such values stays exploitable.
+ *
+ * <p><b>Key rotation (S69).</b> {@link #verify(List, String, Map)} accepts a signature made with any of
+ * several keys; publishers sign with the first.
  *
  * <p>Publishers (the dev STS, the CLI, tests) and the stream consumers share this one implementation.
  * Stateless and thread-safe. Keys and signatures are never logged and never appear in exception
@@ -44,9 +55,16 @@ public final class StreamSignature {
      * @param fields the entry's fields; a {@code _sig} field, if present, is ignored, and {@code null}
      *               values are left out; never {@code null}
      * @return the signature as 64 lowercase hex characters
-     * @throws IllegalArgumentException if the key is shorter than 32 bytes
+     * @throws IllegalArgumentException if the key is shorter than 32 bytes, or a field name contains
+     *                                  {@code =} or a line feed, or a value or the stream name contains a
+     *                                  line feed (the message names the field, never its value)
      */
     public static String sign(byte[] key, String stream, Map<String, String> fields) {
+        String ambiguous = ambiguity(stream, fields);
+        if (ambiguous != null) {
+            throw new IllegalArgumentException("cannot sign an entry whose " + ambiguous
+                    + ": the signed form would be ambiguous (state.md S67)");
+        }
         return toHex(mac(key, stream, fields));
     }
 
@@ -57,17 +75,73 @@ public final class StreamSignature {
      * @param key    the stream HMAC key, at least 32 bytes; never {@code null}
      * @param stream the name of the stream the entry was read from; never {@code null}
      * @param fields the entry's fields, {@code _sig} included; never {@code null}
-     * @return {@code true} only if {@code _sig} is present and matches
+     * @return {@code true} only if {@code _sig} is present and matches, and no field is ambiguous
+     *         (see {@link #sign})
      * @throws IllegalArgumentException if the key is shorter than 32 bytes
      */
     public static boolean verify(byte[] key, String stream, Map<String, String> fields) {
-        byte[] expected = mac(key, stream, fields);
-        String signature = fields.get(SIGNATURE_FIELD);
-        if (signature == null) {
+        Objects.requireNonNull(key, "key");
+        return verify(List.of(key), stream, fields);
+    }
+
+    /**
+     * Checks the {@code _sig} field of an entry against several keys, for key rotation: the entry
+     * verifies if its signature was made with any of them. Otherwise as {@link #verify(byte[], String, Map)}.
+     *
+     * @param keys   the stream HMAC keys, each at least 32 bytes; never {@code null} or empty
+     * @param stream the name of the stream the entry was read from; never {@code null}
+     * @param fields the entry's fields, {@code _sig} included; never {@code null}
+     * @return {@code true} only if {@code _sig} is present and matches one of the keys, and no field is
+     *         ambiguous
+     * @throws IllegalArgumentException if the list is empty or a key is shorter than 32 bytes
+     */
+    public static boolean verify(List<byte[]> keys, String stream, Map<String, String> fields) {
+        Objects.requireNonNull(keys, "keys");
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("at least one key is required");
+        }
+        keys.forEach(key -> checkKeyLength(key, "key"));
+        if (ambiguity(stream, fields) != null) {
             return false;
         }
-        byte[] presented = decodeHex(signature);
-        return presented != null && MessageDigest.isEqual(expected, presented);
+        String signature = fields.get(SIGNATURE_FIELD);
+        byte[] presented = signature == null ? null : decodeHex(signature);
+        if (presented == null) {
+            return false;
+        }
+        byte[] canonical = canonical(stream, fields).getBytes(StandardCharsets.UTF_8);
+        boolean matched = false;
+        for (byte[] key : keys) {
+            // Every key is tried, so the time taken does not tell which one matched.
+            matched |= MessageDigest.isEqual(mac(key, canonical), presented);
+        }
+        return matched;
+    }
+
+    /**
+     * Why the entry's signed form would be ambiguous (S67), or {@code null} when it is not: a field
+     * name holding {@code =} or a line feed, or a value or the stream name holding a line feed. The
+     * {@code _sig} field is not signed and not checked. The answer names a field, never a value.
+     */
+    static String ambiguity(String stream, Map<String, String> fields) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(fields, "fields");
+        if (stream.indexOf('\n') >= 0) {
+            return "stream name contains a line feed";
+        }
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            String name = field.getKey();
+            if (SIGNATURE_FIELD.equals(name) || field.getValue() == null) {
+                continue;
+            }
+            if (name.indexOf('=') >= 0 || name.indexOf('\n') >= 0) {
+                return "field name contains '=' or a line feed";
+            }
+            if (field.getValue().indexOf('\n') >= 0) {
+                return "field " + name + " has a value with a line feed";
+            }
+        }
+        return null;
     }
 
     /** The canonical string of §5.3; package-private so tests can compare it with the spec's table. */
@@ -120,11 +194,14 @@ public final class StreamSignature {
 
     private static byte[] mac(byte[] key, String stream, Map<String, String> fields) {
         checkKeyLength(key, "key");
-        String canonical = canonical(stream, fields);
+        return mac(key, canonical(stream, fields).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] mac(byte[] key, byte[] canonical) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(key, ALGORITHM));
-            return mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(canonical);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
         }

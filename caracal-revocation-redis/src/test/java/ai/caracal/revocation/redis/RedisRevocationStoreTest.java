@@ -258,6 +258,25 @@ class RedisRevocationStoreTest {
         }
     }
 
+    @ParameterizedTest(name = "S66 revoke(\"{0}\") after the epoch reached 50: IllegalArgumentException, no command, epoch 50")
+    @ValueSource(strings = {"delegation-epoch:zone-1", "consumer-policy:caracal.sessions.revoke:resource-revocation"})
+    void reservedAnchorsNeverReachRedis(String anchor) {
+        redis.set(prefix + "consumer-policy:caracal.sessions.revoke:resource-revocation", "signed");
+        try (RedisRevocationStore store = store()) {
+            assertThat(store.advanceDelegationEpoch("zone-1", 50)).isTrue();
+            commands.clear();
+
+            assertThatThrownBy(() -> store.revoke(anchor)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reserved");
+            assertThatThrownBy(() -> store.revoke(anchor, Duration.ofMillis(456))).isInstanceOf(IllegalArgumentException.class);
+
+            assertThat(commands.sent()).isEmpty();
+            assertThat(store.currentDelegationEpoch("zone-1")).isEqualTo(50);
+            assertThat(redis.get(prefix + "delegation-epoch:zone-1")).isEqualTo("50");
+            assertThat(redis.get(prefix + "consumer-policy:caracal.sessions.revoke:resource-revocation")).isEqualTo("signed");
+        }
+    }
+
     @ParameterizedTest(name = "stored {0}")
     @ValueSource(strings = {"nan", "", "-3", "00", "7x"})
     @DisplayName("the epoch script treats a stored non-number as 0")

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,12 +17,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Fuzz targets for the per-entry processing of both stream consumers (state.md §5, §6.4), without
  * Redis: {@link StreamConsumerEngine#process} with each consumer's applier, signed and unsigned, then
  * the dead-letter payload. Invariants are the spec's rules restated independently: the anchors and
- * their order, the epoch syntax, the signature policy, and a payload that is JSON holding exactly the
+ * their order, reserved anchors, the epoch syntax, the signature policy (ambiguous fields first), and a
+ * payload that is JSON holding exactly the
  * original fields.
  *
  * <p>Input: UTF-8 lines {@code name=value} (split at the first {@code =}; {@code \n} in a value stands for
@@ -38,17 +42,25 @@ class StreamEntryFuzzTest {
     void revocationEntry(byte[] input) {
         String stream = RedisRevocationConsumer.DEFAULT_STREAM;
         Map<String, String> fields = entry(input, stream);
-        for (byte[] key : new byte[][] {null, KEY}) {
+        for (List<byte[]> keys : List.of(List.<byte[]>of(), List.of(KEY))) {
             ScriptedRevocationStore store = new ScriptedRevocationStore();
-            Optional<String> reason = StreamConsumerEngine.process(key, stream, RedisRevocationConsumer::revokeAnchors, store, fields);
-            boolean signatureFails = key != null && !StreamSignature.verify(key, stream, fields);
+            Optional<String> reason = StreamConsumerEngine.process(keys, stream, RedisRevocationConsumer::revokeAnchors, store, fields);
+            boolean ambiguous = !keys.isEmpty() && isAmbiguous(stream, fields);
+            boolean signatureFails = !keys.isEmpty() && !StreamSignature.verify(keys, stream, fields);
             List<String> anchors = expectedAnchors(fields);
-            if (signatureFails) {
+            if (ambiguous) {
+                require(reason.equals(Optional.of(StreamConsumerEngine.AMBIGUOUS_FIELDS)), "ambiguous fields are dead-lettered");
+                require(signatureFails, "ambiguous fields never verify");
+                require(store.revokedInOrder().isEmpty(), "nothing applied from ambiguous fields");
+            } else if (signatureFails) {
                 require(reason.equals(Optional.of(StreamConsumerEngine.INVALID_SIGNATURE)), "a bad signature is dead-lettered");
                 require(store.revokedInOrder().isEmpty(), "nothing applied from a bad signature");
             } else if (anchors.isEmpty()) {
                 require(reason.equals(Optional.of(RedisRevocationConsumer.MISSING_ANCHOR)), "no anchor is dead-lettered");
                 require(store.revokedInOrder().isEmpty(), "nothing applied without an anchor");
+            } else if (anchors.stream().anyMatch(anchor -> anchor.startsWith("delegation-epoch:") || anchor.startsWith("consumer-policy:"))) {
+                require(reason.equals(Optional.of(RedisRevocationConsumer.RESERVED_ANCHOR)), "a reserved anchor is dead-lettered");
+                require(store.revokedInOrder().isEmpty(), "nothing applied from an entry naming a reserved anchor");
             } else {
                 require(reason.isEmpty(), "an entry with an anchor is applied");
                 require(store.revokedInOrder().equals(anchors), "every anchor revoked once, in wire order");
@@ -64,14 +76,17 @@ class StreamEntryFuzzTest {
     void delegationEntry(byte[] input) {
         String stream = DelegationInvalidationConsumer.DEFAULT_STREAM;
         Map<String, String> fields = entry(input, stream);
-        for (byte[] key : new byte[][] {null, KEY}) {
+        for (List<byte[]> keys : List.of(List.<byte[]>of(), List.of(KEY))) {
             InMemoryRevocationStore store = new InMemoryRevocationStore();
-            Optional<String> reason = StreamConsumerEngine.process(key, stream, DelegationInvalidationConsumer::advanceEpoch, store, fields);
-            boolean signatureFails = key != null && !StreamSignature.verify(key, stream, fields);
+            Optional<String> reason = StreamConsumerEngine.process(keys, stream, DelegationInvalidationConsumer::advanceEpoch, store, fields);
+            boolean ambiguous = !keys.isEmpty() && isAmbiguous(stream, fields);
+            boolean signatureFails = !keys.isEmpty() && !StreamSignature.verify(keys, stream, fields);
             OptionalLong epoch = expectedEpoch(fields.get("epoch"));
             require(DelegationInvalidationConsumer.parseEpoch(fields.get("epoch")).equals(epoch), "parseEpoch matches §6.4");
             String zone = fields.get("zone_id");
-            if (signatureFails) {
+            if (ambiguous) {
+                require(reason.equals(Optional.of(StreamConsumerEngine.AMBIGUOUS_FIELDS)), "ambiguous fields are dead-lettered");
+            } else if (signatureFails) {
                 require(reason.equals(Optional.of(StreamConsumerEngine.INVALID_SIGNATURE)), "a bad signature is dead-lettered");
             } else if (zone == null || zone.isBlank() || epoch.isEmpty()) {
                 require(reason.equals(Optional.of(DelegationInvalidationConsumer.INVALID_EPOCH)), "an invalid zone or epoch is dead-lettered");
@@ -90,8 +105,20 @@ class StreamEntryFuzzTest {
         String stream = RedisRevocationConsumer.DEFAULT_STREAM;
         Map<String, String> fields = entry(input, stream);
         Map<String, String> signed = new LinkedHashMap<>(fields);
+        if (isAmbiguous(stream, fields)) {
+            try {
+                StreamSignature.sign(KEY, stream, fields);
+                throw new AssertionError("invariant broken: sign refuses ambiguous fields");
+            } catch (IllegalArgumentException expected) {
+                // S67
+            }
+            signed.put(StreamSignature.SIGNATURE_FIELD, unguardedSignature(stream, fields));
+            require(!StreamSignature.verify(KEY, stream, signed), "ambiguous fields never verify, even with their MAC");
+            return;
+        }
         signed.put(StreamSignature.SIGNATURE_FIELD, StreamSignature.sign(KEY, stream, fields));
         require(StreamSignature.verify(KEY, stream, signed), "a freshly signed entry verifies");
+        require(StreamSignature.verify(List.of(filled(32, (byte) 1), KEY), stream, signed), "any of several keys verifies");
         require(!StreamSignature.verify(KEY, DelegationInvalidationConsumer.DEFAULT_STREAM, signed), "the stream name is signed");
         String presented = fields.get(StreamSignature.SIGNATURE_FIELD);
         if (presented != null) {
@@ -117,10 +144,32 @@ class StreamEntryFuzzTest {
             }
         }
         if (!signatureFields.isEmpty()) {
-            String signature = StreamSignature.sign(KEY, stream, fields);
+            String signature = unguardedSignature(stream, fields);
             signatureFields.forEach(name -> fields.put(name, signature));
         }
         return fields;
+    }
+
+    /** S67 restated: a field name with {@code =} or a line feed, or a value with a line feed ({@code _sig} aside). */
+    private static boolean isAmbiguous(String stream, Map<String, String> fields) {
+        return fields.entrySet().stream().anyMatch(field -> !field.getKey().equals(StreamSignature.SIGNATURE_FIELD)
+                && (field.getKey().contains("=") || field.getKey().contains("\n") || field.getValue().contains("\n")));
+    }
+
+    /** The HMAC of the canonical string as a producer without the S67 check would sign it. */
+    private static String unguardedSignature(String stream, Map<String, String> fields) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+            byte[] digest = mac.doFinal(StreamSignature.canonical(stream, fields).getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : digest) {
+                hex.append(String.format("%02x", b));
+            }
+            return hex.toString();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** §6.4 step 2: the five anchor fields in order, empty values skipped, duplicates dropped. */

@@ -51,6 +51,22 @@ final class TestProducer {
         return publish(redis, stream, signed);
     }
 
+    /**
+     * The {@code _sig} a producer without the S67 check would compute: HMAC-SHA256 of the canonical string,
+     * even when a field makes it ambiguous.
+     */
+    static String unguardedSignature(byte[] key, String stream, Map<String, String> fields) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            byte[] digest = mac.doFinal(StreamSignature.canonical(stream, fields)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static byte[] filled(int length, byte value) {
         byte[] bytes = new byte[length];
         java.util.Arrays.fill(bytes, value);

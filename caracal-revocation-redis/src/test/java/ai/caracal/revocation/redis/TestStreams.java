@@ -1,9 +1,11 @@
 package ai.caracal.revocation.redis;
 
 import io.lettuce.core.Consumer;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
@@ -14,7 +16,8 @@ import java.util.List;
 
 /**
  * A Redis server seen from a test: a client for consumers, a producer connection, and unique stream and
- * group names that are deleted again on {@link #close()} (a shared server is never flushed).
+ * group names that are deleted again on {@link #close()}, with the groups' policy records under any key
+ * prefix (a shared server is never flushed).
  */
 final class TestStreams implements AutoCloseable {
 
@@ -73,11 +76,27 @@ final class TestStreams implements AutoCloseable {
                 StreamOffset.lastConsumed(stream));
     }
 
+    /** @return every key matching the glob pattern, found with {@code SCAN} */
+    List<String> keysMatching(String pattern) {
+        List<String> keys = new ArrayList<>();
+        KeyScanCursor<String> cursor = redis.scan(ScanArgs.Builder.matches(pattern).limit(1000));
+        keys.addAll(cursor.getKeys());
+        while (!cursor.isFinished()) {
+            cursor = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
+            keys.addAll(cursor.getKeys());
+        }
+        return keys;
+    }
+
     @Override
     public void close() {
         try {
             if (!created.isEmpty() && connection.isOpen()) {
-                redis.del(created.toArray(String[]::new));
+                List<String> keys = new ArrayList<>(created);
+                for (String stream : created) {
+                    keys.addAll(keysMatching("*consumer-policy:" + stream + ":*"));
+                }
+                redis.del(keys.toArray(String[]::new));
             }
         } catch (RuntimeException e) {
             // the server may already be gone (an owned server stopped by the test); nothing to clean then
