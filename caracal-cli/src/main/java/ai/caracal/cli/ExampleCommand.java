@@ -4,6 +4,7 @@ import ai.caracal.examples.jaxrs.JaxrsExample;
 import ai.caracal.examples.jdkhttp.JdkHttpExample;
 import ai.caracal.examples.servlet.ServletExample;
 import ai.caracal.examples.springboot.SpringBootExample;
+import ai.caracal.examples.webflux.WebFluxExample;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +34,7 @@ final class ExampleCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "servlet, jdkhttp, jaxrs or spring-boot")
+    @Parameters(index = "0", paramLabel = "NAME", description = "servlet, jdkhttp, jaxrs, webflux or spring-boot")
     private String name;
 
     @Override
@@ -57,13 +58,18 @@ final class ExampleCommand implements Callable<Integer> {
                     example = jaxrs;
                     uri = jaxrs.uri();
                     break;
+                case "webflux":
+                    WebFluxExample webflux = WebFluxExample.start(root::envOrNull);
+                    example = webflux;
+                    uri = webflux.uri();
+                    break;
                 case "spring-boot":
                     SpringBootExample spring = SpringBootExample.start(root::envOrNull);
                     example = spring;
                     uri = spring.uri();
                     break;
                 default:
-                    throw new ParameterException(spec.commandLine(), "unknown example " + name + " (servlet, jdkhttp, jaxrs or spring-boot)");
+                    throw new ParameterException(spec.commandLine(), "unknown example " + name + " (servlet, jdkhttp, jaxrs, webflux or spring-boot)");
             }
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

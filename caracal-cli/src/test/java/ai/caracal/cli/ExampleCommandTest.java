@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExampleCommandTest {
 
     @ParameterizedTest(name = "caracal example {0} prints one listening line and protects the API")
-    @ValueSource(strings = {"servlet", "jdkhttp", "jaxrs", "spring-boot"})
+    @ValueSource(strings = {"servlet", "jdkhttp", "jaxrs", "webflux", "spring-boot"})
     void examplesRunFromTheEnvironment(String name, TestIssuer issuer) throws Exception {
         issuer.clock().set(Instant.now());
         Map<String, String> env = Map.of("CARACAL_STS_URL", issuer.url(), "CARACAL_ZONE_ID", "zone_dev", "PORT", "0");
@@ -39,7 +39,7 @@ class ExampleCommandTest {
     }
 
     @ParameterizedTest(name = "without CARACAL_STS_URL caracal example {0} refuses to start with a usage error naming the variable")
-    @ValueSource(strings = {"servlet", "jdkhttp", "jaxrs", "spring-boot"})
+    @ValueSource(strings = {"servlet", "jdkhttp", "jaxrs", "webflux", "spring-boot"})
     void issuerIsRequired(String name) {
         CliRun run = CliRun.run(Map.of("PORT", "0"), "", "example", name);
 

@@ -1,6 +1,5 @@
 package ai.caracal.mcp;
 
-import ai.caracal.servlet.CaracalRequests;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
@@ -13,7 +12,6 @@ import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -51,6 +49,10 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Sessions.</b> A session ID is never a credential, but without {@link McpBoundary} any verified
  * mandate could call tools in, listen to or end a session whose {@code Mcp-Session-Id} it knows.
+ *
+ * <p><b>WebFlux.</b> Behind {@link ai.caracal.webflux.CaracalWebFilter}, a WebFlux transport takes
+ * {@link #webFluxContextExtractor()} instead; everything else here is the same (there is no WebFlux
+ * form of {@link McpBoundary} yet: a WebFlux MCP server has no session binding).
  *
  * <p><b>Reading claims.</b> Sync tool handlers run on Reactor's {@code boundedElastic} threads, where
  * nothing a servlet filter bound to its own thread is visible. Read the claims from the exchange,
@@ -99,11 +101,6 @@ public final class CaracalMcp {
     /** The {@link McpTransportContext} key under which {@link #contextExtractor()} puts the {@link Claims}. */
     public static final String CLAIMS_KEY = "ai.caracal.claims";
 
-    private static final McpTransportContextExtractor<HttpServletRequest> EXTRACTOR = request ->
-            CaracalRequests.claims(request)
-                    .map(claims -> McpTransportContext.create(Map.of(CLAIMS_KEY, claims)))
-                    .orElse(McpTransportContext.EMPTY);
-
     private CaracalMcp() {
     }
 
@@ -117,7 +114,22 @@ public final class CaracalMcp {
      *         {@link McpTransportContext#EMPTY} when the filter did not verify the request
      */
     public static McpTransportContextExtractor<HttpServletRequest> contextExtractor() {
-        return EXTRACTOR;
+        return ServletContextExtractor.INSTANCE;
+    }
+
+    /**
+     * The context extractor for WebFlux transports (for example Spring AI's
+     * {@code WebFluxStreamableServerTransportProvider} and {@code WebFluxStatelessServerTransport}): the
+     * claims {@link ai.caracal.webflux.CaracalWebFilter} attached to the exchange, under
+     * {@link #CLAIMS_KEY}. Needs {@code ai.caracal:caracal-webflux} and Spring WebFlux on the class path
+     * (optional dependencies of this module); nothing of them is loaded until this method is called.
+     *
+     * @return an extractor of {@code org.springframework.web.reactive.function.server.ServerRequest}s
+     *         yielding {@code McpTransportContext.create(Map.of(CLAIMS_KEY, claims))}, or
+     *         {@link McpTransportContext#EMPTY} when the filter did not verify the request
+     */
+    public static McpTransportContextExtractor<org.springframework.web.reactive.function.server.ServerRequest> webFluxContextExtractor() {
+        return WebFluxContextExtractor.INSTANCE;
     }
 
     /**

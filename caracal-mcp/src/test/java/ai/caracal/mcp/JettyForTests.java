@@ -2,7 +2,7 @@ package ai.caracal.mcp;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.Servlet;
 import java.net.URI;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -33,7 +33,7 @@ final class JettyForTests implements AutoCloseable {
         return this;
     }
 
-    JettyForTests servlet(HttpServlet servlet, String pathSpec) {
+    JettyForTests servlet(Servlet servlet, String pathSpec) {
         ServletHolder holder = new ServletHolder(servlet);
         holder.setAsyncSupported(true);
         context.addServlet(holder, pathSpec);

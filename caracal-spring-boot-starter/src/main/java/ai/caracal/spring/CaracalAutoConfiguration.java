@@ -1,10 +1,7 @@
 package ai.caracal.spring;
 
-import ai.caracal.revocation.RevocationStore;
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.verify.MandateVerifier;
-import ai.caracal.verify.VerificationListener;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,13 +11,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 
 /**
  * Spring Boot auto-configuration of Caracal mandate verification (connectors.md §6), for Spring Boot
- * 3.5 and 4.1 servlet applications, active unless {@code caracal.enabled=false}.
+ * 3.5 and 4.1 servlet applications, active unless {@code caracal.enabled=false}. Reactive (WebFlux)
+ * applications get {@link CaracalReactiveAutoConfiguration} instead.
  *
- * <p>Beans, each replaced by a bean of your own: the {@link RevocationStore} ({@code memory} or
+ * <p>Beans, each replaced by a bean of your own: the {@link ai.caracal.revocation.RevocationStore} ({@code memory} or
  * {@code redis} from {@code caracal.revocation.*}; with neither and no bean of yours, start-up fails),
  * the default rule's {@link MandateVerifier}, the {@code caracalFilter} registration of
  * {@link CaracalFilter}, the Redis stream consumers' {@code ConsumerRunner}, the {@code @CaracalClaims}
@@ -41,26 +38,9 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(name = "jakarta.servlet.Filter")
 @ConditionalOnProperty(name = "caracal.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CaracalProperties.class)
-@Import({RevocationStoreConfiguration.class, RedisRevocationConfiguration.class, CaracalMetricsConfiguration.class,
-        TokenStateConfiguration.class, CaracalWebMvcConfiguration.class})
+@Import({CaracalVerifierConfiguration.class, RevocationStoreConfiguration.class, RedisRevocationConfiguration.class,
+        CaracalMetricsConfiguration.class, TokenStateConfiguration.class, CaracalWebMvcConfiguration.class})
 public class CaracalAutoConfiguration {
-
-    /**
-     * @param properties  {@code caracal.*}
-     * @param store       the revocation store
-     * @param environment the environment, for {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID}
-     * @param listeners   every {@link VerificationListener} bean (the Micrometer binder among them)
-     * @param customizers every {@link CaracalVerifierCustomizer} bean
-     * @return the default rule's verifier
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    public MandateVerifier caracalVerifier(CaracalProperties properties, RevocationStore store, Environment environment,
-                                           ObjectProvider<VerificationListener> listeners,
-                                           ObjectProvider<CaracalVerifierCustomizer> customizers) {
-        return CaracalVerifiers.create(properties, store, environment::getProperty,
-                listeners.orderedStream().toList(), customizers.orderedStream().toList());
-    }
 
     /**
      * @param properties {@code caracal.*}
@@ -72,15 +52,5 @@ public class CaracalAutoConfiguration {
     @ConditionalOnMissingBean(name = CaracalFilters.NAME)
     public FilterRegistrationBean<CaracalFilter> caracalFilter(CaracalProperties properties, MandateVerifier verifier) {
         return CaracalFilters.registration(properties, verifier);
-    }
-
-    /**
-     * @param verifier the default rule's verifier
-     * @return the warm-up on {@code ApplicationReadyEvent}
-     */
-    @Bean
-    @ConditionalOnProperty(name = "caracal.warmup-on-startup", matchIfMissing = true)
-    CaracalWarmup caracalWarmup(MandateVerifier verifier) {
-        return new CaracalWarmup(verifier);
     }
 }

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Injects the verified {@link ai.caracal.verify.Claims} of the current request into a Spring MVC
- * handler parameter of type {@code Claims} or {@code Optional<Claims>}.
+ * Injects the verified {@link ai.caracal.verify.Claims} of the current request into a Spring MVC or
+ * Spring WebFlux handler parameter of type {@code Claims} or {@code Optional<Claims>}.
  *
  * <pre>{@code
  * @GetMapping("/me")

@@ -22,7 +22,8 @@ import java.lang.annotation.Target;
  * <b>replaces</b> the type-level one (they never merge). A failure answers exactly like the filter:
  * same status, {@code Cache-Control}, {@code WWW-Authenticate} (with {@code scope="…"} from this
  * annotation for {@code insufficient_scope}) and JSON body; the handler does not run. A request
- * without claims (excluded path) is answered 401 {@code missing_token}.
+ * without claims (excluded path) is answered 401 {@code missing_token}. On Spring MVC and on annotated
+ * Spring WebFlux controllers alike, checked before the handler runs.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

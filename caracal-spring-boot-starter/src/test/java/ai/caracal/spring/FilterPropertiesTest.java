@@ -11,6 +11,7 @@ import ai.caracal.verify.http.AuthErrorBody;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 

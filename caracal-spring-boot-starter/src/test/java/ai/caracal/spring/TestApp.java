@@ -41,7 +41,17 @@ final class TestApp implements AutoCloseable {
             "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
             "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
             "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration");
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.reactive.ReactiveUserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.security.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration");
+    /** Reactor Netty's server factory: Boot 3.5's class, then Boot 4's. */
+    private static final List<String> NETTY_FACTORY = List.of(
+            "org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory",
+            "org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory");
     private static final List<String> METRICS = List.of(
             "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
             "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
@@ -131,6 +141,7 @@ final class TestApp implements AutoCloseable {
     static final class Builder {
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private final Map<String, Object> singletons = new LinkedHashMap<>();
+        private final Map<String, Class<?>> beanClasses = new LinkedHashMap<>();
         private final List<Class<?>> sources = new ArrayList<>(List.of(Application.class));
         private final List<String> hidden = new ArrayList<>();
         private final List<String> excluded = new ArrayList<>();
@@ -163,6 +174,27 @@ final class TestApp implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A reactive (WebFlux) application on Reactor Netty. Tomcat is on the test class path as well,
+         * and Boot would prefer it, so the Netty server factory is declared explicitly.
+         */
+        Builder reactive() {
+            this.type = WebApplicationType.REACTIVE;
+            beanClasses.put("nettyReactiveWebServerFactory", nettyFactory());
+            return this;
+        }
+
+        private static Class<?> nettyFactory() {
+            for (String name : NETTY_FACTORY) {
+                try {
+                    return Class.forName(name);
+                } catch (ClassNotFoundException e) {
+                    // the other Boot line
+                }
+            }
+            throw new IllegalStateException("no Reactor Netty server factory on the class path: " + NETTY_FACTORY);
+        }
+
         Builder withSecurity() {
             this.security = true;
             return this;
@@ -191,6 +223,11 @@ final class TestApp implements AutoCloseable {
             application.setLogStartupInfo(false);
             if (!hidden.isEmpty()) {
                 application.setResourceLoader(new DefaultResourceLoader(new HidingClassLoader(hidden)));
+            }
+            if (!beanClasses.isEmpty()) {
+                application.addInitializers(context -> beanClasses.forEach((name, beanClass) ->
+                        ((org.springframework.beans.factory.support.BeanDefinitionRegistry) context.getBeanFactory())
+                                .registerBeanDefinition(name, new org.springframework.beans.factory.support.RootBeanDefinition(beanClass))));
             }
             if (!singletons.isEmpty()) {
                 application.addInitializers(context -> singletons.forEach(context.getBeanFactory()::registerSingleton));

@@ -33,15 +33,13 @@ import org.slf4j.LoggerFactory;
 /**
  * verification.md §3.3–§3.6 under sustained traffic: while {@value #CALLERS} threads call a verifier in
  * a loop, a faulty JWKS endpoint (slow, 5xx, garbage, oversized, redirecting, hanging, flapping) makes
- * every call fail closed with {@code invalid_token} long before the fault would end (a behavioural
- * bound, not a performance goal), without piling up JWKS requests or threads; once the
+ * every call fail closed with {@code invalid_token} within one fetch timeout (plus a generous margin,
+ * a behavioural bound, not a performance goal), without piling up JWKS requests or threads; once the
  * fault clears, the same verifier accepts again. The stale window keeps serving cached keys while
  * refreshes fail, and stops at {@code jwksMaxStale}.
  *
  * <p>Short settings keep the class fast: a {@value #FETCH_TIMEOUT_MS} ms fetch timeout and about one
- * second of traffic per fault. Nothing races the machine's speed: bounds on requests per unit of time
- * are taken over the time the traffic really ran, and latency bounds lie far below how long the faults
- * last. Cache ages run on the issuer's {@link ai.caracal.testkit.TestClock},
+ * second of traffic per fault. Cache ages run on the issuer's {@link ai.caracal.testkit.TestClock},
  * except in the flapping-refresh test, whose cache runs on the system clock so that refreshes happen
  * while the traffic runs. The figures of each run are logged at INFO (no token bytes). Tagged
  * {@code slow}.
@@ -58,12 +56,10 @@ class JwksFaultsUnderTrafficTest {
     private static final Duration FETCH_TIMEOUT = Duration.ofMillis(FETCH_TIMEOUT_MS);
     private static final Duration TRAFFIC = Duration.ofMillis(1_200);
     /**
-     * A call never waits for the faulty server (§1): the slow fault answers after 30 s, the dribbling
-     * body lasts a minute, a hung request ten minutes. Far below those and far above any scheduling
-     * delay of a loaded machine; how fast a call fails closed is a performance figure, measured by the
-     * benchmarks, not here.
+     * A call blocks for at most one fetch (§1). The margin absorbs scheduling on a loaded machine; a
+     * call that waited for two fetches, or for a hung server, would exceed it.
      */
-    private static final Duration CALL_BUDGET = Duration.ofSeconds(10);
+    private static final Duration CALL_BUDGET = FETCH_TIMEOUT.plus(Duration.ofMillis(1_500));
     /**
      * Library threads ({@code caracal-jwks-*} and the HTTP client's selector) allowed alive at once: at
      * most {@value #CALLERS} fetches are ever in flight together, and idle pool threads linger for a
@@ -80,7 +76,7 @@ class JwksFaultsUnderTrafficTest {
 
     static Stream<Arguments> faults() {
         return Stream.of(
-                fault("slow beyond the fetch timeout (30 s delay)", true, (jwks, issuer) -> jwks.delay(Duration.ofSeconds(30))),
+                fault("slow beyond the fetch timeout (1.5 s delay)", true, (jwks, issuer) -> jwks.delay(Duration.ofMillis(1_500))),
                 fault("endpoint never answers", true, (jwks, issuer) -> jwks.hang()),
                 fault("status 500", false, (jwks, issuer) -> jwks.failWith(500)),
                 fault("status 503", false, (jwks, issuer) -> jwks.failWith(503)),
@@ -110,8 +106,8 @@ class JwksFaultsUnderTrafficTest {
         Traffic traffic = Traffic.runFor(TRAFFIC, CALLERS, (caller, i) -> verifier.authenticate(tokens.get(caller)));
         int requests = issuer.jwks().requests();
         int concurrent = issuer.jwks().maxConcurrentRequests();
-        log.info("fault [{}]: {} elapsedMs={} jwksRequests={} jwksMaxConcurrent={} budgetMs={}",
-                name, traffic.summary(), traffic.elapsed().toMillis(), requests, concurrent, CALL_BUDGET.toMillis());
+        log.info("fault [{}]: {} jwksRequests={} jwksMaxConcurrent={} budgetMs={}",
+                name, traffic.summary(), requests, concurrent, CALL_BUDGET.toMillis());
 
         assertThat(traffic.thrown()).isEmpty();
         assertThat(traffic.calls()).isGreaterThanOrEqualTo(CALLERS);
@@ -199,8 +195,7 @@ class JwksFaultsUnderTrafficTest {
     @Test
     @DisplayName("slow within the fetch timeout (200 ms delay): every call succeeds, one fetch serves all callers")
     void slowButTimelyJwksServesEveryCall(TestIssuer issuer) throws Exception {
-        Duration fetchTimeout = Duration.ofSeconds(10);
-        MandateVerifier verifier = issuer.verifier().jwksFetchTimeout(fetchTimeout).build();
+        MandateVerifier verifier = issuer.verifier().jwksFetchTimeout(Duration.ofSeconds(2)).build();
         List<String> tokens = tokensPerCaller(issuer);
         issuer.jwks().delay(Duration.ofMillis(200));
 
@@ -209,7 +204,7 @@ class JwksFaultsUnderTrafficTest {
 
         assertThat(traffic.thrown()).isEmpty();
         assertThat(traffic.outcomes()).containsOnlyKeys("ok");
-        assertThat(traffic.maxLatency()).isLessThanOrEqualTo(fetchTimeout);
+        assertThat(traffic.maxLatency()).isLessThanOrEqualTo(Duration.ofSeconds(2).plus(Duration.ofMillis(1_500)));
         assertThat(issuer.jwks().requests()).isEqualTo(1);
     }
 
@@ -298,14 +293,14 @@ class JwksFaultsUnderTrafficTest {
 
         Traffic traffic = Traffic.runFor(length, CALLERS, (caller, i) -> verifier.authenticate(tokens.get(caller)));
         int requests = issuer.jwks().requests();
-        log.info("fault [flapping, warm, ttl 100 ms, cooldown 300 ms]: {} elapsedMs={} jwksRequests={} jwksMaxConcurrent={}",
-                traffic.summary(), traffic.elapsed().toMillis(), requests, issuer.jwks().maxConcurrentRequests());
+        log.info("fault [flapping, warm, ttl 100 ms, cooldown 300 ms]: {} jwksRequests={} jwksMaxConcurrent={}",
+                traffic.summary(), requests, issuer.jwks().maxConcurrentRequests());
 
         assertThat(traffic.thrown()).isEmpty();
         assertThat(traffic.outcomes()).containsOnlyKeys("ok");
         // at least one failed and one good refresh happened, and refreshes kept the cooldown (without it,
         // a failed refresh would be retried by the very next call)
-        assertThat(requests).isBetween(2, (int) (traffic.elapsed().toMillis() / cooldown.toMillis()) + 1);
+        assertThat(requests).isBetween(2, (int) (length.toMillis() / cooldown.toMillis()) + 1);
     }
 
     static Stream<Arguments> refreshFaults() {
@@ -319,7 +314,7 @@ class JwksFaultsUnderTrafficTest {
     @DisplayName("refresh fault: stale keys serve every call without waiting until jwksMaxStale; after it every call fails closed; then the verifier recovers")
     void staleWindowServesThenFailsClosedThenRecovers(String name, BiConsumer<JwksControl, TestIssuer> inject,
                                                        TestIssuer issuer) throws Exception {
-        Duration fetchTimeout = Duration.ofSeconds(5);
+        Duration fetchTimeout = Duration.ofSeconds(2);
         MandateVerifier verifier = issuer.verifier()
                 .jwksTtl(Duration.ofMinutes(1)).jwksMaxStale(Duration.ofMinutes(2))
                 .jwksFetchTimeout(fetchTimeout).build();
@@ -330,9 +325,6 @@ class JwksFaultsUnderTrafficTest {
 
         issuer.clock().advance(Duration.ofSeconds(90));
         Traffic stale = Traffic.runFor(Duration.ofMillis(600), CALLERS, (caller, i) -> verifier.authenticate(tokens.get(caller)));
-        // the refresh runs in the background: its request may reach the key set after the last call returned
-        Eventually.waitUntil(Duration.ofSeconds(20), "the background refresh reaches the key set",
-                () -> issuer.jwks().requests() >= 1);
         int staleRequests = issuer.jwks().requests();
         log.info("stale window [{}]: {} jwksRequests={}", name, stale.summary(), staleRequests);
 
@@ -349,7 +341,7 @@ class JwksFaultsUnderTrafficTest {
 
         assertThat(expired.thrown()).isEmpty();
         assertThat(expired.outcomes()).containsOnlyKeys("invalid_token");
-        assertThat(expired.maxLatency()).isLessThanOrEqualTo(fetchTimeout.plus(CALL_BUDGET));
+        assertThat(expired.maxLatency()).isLessThanOrEqualTo(fetchTimeout.plus(Duration.ofMillis(1_500)));
 
         assertRecovers(issuer, verifier, tokens);
     }

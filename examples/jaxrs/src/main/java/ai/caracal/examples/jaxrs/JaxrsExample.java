@@ -4,6 +4,7 @@ import ai.caracal.jaxrs.CaracalRequestFilter;
 import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.redis.RedisRevocations;
+import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.Requirements;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -83,6 +84,12 @@ public final class JaxrsExample implements AutoCloseable {
         server.createContext("/", jersey);
         server.setExecutor(threads);
         server.start();
+        // D18: a wrong issuer or a missing zone is said at start, in one WARN line; the server still starts.
+        try {
+            caracal.verifier().warmup();
+        } catch (JwksUnavailableException e) {
+            log.warn("Caracal JWKS warm-up failed; keys will be fetched on first use: {}", e.getMessage());
+        }
         return new JaxrsExample(server, threads, redis != null ? redis : () -> { });
     }
 

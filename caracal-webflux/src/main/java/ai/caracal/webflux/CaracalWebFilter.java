@@ -1,0 +1,171 @@
+package ai.caracal.webflux;
+
+import ai.caracal.verify.Claims;
+import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.http.BoundaryBuilder;
+import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.HttpBoundary;
+import ai.caracal.verify.http.ResourceMetadataEndpoint;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
+
+/**
+ * Verifies the Caracal mandate of every request before any Spring WebFlux handler runs, without ever
+ * blocking the thread it runs on. A rejected request gets 401 or 403 with the canonical JSON body,
+ * {@code Cache-Control: no-store} and an RFC 6750 {@code WWW-Authenticate}, and never reaches the
+ * handler; a verified request carries its {@link Claims} in the exchange attribute
+ * {@value #CLAIMS_ATTRIBUTE} and in the Reactor context under {@code Claims.class} (read them with
+ * {@link CaracalExchanges}, or with {@code @CaracalClaims} through {@link CaracalClaimsArgumentResolver}).
+ *
+ * <pre>{@code
+ * @Bean
+ * CaracalWebFilter caracal(MandateVerifier verifier) {
+ *     return CaracalWebFilter.builder()
+ *         .verifier(verifier)
+ *         .route("/payouts", Requirements.builder().requiredScopes("payout").requireAgent(true).build())
+ *         .exclude("/healthz")
+ *         .build();
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Never blocks.</b> The filter calls {@link HttpBoundary#evaluateAsync}. When the decision is
+ *       already made (held key set, in-memory store, missing token, excluded path) the chain continues on
+ *       the calling thread with nothing scheduled. Otherwise (a key set fetch, a Redis round trip) the
+ *       request waits without holding a thread, and continues on Reactor's {@code parallel} scheduler,
+ *       never on the JWKS fetcher's or the Redis client's threads. A stalled key set or store fails closed
+ *       at its time-out.</li>
+ *   <li><b>Paths</b> are matched as WebFlux routing matches them: the path within the application
+ *       ({@code spring.webflux.base-path} removed), each segment percent-decoded and without its
+ *       {@code ;} parameters. WebFlux neither normalises nor refuses paths, and its routing matches dot
+ *       segments literally, so a path that routing and the boundary could read differently (an empty,
+ *       {@code .} or {@code ..} segment, an encoded {@code /} or {@code \}, a control character, a
+ *       malformed escape) is answered 400 with no body and never reaches a handler, as a servlet
+ *       container refuses it. Routes, exclusions and responses follow {@link HttpBoundary}.</li>
+ *   <li>The filter answers the RFC 9728 document itself at its path when {@code resourceMetadata(...)}
+ *       is set: a {@code WebFilter} sees every request of the application.</li>
+ *   <li>{@link #getOrder()} is {@value #DEFAULT_ORDER} by default: after Spring Security's
+ *       {@code WebFilterChainProxy} (-100), before application filters. Put CORS handling before it.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: one instance serves every exchange. Claims are per exchange and per subscription,
+ * never shared between requests.
+ */
+public final class CaracalWebFilter implements WebFilter, Ordered {
+
+    /** The exchange attribute holding the verified {@link Claims}. */
+    public static final String CLAIMS_ATTRIBUTE = "ai.caracal.claims";
+
+    /** The default {@link #getOrder()}: after Spring Security's web filter chain (-100). */
+    public static final int DEFAULT_ORDER = -90;
+
+    private static final Logger log = LoggerFactory.getLogger(CaracalWebFilter.class);
+
+    private final HttpBoundary boundary;
+    private final int order;
+
+    private CaracalWebFilter(HttpBoundary boundary, int order) {
+        this.boundary = boundary;
+        this.order = order;
+    }
+
+    /** @return a builder; a verifier (or the options to build one) is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String path = RequestPaths.of(exchange.getRequest());
+        if (path == null) {
+            log.debug("Caracal refused an ambiguous request path with 400");
+            return WebFluxResponses.ambiguousPath(exchange);
+        }
+        CompletableFuture<BoundaryDecision> decision = boundary
+                .evaluateAsync(new ExchangeBoundaryRequest(exchange.getRequest(), path)).toCompletableFuture();
+        if (decision.isDone()) {
+            return apply(decision.join(), exchange, chain);
+        }
+        return Mono.fromFuture(decision)
+                .publishOn(Schedulers.parallel())
+                .flatMap(done -> apply(done, exchange, chain));
+    }
+
+    private static Mono<Void> apply(BoundaryDecision decision, ServerWebExchange exchange, WebFilterChain chain) {
+        switch (decision.kind()) {
+            case VERIFIED:
+                Claims claims = decision.claims();
+                exchange.getAttributes().put(CLAIMS_ATTRIBUTE, claims);
+                return chain.filter(exchange).contextWrite(Context.of(Claims.class, claims));
+            case PASS:
+                return chain.filter(exchange);
+            default:
+                return WebFluxResponses.write(decision.response(), exchange);
+        }
+    }
+
+    /** @return the order among web filters, {@value #DEFAULT_ORDER} unless configured */
+    @Override
+    public int getOrder() {
+        return order;
+    }
+
+    /** @return the boundary this filter delegates to (its default verifier, routes and settings) */
+    public HttpBoundary boundary() {
+        return boundary;
+    }
+
+    /** @return the verifier of the default rule (for {@code warmup()} at start-up, for example) */
+    public MandateVerifier verifier() {
+        return boundary.verifier();
+    }
+
+    /**
+     * @return the RFC 9728 document endpoint
+     * @throws IllegalStateException when no {@code resourceMetadata(...)} is configured
+     */
+    public ResourceMetadataEndpoint metadata() {
+        return boundary.metadataEndpoint()
+                .orElseThrow(() -> new IllegalStateException("no resourceMetadata(...) configured on this CaracalWebFilter"));
+    }
+
+    /**
+     * Builder for {@link CaracalWebFilter}: the connector options of {@link BoundaryBuilder} (a verifier
+     * or issuer/audience/zone/revocations with environment defaults, routes, exclude, preflight,
+     * challenge and metadata settings) plus {@link #order(int)}. Not thread-safe.
+     */
+    public static final class Builder extends BoundaryBuilder<Builder> {
+
+        private int order = DEFAULT_ORDER;
+
+        private Builder() {
+        }
+
+        /**
+         * @param order the filter's order among web filters; default {@value CaracalWebFilter#DEFAULT_ORDER}
+         * @return this builder
+         */
+        public Builder order(int order) {
+            this.order = order;
+            return this;
+        }
+
+        /**
+         * @return the filter
+         * @throws IllegalArgumentException for a missing issuer or audience, an invalid issuer, bad routes
+         *                                  or metadata; the message says what to set
+         * @throws NullPointerException     when no revocation store is set
+         */
+        public CaracalWebFilter build() {
+            return new CaracalWebFilter(buildBoundary(), order);
+        }
+    }
+}
