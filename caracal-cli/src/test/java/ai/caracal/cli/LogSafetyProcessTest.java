@@ -91,7 +91,7 @@ class LogSafetyProcessTest {
         }
         assertThat(output.lines().filter(line -> line.startsWith("DEBUG ") || line.startsWith("TRACE ")))
                 .as("DEBUG lines come from Caracal's own loggers only")
-                .allMatch(line -> line.matches("(DEBUG|TRACE) (MandateVerifier|JwksEntry|JwksDocument|SignatureProviders"
+                .allMatch(line -> line.matches("(DEBUG|TRACE) (MandateVerifier|KeySource|JwksDocument|SignatureProviders"
                         + "|CaracalWarmup|RedisLink|StreamConsumerEngine|EvictionGuard) - .*"));
         assertThat(output).doesNotContain("[picocli").doesNotContain("FINE:").doesNotContain("FINEST:");
     }
