@@ -193,8 +193,9 @@ public final class JwksCache {
         }
 
         /**
-         * @param provider the JCA provider that verifies signatures, used by instance and never
-         *                 registered globally; by default the process-wide automatic choice
+         * @param provider the JCA provider that verifies every signature, used by instance and never
+         *                 registered globally, with no precomputed tables; by default the process-wide
+         *                 automatic choice (see {@code caracal.crypto.provider})
          * @return this builder
          */
         public Builder signatureProvider(Provider provider) {
@@ -237,10 +238,10 @@ public final class JwksCache {
             if (maxStale.compareTo(ttl) < 0) {
                 throw new IllegalArgumentException("jwksMaxStale must not be shorter than jwksTtl");
             }
-            Provider provider = signatureProvider != null ? signatureProvider : SignatureProviders.selected().orElse(null);
+            SignatureEngine engine = signatureProvider != null ? SignatureEngine.plain(signatureProvider) : SignatureProviders.selected();
             return new JwksCache(new JwksPolicy(ttl.toMillis(), maxStale.toMillis(), fetchTimeout,
                     refetchCooldown.toMillis(), maxBytes, failureBackoff.toMillis(), maxFailureBackoff.toMillis(),
-                    clock, provider, fetcher, listeners.toArray(new VerificationListener[0])));
+                    clock, engine, fetcher, listeners.toArray(new VerificationListener[0])));
         }
 
         private static Duration positive(Duration value, String name) {

@@ -119,15 +119,16 @@ final class KeySource {
     /**
      * Fetches now, regardless of the cooldown and the back-off (joins a fetch already in flight).
      *
-     * @return completes when a usable set arrived; fails with {@link JwksUnavailableException} otherwise
+     * @return completes when a usable set arrived and its keys' precomputed tables (if any) are built;
+     *         fails with {@link JwksUnavailableException} when no usable set arrived
      */
     CompletableFuture<Void> refresh() {
         return fetch(held, policy.clock().millis(), Need.FORCED).handle((keys, failure) -> {
             if (keys == null) {
                 throw new JwksUnavailableException("JWKS unavailable at " + uri + ": " + reason(failure));
             }
-            return null;
-        });
+            return keys;
+        }).thenCompose(KeySet::ready);
     }
 
     /** Blocking {@link #refresh()}. @throws JwksUnavailableException when the fetch fails */
@@ -228,7 +229,8 @@ final class KeySource {
                 if (body == null || body.length > policy.maxBytes()) {
                     throw new JwksFetchException(body == null ? "no body" : "body above " + policy.maxBytes() + " bytes");
                 }
-                keys = JwksDocument.parse(body, policy.provider());
+                KeySet previous = held;
+                keys = JwksDocument.parse(body, policy.engine(), previous == null ? Map.of() : previous.keys);
             } catch (RuntimeException e) {
                 problem = e;
             }
@@ -297,6 +299,11 @@ final class KeySource {
         KeyLookup lookup(String kid) {
             VerificationKey key = keys.get(kid);
             return key != null ? key : KeyLookup.Missing.UNKNOWN_KID;
+        }
+
+        /** @return completes when every key verifies at full speed (tables built) */
+        CompletableFuture<Void> ready() {
+            return CompletableFuture.allOf(keys.values().stream().map(VerificationKey::ready).toArray(CompletableFuture[]::new));
         }
     }
 }

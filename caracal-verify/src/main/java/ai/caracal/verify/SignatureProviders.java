@@ -15,13 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses, once per process, the JCA provider that verifies ES256 signatures: a native provider when
- * one is on the classpath and healthy (Amazon Corretto Crypto Provider, then Conscrypt), else
- * BouncyCastle, else the JDK default. Providers are used by instance and are never inserted into or
- * reordered in the global JCA provider list.
+ * Chooses, once per process, how ES256 signatures are verified: a native JCA provider when one is on the
+ * classpath and healthy (Amazon Corretto Crypto Provider, then Conscrypt), else Caracal's precomputed
+ * tables on BouncyCastle's P-256 arithmetic ({@link TableKeyVerifier}, with BouncyCastle's provider while
+ * a key's table is built), else the JDK default. Providers are used by instance and are never inserted
+ * into or reordered in the global JCA provider list.
  *
  * <p>The system property {@value #PROPERTY} overrides the choice: {@code accp}, {@code conscrypt},
- * {@code bc} or {@code jdk}. A named provider that is missing or unhealthy is a configuration error.
+ * {@code tables}, {@code bc} (BouncyCastle's plain provider, no tables) or {@code jdk}. A named provider
+ * that is missing or unhealthy is a configuration error.
  */
 final class SignatureProviders {
 
@@ -32,33 +34,50 @@ final class SignatureProviders {
     private SignatureProviders() {
     }
 
-    /** @return the process-wide choice; empty means the JDK default provider */
-    static Optional<Provider> selected() {
+    /** @return the process-wide choice */
+    static SignatureEngine selected() {
         return Holder.SELECTED;
     }
 
     private static final class Holder {
-        static final Optional<Provider> SELECTED = choose();
+        static final SignatureEngine SELECTED = choose(System.getProperty(PROPERTY));
     }
 
-    private static Optional<Provider> choose() {
-        String override = System.getProperty(PROPERTY);
-        Optional<Provider> chosen;
+    /**
+     * @param override the value of {@value #PROPERTY}; {@code null} or blank for the automatic choice
+     * @return the engine
+     * @throws IllegalStateException when {@code override} names an engine that is missing or unhealthy
+     */
+    static SignatureEngine choose(String override) {
+        SignatureEngine chosen;
         if (override != null && !override.isBlank()) {
             String name = override.trim().toLowerCase(Locale.ROOT);
-            chosen = "jdk".equals(name) ? Optional.empty() : load(name)
-                    .filter(SignatureProviders::isHealthy)
-                    .map(Optional::of)
-                    .orElseThrow(() -> new IllegalStateException(
-                            "System property " + PROPERTY + "=" + override + " names a provider that is not available or not healthy"
-                                    + " (use accp, conscrypt, bc or jdk)"));
+            chosen = named(name).orElseThrow(() -> new IllegalStateException(
+                    "System property " + PROPERTY + "=" + override + " names a provider that is not available or not healthy"
+                            + " (use accp, conscrypt, tables, bc or jdk)"));
         } else {
-            chosen = load("accp").filter(SignatureProviders::isHealthy)
-                    .or(() -> load("conscrypt").filter(SignatureProviders::isHealthy))
-                    .or(() -> load("bc").filter(SignatureProviders::isHealthy));
+            chosen = named("accp")
+                    .or(() -> named("conscrypt"))
+                    .or(() -> named("tables"))
+                    .orElse(SignatureEngine.plain(null));
         }
-        log.info("Caracal ES256 signature provider: {}", chosen.map(Provider::getName).orElse("JDK default"));
+        log.info("Caracal ES256 signatures: {}", chosen.describe());
         return chosen;
+    }
+
+    private static Optional<SignatureEngine> named(String name) {
+        switch (name) {
+            case "jdk":
+                return Optional.of(SignatureEngine.plain(null));
+            case "tables":
+                return healthy("bc").map(SignatureEngine::tables);
+            default:
+                return healthy(name).map(SignatureEngine::plain);
+        }
+    }
+
+    private static Optional<Provider> healthy(String name) {
+        return load(name).filter(SignatureProviders::isHealthy);
     }
 
     private static Optional<Provider> load(String name) {

@@ -1,0 +1,203 @@
+package ai.caracal.verify;
+
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.ECFieldElement;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.util.BigIntegers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ES256 from precomputed tables: {@code u1·G + u2·Q} is summed from the fixed-base tables of the
+ * generator (built once per process) and of this key (built once per key), so a verification costs
+ * about 64 point additions and no doublings (see {@link FixedBaseTable}). The arithmetic is
+ * BouncyCastle's; the steps are those of SEC 1 §4.1.4 and of the JDK's and BouncyCastle's own ECDSA:
+ *
+ * <ol>
+ *   <li>the signature is exactly 64 bytes, and {@code r} and {@code s} are both in {@code [1, n-1]};</li>
+ *   <li>{@code e} is the SHA-256 of the signing input, {@code w = s^-1 mod n},
+ *       {@code u1 = e·w mod n}, {@code u2 = r·w mod n};</li>
+ *   <li>{@code R = u1·G + u2·Q} must not be the point at infinity;</li>
+ *   <li>the affine x of {@code R}, reduced mod {@code n}, must equal {@code r}: checked without an
+ *       inversion as {@code X = c·Z²} for {@code c = r} and, when below {@code p}, {@code c = r + n}.</li>
+ * </ol>
+ *
+ * <p>The key's table is built off the request path, on one shared background thread
+ * ({@code caracal-es256-tables}), when the key is loaded; until it is ready, and if building it fails,
+ * signatures are checked by the plain provider this verifier was given. Thread-safe.
+ */
+final class TableKeyVerifier implements KeyVerifier {
+
+    private static final Logger log = LoggerFactory.getLogger(TableKeyVerifier.class);
+
+    private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
+    private static final ECCurve CURVE = P256.getCurve();
+    private static final BigInteger N = P256.getN();
+    private static final BigInteger P = CURVE.getField().getCharacteristic();
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TableKeyVerifier::sha256);
+
+    /**
+     * Where tables are built. Tests that want every published key to carry its table set a direct
+     * executor here; production code never changes it.
+     */
+    static volatile Executor builds = Builds.SHARED;
+
+    private final ECPoint point;
+    private final KeyVerifier fallback;
+    private final CompletableFuture<Void> built = new CompletableFuture<>();
+    private volatile FixedBaseTable table;
+
+    private TableKeyVerifier(ECPoint point, KeyVerifier fallback) {
+        this.point = point;
+        this.fallback = fallback;
+    }
+
+    /**
+     * Creates the verifier and schedules its table; signatures are checked by {@code fallback} until the
+     * table is built.
+     *
+     * @param x        the 32-byte x coordinate
+     * @param y        the 32-byte y coordinate
+     * @param fallback checks signatures until the table is ready
+     * @throws IllegalArgumentException when the point is not on P-256
+     */
+    static TableKeyVerifier of(byte[] x, byte[] y, KeyVerifier fallback) {
+        return of(x, y, fallback, builds);
+    }
+
+    /** {@link #of(byte[], byte[], KeyVerifier)} with the table built by {@code executor}. */
+    static TableKeyVerifier of(byte[] x, byte[] y, KeyVerifier fallback, Executor executor) {
+        TableKeyVerifier verifier = new TableKeyVerifier(publicPoint(x, y), fallback);
+        try {
+            executor.execute(verifier::build);
+        } catch (RuntimeException e) {
+            log.warn("ES256 key table not scheduled ({}); this key is verified by the plain provider", e.toString());
+            verifier.built.complete(null);
+        }
+        return verifier;
+    }
+
+    /**
+     * @return the point, validated by BouncyCastle (on the curve, not the point at infinity)
+     * @throws IllegalArgumentException when it is not a point of P-256
+     */
+    static ECPoint publicPoint(byte[] x, byte[] y) {
+        return CURVE.validatePoint(new BigInteger(1, x), new BigInteger(1, y));
+    }
+
+    /** Builds the generator's table (first time only) and this key's, on the builder thread. */
+    private void build() {
+        try {
+            if (Generator.TABLE != null) {
+                table = FixedBaseTable.of(point);
+            }
+        } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+            log.warn("ES256 key table not built ({}); this key is verified by the plain provider", e.toString());
+        } finally {
+            built.complete(null);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return built;
+    }
+
+    @Override
+    public boolean hasTable() {
+        return true;
+    }
+
+    /** @return whether this key's table is built, so that verifications take the table path */
+    boolean tableReady() {
+        return table != null;
+    }
+
+    @Override
+    public boolean verify(byte[] signed, int length, byte[] signature) {
+        FixedBaseTable keyTable = table;
+        if (keyTable == null) {
+            return fallback.verify(signed, length, signature);
+        }
+        try {
+            return verify(keyTable, signed, length, signature);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean verify(FixedBaseTable keyTable, byte[] signed, int length, byte[] signature) {
+        if (signature.length != 64) {
+            return false;
+        }
+        BigInteger r = new BigInteger(1, signature, 0, 32);
+        BigInteger s = new BigInteger(1, signature, 32, 32);
+        if (!inRange(r) || !inRange(s)) {
+            return false;
+        }
+        MessageDigest digest = SHA256.get();
+        digest.update(signed, 0, length);
+        BigInteger e = new BigInteger(1, digest.digest());
+        BigInteger w = BigIntegers.modOddInverseVar(N, s);
+        BigInteger u1 = e.multiply(w).mod(N);
+        BigInteger u2 = r.multiply(w).mod(N);
+        ECPoint sum = Generator.TABLE.addMultiple(CURVE.getInfinity(), BigIntegers.asUnsignedByteArray(32, u1));
+        sum = keyTable.addMultiple(sum, BigIntegers.asUnsignedByteArray(32, u2));
+        if (sum.isInfinity()) {
+            return false;
+        }
+        // sum is Jacobian (X, Y, Z) with affine x = X / Z²: compare c·Z² with X for each c ≡ r (mod n) below p
+        ECFieldElement zSquared = sum.getZCoord(0).square();
+        ECFieldElement x = sum.getXCoord();
+        for (BigInteger candidate = r; candidate.compareTo(P) < 0; candidate = candidate.add(N)) {
+            if (CURVE.fromBigInteger(candidate).multiply(zSquared).equals(x)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inRange(BigInteger value) {
+        return value.signum() > 0 && value.compareTo(N) < 0;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+
+    /** The generator's table, built by the first table build of the process (on the builder thread). */
+    private static final class Generator {
+        static final FixedBaseTable TABLE = FixedBaseTable.of(P256.getG());
+    }
+
+    /** The shared builder thread: one daemon thread, started on demand, gone after 30 s idle. */
+    private static final class Builds {
+        static final Executor SHARED = shared();
+
+        private static Executor shared() {
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "caracal-es256-tables");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            executor.allowCoreThreadTimeOut(true);
+            return executor;
+        }
+    }
+}
