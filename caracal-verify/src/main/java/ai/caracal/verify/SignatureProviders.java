@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses, once per process, how ES256 signatures are verified: a native JCA provider when one is on the
- * classpath and healthy (Amazon Corretto Crypto Provider, then Conscrypt), else Caracal's precomputed
- * tables on BouncyCastle's P-256 arithmetic ({@link TableKeyVerifier}, with BouncyCastle's provider while
- * a key's table is built), else the JDK default. Providers are used by instance and are never inserted
- * into or reordered in the global JCA provider list.
+ * Chooses, once per process, how ES256 signatures are verified. With BouncyCastle on the classpath (a
+ * default dependency): Caracal's precomputed tables on BouncyCastle's P-256 arithmetic
+ * ({@link TableKeyVerifier}); when a healthy native provider is also present (Amazon Corretto Crypto
+ * Provider, then Conscrypt), the tables race it once in the background and the faster one verifies, the
+ * native provider until then; without one, BouncyCastle's provider verifies while a key's table is built.
+ * Without BouncyCastle: the native provider, else the JDK default. Providers are used by instance and are
+ * never inserted into or reordered in the global JCA provider list.
  *
  * <p>The system property {@value #PROPERTY} overrides the choice: {@code accp}, {@code conscrypt},
  * {@code tables}, {@code bc} (BouncyCastle's plain provider, no tables) or {@code jdk}. A named provider
@@ -56,10 +58,13 @@ final class SignatureProviders {
                     "System property " + PROPERTY + "=" + override + " names a provider that is not available or not healthy"
                             + " (use accp, conscrypt, tables, bc or jdk)"));
         } else {
-            chosen = named("accp")
-                    .or(() -> named("conscrypt"))
-                    .or(() -> named("tables"))
-                    .orElse(SignatureEngine.plain(null));
+            Optional<Provider> nativeProvider = healthy("accp").or(() -> healthy("conscrypt"));
+            Optional<Provider> bouncyCastle = healthy("bc");
+            if (bouncyCastle.isPresent()) {
+                chosen = nativeProvider.map(SignatureEngine::racing).orElseGet(() -> SignatureEngine.tables(bouncyCastle.get()));
+            } else {
+                chosen = nativeProvider.map(SignatureEngine::plain).orElseGet(() -> SignatureEngine.plain(null));
+            }
         }
         log.info("Caracal ES256 signatures: {}", chosen.describe());
         return chosen;

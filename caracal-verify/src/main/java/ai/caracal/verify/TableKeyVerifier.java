@@ -13,6 +13,7 @@ import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.raw.Nat256;
 import org.bouncycastle.util.BigIntegers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,11 @@ final class TableKeyVerifier implements KeyVerifier {
     private static final BigInteger N = P256.getN();
     private static final BigInteger P = CURVE.getField().getCharacteristic();
 
+    /** Window of the generator's table: 22 windows, 43,025 points, 2.6 MiB, once per process. */
+    static final int GENERATOR_WINDOW_BITS = 12;
+    /** Window of a key's table: 29 windows, 7,185 points, 449 KiB per key. */
+    static final int KEY_WINDOW_BITS = 9;
+
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TableKeyVerifier::sha256);
 
     /**
@@ -55,30 +61,33 @@ final class TableKeyVerifier implements KeyVerifier {
 
     private final ECPoint point;
     private final KeyVerifier fallback;
+    private final SpeedTrial trial;
     private final CompletableFuture<Void> built = new CompletableFuture<>();
     private volatile FixedBaseTable table;
 
-    private TableKeyVerifier(ECPoint point, KeyVerifier fallback) {
+    private TableKeyVerifier(ECPoint point, KeyVerifier fallback, SpeedTrial trial) {
         this.point = point;
         this.fallback = fallback;
+        this.trial = trial;
     }
 
     /**
      * Creates the verifier and schedules its table; signatures are checked by {@code fallback} until the
-     * table is built.
+     * table is built (and, with a speed trial, for good if the provider wins it).
      *
      * @param x        the 32-byte x coordinate
      * @param y        the 32-byte y coordinate
      * @param fallback checks signatures until the table is ready
+     * @param trial    decides between the table and {@code fallback}; {@link SpeedTrial#NONE} for the table
      * @throws IllegalArgumentException when the point is not on P-256
      */
-    static TableKeyVerifier of(byte[] x, byte[] y, KeyVerifier fallback) {
-        return of(x, y, fallback, builds);
+    static TableKeyVerifier of(byte[] x, byte[] y, KeyVerifier fallback, SpeedTrial trial) {
+        return of(x, y, fallback, trial, builds);
     }
 
-    /** {@link #of(byte[], byte[], KeyVerifier)} with the table built by {@code executor}. */
-    static TableKeyVerifier of(byte[] x, byte[] y, KeyVerifier fallback, Executor executor) {
-        TableKeyVerifier verifier = new TableKeyVerifier(publicPoint(x, y), fallback);
+    /** {@link #of(byte[], byte[], KeyVerifier, SpeedTrial)} with the table built by {@code executor}. */
+    static TableKeyVerifier of(byte[] x, byte[] y, KeyVerifier fallback, SpeedTrial trial, Executor executor) {
+        TableKeyVerifier verifier = new TableKeyVerifier(publicPoint(x, y), fallback, trial);
         try {
             executor.execute(verifier::build);
         } catch (RuntimeException e) {
@@ -99,8 +108,9 @@ final class TableKeyVerifier implements KeyVerifier {
     /** Builds the generator's table (first time only) and this key's, on the builder thread. */
     private void build() {
         try {
-            if (Generator.TABLE != null) {
-                table = FixedBaseTable.of(point);
+            if (!trial.providerWins() && Generator.TABLE != null) {
+                table = FixedBaseTable.of(point, KEY_WINDOW_BITS);
+                trial.runOnce(this::verifyWithTable, fallback::verify);
             }
         } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
             log.warn("ES256 key table not built ({}); this key is verified by the plain provider", e.toString());
@@ -119,25 +129,30 @@ final class TableKeyVerifier implements KeyVerifier {
         return true;
     }
 
-    /** @return whether this key's table is built, so that verifications take the table path */
+    /** @return whether verifications take the table path (the table is built and wins the speed trial, if any) */
     boolean tableReady() {
-        return table != null;
+        return table != null && trial.tablesWin();
     }
 
     @Override
     public boolean verify(byte[] signed, int length, byte[] signature) {
+        return trial.tablesWin() ? verifyWithTable(signed, length, signature) : fallback.verify(signed, length, signature);
+    }
+
+    /** The table path when the table is built, else the fallback. */
+    private boolean verifyWithTable(byte[] signed, int length, byte[] signature) {
         FixedBaseTable keyTable = table;
         if (keyTable == null) {
             return fallback.verify(signed, length, signature);
         }
         try {
-            return verify(keyTable, signed, length, signature);
+            return verify(Generator.TABLE, keyTable, signed, length, signature);
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    private static boolean verify(FixedBaseTable keyTable, byte[] signed, int length, byte[] signature) {
+    static boolean verify(FixedBaseTable generator, FixedBaseTable keyTable, byte[] signed, int length, byte[] signature) {
         if (signature.length != 64) {
             return false;
         }
@@ -152,8 +167,8 @@ final class TableKeyVerifier implements KeyVerifier {
         BigInteger w = BigIntegers.modOddInverseVar(N, s);
         BigInteger u1 = e.multiply(w).mod(N);
         BigInteger u2 = r.multiply(w).mod(N);
-        ECPoint sum = Generator.TABLE.addMultiple(CURVE.getInfinity(), BigIntegers.asUnsignedByteArray(32, u1));
-        sum = keyTable.addMultiple(sum, BigIntegers.asUnsignedByteArray(32, u2));
+        ECPoint sum = generator.addMultiple(CURVE.getInfinity(), Nat256.fromBigInteger(u1));
+        sum = keyTable.addMultiple(sum, Nat256.fromBigInteger(u2));
         if (sum.isInfinity()) {
             return false;
         }
@@ -182,7 +197,7 @@ final class TableKeyVerifier implements KeyVerifier {
 
     /** The generator's table, built by the first table build of the process (on the builder thread). */
     private static final class Generator {
-        static final FixedBaseTable TABLE = FixedBaseTable.of(P256.getG());
+        static final FixedBaseTable TABLE = FixedBaseTable.of(P256.getG(), GENERATOR_WINDOW_BITS);
     }
 
     /** The shared builder thread: one daemon thread, started on demand, gone after 30 s idle. */

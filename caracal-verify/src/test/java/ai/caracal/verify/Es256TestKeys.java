@@ -37,7 +37,7 @@ final class Es256TestKeys {
         byte[] y32 = fixed(y);
         switch (engine) {
             case TABLES:
-                TableKeyVerifier tables = TableKeyVerifier.of(x32, y32, new JcaKeyVerifier(publicKey(x32, y32), BC), INLINE);
+                TableKeyVerifier tables = TableKeyVerifier.of(x32, y32, new JcaKeyVerifier(publicKey(x32, y32), BC), SpeedTrial.NONE, INLINE);
                 if (!tables.tableReady()) {
                     throw new IllegalStateException("the table was not built");
                 }
