@@ -61,6 +61,11 @@ final class JcaKeyVerifier implements KeyVerifier {
         return false;
     }
 
+    @Override
+    public boolean tableInUse() {
+        return false;
+    }
+
     private static Signature initialised(Signature signature, ECPublicKey publicKey) {
         try {
             signature.initVerify(publicKey);

@@ -22,4 +22,7 @@ sealed interface KeyVerifier permits JcaKeyVerifier, TableKeyVerifier {
 
     /** @return whether this verifier holds (or is building) a precomputed table */
     boolean hasTable();
+
+    /** @return whether verifications take the precomputed table now */
+    boolean tableInUse();
 }

@@ -130,7 +130,8 @@ final class TableKeyVerifier implements KeyVerifier {
     }
 
     /** @return whether verifications take the table path (the table is built and wins the speed trial, if any) */
-    boolean tableReady() {
+    @Override
+    public boolean tableInUse() {
         return table != null && trial.tablesWin();
     }
 

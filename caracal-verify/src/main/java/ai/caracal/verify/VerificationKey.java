@@ -90,6 +90,11 @@ final class VerificationKey implements KeyLookup {
         return Arrays.equals(point, 0, 32, x, 0, x.length) && Arrays.equals(point, 32, 64, y, 0, y.length);
     }
 
+    /** @return whether verifications take a precomputed table now */
+    boolean tableInUse() {
+        return verifier.tableInUse();
+    }
+
     /** @return whether both keys are the same curve point */
     boolean sameMaterial(VerificationKey other) {
         return other == this || Arrays.equals(point, other.point);

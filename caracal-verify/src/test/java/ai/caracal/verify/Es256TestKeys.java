@@ -38,7 +38,7 @@ final class Es256TestKeys {
         switch (engine) {
             case TABLES:
                 TableKeyVerifier tables = TableKeyVerifier.of(x32, y32, new JcaKeyVerifier(publicKey(x32, y32), BC), SpeedTrial.NONE, INLINE);
-                if (!tables.tableReady()) {
+                if (!tables.tableInUse()) {
                     throw new IllegalStateException("the table was not built");
                 }
                 return tables;
