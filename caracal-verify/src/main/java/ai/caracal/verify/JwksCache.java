@@ -113,6 +113,7 @@ public final class JwksCache {
         private int maxBytes = DEFAULT_MAX_BYTES;
         private Clock clock = Clock.systemUTC();
         private Provider signatureProvider;
+        private SignatureEngine engine;
         private JwksFetcher fetcher = JwksFetcher.defaults();
         private Duration failureBackoff = DEFAULT_FAILURE_BACKOFF;
         private Duration maxFailureBackoff = DEFAULT_MAX_FAILURE_BACKOFF;
@@ -203,6 +204,12 @@ public final class JwksCache {
             return this;
         }
 
+        /** Sets the engine itself (benchmarks compare engines whatever the class path holds). */
+        Builder engine(SignatureEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
         /**
          * @param fetcher moves the bytes of each fetch (your own HTTP client, proxy, TLS settings); by
          *                default {@link JwksFetcher#defaults()}. It must not block the calling thread.
@@ -238,7 +245,8 @@ public final class JwksCache {
             if (maxStale.compareTo(ttl) < 0) {
                 throw new IllegalArgumentException("jwksMaxStale must not be shorter than jwksTtl");
             }
-            SignatureEngine engine = signatureProvider != null ? SignatureEngine.plain(signatureProvider) : SignatureProviders.selected();
+            SignatureEngine engine = this.engine != null ? this.engine
+                    : signatureProvider != null ? SignatureEngine.plain(signatureProvider) : SignatureProviders.selected();
             return new JwksCache(new JwksPolicy(ttl.toMillis(), maxStale.toMillis(), fetchTimeout,
                     refetchCooldown.toMillis(), maxBytes, failureBackoff.toMillis(), maxFailureBackoff.toMillis(),
                     clock, engine, fetcher, listeners.toArray(new VerificationListener[0])));
