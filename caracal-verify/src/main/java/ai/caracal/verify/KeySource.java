@@ -39,10 +39,14 @@ final class KeySource {
     private static final CompletableFuture<KeyLookup> UNAVAILABLE =
             CompletableFuture.completedFuture(KeyLookup.Missing.UNAVAILABLE);
 
+    /** Longest wait of a warm-up for the keys' precomputed tables; the keys verify through the provider meanwhile. */
+    static final long TABLES_WAIT_MILLIS = 10_000;
+
     private final URI uri;
     private final JwksPolicy policy;
     /** How long a blocking caller waits: the fetch has its own deadline, this only guards a lost completion. */
     private final long awaitMillis;
+    private final long tablesWaitMillis;
 
     private volatile KeySet held;
 
@@ -53,9 +57,14 @@ final class KeySource {
     private CompletableFuture<KeySet> inFlight;
 
     KeySource(URI uri, JwksPolicy policy) {
+        this(uri, policy, TABLES_WAIT_MILLIS);
+    }
+
+    KeySource(URI uri, JwksPolicy policy, long tablesWaitMillis) {
         this.uri = uri;
         this.policy = policy;
         this.awaitMillis = policy.fetchTimeout().toMillis() + 1_000;
+        this.tablesWaitMillis = tablesWaitMillis;
     }
 
     URI uri() {
@@ -119,8 +128,9 @@ final class KeySource {
     /**
      * Fetches now, regardless of the cooldown and the back-off (joins a fetch already in flight).
      *
-     * @return completes when a usable set arrived and its keys' precomputed tables (if any) are built;
-     *         fails with {@link JwksUnavailableException} when no usable set arrived
+     * @return completes when a usable set arrived and its keys' precomputed tables (if any) are built, or
+     *         {@link #TABLES_WAIT_MILLIS} after the set arrived, whichever is first (a slow table build
+     *         never fails a warm-up); fails with {@link JwksUnavailableException} when no usable set arrived
      */
     CompletableFuture<Void> refresh() {
         return fetch(held, policy.clock().millis(), Need.FORCED).handle((keys, failure) -> {
@@ -128,13 +138,13 @@ final class KeySource {
                 throw new JwksUnavailableException("JWKS unavailable at " + uri + ": " + reason(failure));
             }
             return keys;
-        }).thenCompose(KeySet::ready);
+        }).thenCompose(keys -> keys.ready().completeOnTimeout(null, tablesWaitMillis, TimeUnit.MILLISECONDS));
     }
 
     /** Blocking {@link #refresh()}. @throws JwksUnavailableException when the fetch fails */
     void refreshBlocking() {
         try {
-            refresh().get(awaitMillis, TimeUnit.MILLISECONDS);
+            refresh().get(awaitMillis + tablesWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JwksUnavailableException("JWKS fetch from " + uri + " interrupted");

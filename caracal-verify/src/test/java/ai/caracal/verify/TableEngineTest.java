@@ -106,6 +106,19 @@ class TableEngineTest {
     }
 
     @Test
+    void aTableBuildThatDoesNotFinishNeverFailsTheWarmup() throws Exception {
+        SignedSample sample = SignedSample.create();
+        // the builds are held and never released: the warm-up gives up waiting for them, not for the keys
+        KeySource source = new KeySource(URI.create("https://issuer.test/jwks"), policy(sample.jwks("k1"),
+                SignatureEngine.tables(Es256TestKeys.BC)), 200);
+
+        source.refreshBlocking();
+        KeyLookup lookup = source.lookup("k1").join();
+        assertThat(((VerificationKey) lookup).tableInUse()).isFalse();
+        assertThat(((VerificationKey) lookup).verify(sample.signed, sample.length, sample.signature)).isTrue();
+    }
+
+    @Test
     void refreshKeepsAnUnchangedKeyAndItsTable() throws Exception {
         SignedSample sample = SignedSample.create();
         SignatureEngine engine = SignatureEngine.tables(Es256TestKeys.BC);
