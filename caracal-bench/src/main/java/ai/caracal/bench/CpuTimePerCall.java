@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The benchmarks' operations timed in CPU time of the calling thread (and bytes allocated by it), for a
  * busy host where JMH's wall-clock scores mostly measure the wait for a CPU. Each operation runs in
- * rounds after a warm-up; the median round is reported as a Markdown table. GC work done on other
+ * rounds after a warm-up (at least 10 s); the median round is reported as a Markdown table. GC work done on other
  * threads is not counted, so read the allocation column next to it.
  *
  * <p>Usage: {@code java -cp "caracal-bench/target/caracal-bench.jar:caracal-bench/target/lib/*"
@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 public final class CpuTimePerCall {
 
     private static final int ROUNDS = 9;
+    private static final long WARMUP_NANOS = 10_000_000_000L;
 
     private CpuTimePerCall() {
     }
@@ -63,7 +64,9 @@ public final class CpuTimePerCall {
 
     private static String row(com.sun.management.ThreadMXBean threads, String name, int perRound, BooleanSupplier operation) {
         long thread = Thread.currentThread().getId();
-        for (int i = 0; i < perRound * 3; i++) {
+        // warm-up by count and by time: on a busy host the JIT compiler threads wait for a CPU too
+        long warmUntil = System.nanoTime() + WARMUP_NANOS;
+        for (int i = 0; i < perRound * 3 || System.nanoTime() < warmUntil; i++) {
             check(operation, name);
         }
         double[] micros = new double[ROUNDS];
