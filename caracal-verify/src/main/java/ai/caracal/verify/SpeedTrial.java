@@ -1,5 +1,7 @@
 package ai.caracal.verify;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +79,7 @@ final class SpeedTrial {
             byte[] message = new byte[512];
             byte[] signature = new byte[64];
             // r = s = 0x7f...f: in [1, n-1], so both do the whole computation (and reject)
-            java.util.Arrays.fill(signature, (byte) 0x7f);
+            Arrays.fill(signature, (byte) 0x7f);
             signature[32] = 0x3f;
             run(tables, message, signature, WARMUP);
             run(provider, message, signature, WARMUP);
@@ -107,6 +109,6 @@ final class SpeedTrial {
     }
 
     private static String micros(long nanosPerRound) {
-        return String.format(java.util.Locale.ROOT, "%.1f", nanosPerRound / 1000.0 / PER_ROUND);
+        return String.format(Locale.ROOT, "%.1f", nanosPerRound / 1000.0 / PER_ROUND);
     }
 }
