@@ -3,11 +3,13 @@ package ai.caracal.verify;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
@@ -55,6 +57,10 @@ final class TableKeyVerifier implements KeyVerifier {
     static final int KEY_WINDOW_BITS = 9;
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TableKeyVerifier::sha256);
+
+    /** Verifications run once per process on the builder thread so that the JIT compiles the table path early. */
+    private static final int JIT_WARMUP = 2_000;
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
      * Where tables are built. Tests that want every published key to carry its table set a direct
@@ -113,12 +119,30 @@ final class TableKeyVerifier implements KeyVerifier {
         try {
             if (!trial.providerWins() && Generator.TABLE != null) {
                 table = FixedBaseTable.of(point, KEY_WINDOW_BITS);
+                warmOnce();
                 trial.runOnce(this::verifyWithTable, fallback::verify);
             }
         } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
             log.warn("ES256 key table not built ({}); this key is verified by the plain provider", e.toString());
         } finally {
             built.complete(null);
+        }
+    }
+
+    /**
+     * The first time in the process, runs the table path a few thousand times on a well-formed signature
+     * (the work does not depend on whether it is valid): interpreted, it is several times slower than
+     * compiled, and on a busy host the JIT would otherwise take tens of thousands of requests to get there.
+     */
+    private void warmOnce() {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        byte[] message = new byte[512];
+        byte[] signature = new byte[64];
+        Arrays.fill(signature, (byte) 0x5a);
+        for (int i = 0; i < JIT_WARMUP; i++) {
+            verifyWithTable(message, message.length, signature);
         }
     }
 
