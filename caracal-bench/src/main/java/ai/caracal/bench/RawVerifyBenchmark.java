@@ -1,5 +1,6 @@
 package ai.caracal.bench;
 
+import ai.caracal.verify.BenchmarkEngines;
 import com.nimbusds.jose.crypto.impl.ECDSA;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -18,10 +19,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The floor: one raw P-256 {@code SHA256withECDSA} verification of the benchmark mandate's signature
- * with a prepared {@link Signature} and key, for each provider. No parsing, no claims, no JOSE.
+ * with a prepared {@link Signature} and key, for each provider (and the same through Caracal's
+ * precomputed tables). No parsing, no claims, no JOSE.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RawVerifyBenchmark {
 
-    /** The ES256 provider. */
-    @Param({"bc", "accp", "conscrypt", "jdk"})
+    /** The ES256 provider, or {@code tables} for Caracal's precomputed tables (R‖S, no DER). */
+    @Param({"tables", "bc", "accp", "conscrypt", "jdk"})
     public String provider;
 
     private BenchmarkMandate mandate;
@@ -40,16 +43,25 @@ public class RawVerifyBenchmark {
     private ECPublicKey key;
     private byte[] input;
     private byte[] der;
+    private byte[] raw;
+    private BenchmarkEngines.Verifier tables;
 
-    /** Prepares the key, the input and the DER signature. */
+    /** Prepares the key, the input and the DER signature (or the table and the R‖S signature). */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         mandate = new BenchmarkMandate();
-        java.security.Provider p = Providers.named(provider);
-        signature = Signature.getInstance("SHA256withECDSA", p);
-        key = mandate.publicKey(p);
         input = mandate.signingInput();
-        der = ECDSA.transcodeSignatureToDER(mandate.rawSignature());
+        raw = mandate.rawSignature();
+        if ("tables".equals(provider)) {
+            java.security.interfaces.ECPublicKey publicKey = mandate.publicKey(null);
+            tables = BenchmarkEngines.tables(BigIntegers.asUnsignedByteArray(32, publicKey.getW().getAffineX()),
+                    BigIntegers.asUnsignedByteArray(32, publicKey.getW().getAffineY()));
+        } else {
+            java.security.Provider p = Providers.named(provider);
+            signature = Signature.getInstance("SHA256withECDSA", p);
+            key = mandate.publicKey(p);
+            der = ECDSA.transcodeSignatureToDER(raw);
+        }
         if (!verify()) {
             throw new IllegalStateException("the benchmark signature does not verify");
         }
@@ -67,6 +79,9 @@ public class RawVerifyBenchmark {
      */
     @Benchmark
     public boolean verify() throws GeneralSecurityException {
+        if (tables != null) {
+            return tables.verify(input, input.length, raw);
+        }
         signature.initVerify(key);
         signature.update(input);
         return signature.verify(der);

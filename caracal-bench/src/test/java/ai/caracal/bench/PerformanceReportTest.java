@@ -38,4 +38,22 @@ class PerformanceReportTest {
         assertThat(image.getWidth()).isEqualTo(1100);
         assertThat(image.getHeight()).isGreaterThan(100);
     }
+
+    @Test
+    void aSecondJdksRunFillsItsOwnSection(@TempDir Path dir) throws Exception {
+        Path json = Files.writeString(dir.resolve("jmh.json"), JMH_JSON);
+        Path second = Files.writeString(dir.resolve("jmh-25.json"), JMH_JSON.replace("0.9,", "0.8,"));
+        Path markdown = Files.writeString(dir.resolve("PERFORMANCE.md"),
+                "<!-- results:start -->\n<!-- results:end -->\nJDK 25:\n<!-- results-second-jdk:start -->\nold\n"
+                        + "<!-- results-second-jdk:end -->\n");
+
+        PerformanceReport.main(new String[] {json.toString(), markdown.toString(), dir.resolve("chart.png").toString(),
+            second.toString()});
+
+        assertThat(Files.readString(markdown)).endsWith("JDK 25:\n<!-- results-second-jdk:start -->\n"
+                + "| Verifier | µs/op | ± (99.9 %) | bytes allocated/op |\n|---|---:|---:|---:|\n"
+                + "| Caracal repeat (bc) | 0.80 | 0.05 | 48 |\n"
+                + "| Spring Security NimbusJwtDecoder (JDK) | 951 | 20.0 | – |\n"
+                + "<!-- results-second-jdk:end -->\n");
+    }
 }

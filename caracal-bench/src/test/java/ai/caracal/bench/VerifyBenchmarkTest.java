@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VerifyBenchmarkTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"bc", "accp", "conscrypt", "jdk"})
+    @ValueSource(strings = {"tables", "bc", "accp", "conscrypt", "jdk"})
     void caracalVerifiesWithEveryProvider(String provider) {
         VerifyBenchmark benchmark = new VerifyBenchmark();
         benchmark.provider = provider;
@@ -24,7 +24,7 @@ class VerifyBenchmarkTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bc", "accp", "conscrypt", "jdk"})
+    @ValueSource(strings = {"tables", "bc", "accp", "conscrypt", "jdk"})
     void rawFloorVerifies(String provider) throws Exception {
         RawVerifyBenchmark benchmark = new RawVerifyBenchmark();
         benchmark.provider = provider;

@@ -114,6 +114,7 @@ public final class JwksCache {
         private int maxBytes = DEFAULT_MAX_BYTES;
         private Clock clock = Clock.systemUTC();
         private Provider signatureProvider;
+        private SignatureEngine engine;
         private JwksFetcher fetcher = JwksFetcher.defaults();
         private Duration failureBackoff = DEFAULT_FAILURE_BACKOFF;
         private Duration maxFailureBackoff = DEFAULT_MAX_FAILURE_BACKOFF;
@@ -194,12 +195,19 @@ public final class JwksCache {
         }
 
         /**
-         * @param provider the JCA provider that verifies signatures, used by instance and never
-         *                 registered globally; by default the process-wide automatic choice
+         * @param provider the JCA provider that verifies every signature, used by instance and never
+         *                 registered globally, with no precomputed tables; by default the process-wide
+         *                 automatic choice (see {@code caracal.crypto.provider})
          * @return this builder
          */
         public Builder signatureProvider(Provider provider) {
             this.signatureProvider = Objects.requireNonNull(provider, "signatureProvider");
+            return this;
+        }
+
+        /** Sets the engine itself (benchmarks compare engines whatever the class path holds). */
+        Builder engine(SignatureEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 
@@ -238,10 +246,11 @@ public final class JwksCache {
             if (maxStale.compareTo(ttl) < 0) {
                 throw new IllegalArgumentException("jwksMaxStale must not be shorter than jwksTtl");
             }
-            Provider provider = signatureProvider != null ? signatureProvider : SignatureProviders.selected().orElse(null);
+            SignatureEngine engine = this.engine != null ? this.engine
+                    : signatureProvider != null ? SignatureEngine.plain(signatureProvider) : SignatureProviders.selected();
             return new JwksCache(new JwksPolicy(ttl.toMillis(), maxStale.toMillis(), fetchTimeout,
                     refetchCooldown.toMillis(), maxBytes, failureBackoff.toMillis(), maxFailureBackoff.toMillis(),
-                    clock, provider, fetcher, listeners.toArray(new VerificationListener[0])));
+                    clock, engine, fetcher, listeners.toArray(new VerificationListener[0])));
         }
 
         private static Duration positive(Duration value, String name) {

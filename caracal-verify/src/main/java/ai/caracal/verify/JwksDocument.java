@@ -3,7 +3,6 @@ package ai.caracal.verify;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
-import java.security.Provider;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,8 +15,16 @@ import org.slf4j.LoggerFactory;
  * Parses a JWKS body and keeps the keys that pass every acceptance rule (verification.md §3.4). Keys
  * that fail are skipped with a DEBUG line (a key carrying private material with a WARN line). When two
  * entries share a {@code kid}, the later one wins. A document with no usable key is a failure.
+ *
+ * <p>A key that the previous set already held under the same {@code kid} with the same point is kept as
+ * it was, precomputed table included, so a refresh rebuilds nothing. With the table engine, at most
+ * {@value #MAX_TABLES} keys of a set get a table (about 256 KiB each); the others verify through the
+ * plain provider.
  */
 final class JwksDocument {
+
+    /** Most keys of one set that carry a precomputed table. */
+    static final int MAX_TABLES = 8;
 
     private static final Logger log = LoggerFactory.getLogger(JwksDocument.class);
 
@@ -25,10 +32,12 @@ final class JwksDocument {
     }
 
     /**
+     * @param engine   how the keys check signatures
+     * @param previous the keys held until now, by {@code kid} (empty when none)
      * @return the usable keys by {@code kid}; never empty
      * @throws JwksFetchException when the body is not a JWKS or holds no usable key
      */
-    static Map<String, VerificationKey> parse(byte[] body, Provider provider) {
+    static Map<String, VerificationKey> parse(byte[] body, SignatureEngine engine, Map<String, VerificationKey> previous) {
         Map<String, Object> document;
         try {
             document = StrictJson.parseObject(body, "jwks");
@@ -40,10 +49,12 @@ final class JwksDocument {
             throw new JwksFetchException("body has no \"keys\" array");
         }
         Map<String, VerificationKey> usable = new LinkedHashMap<>();
+        int tables = 0;
         for (Object entry : (List<?>) keys) {
-            VerificationKey key = accept(entry, provider);
+            VerificationKey key = accept(entry, engine, previous, tables < MAX_TABLES);
             if (key != null) {
-                usable.put(key.kid(), key);
+                VerificationKey replaced = usable.put(key.kid(), key);
+                tables += (key.hasTable() ? 1 : 0) - (replaced != null && replaced.hasTable() ? 1 : 0);
             }
         }
         if (usable.isEmpty()) {
@@ -52,7 +63,8 @@ final class JwksDocument {
         return Collections.unmodifiableMap(usable);
     }
 
-    private static VerificationKey accept(Object entry, Provider provider) {
+    private static VerificationKey accept(Object entry, SignatureEngine engine, Map<String, VerificationKey> previous,
+                                          boolean table) {
         if (!(entry instanceof Map)) {
             log.debug("JWKS entry skipped: not an object");
             return null;
@@ -75,8 +87,14 @@ final class JwksDocument {
         String x = (String) jwk.get("x");
         String y = (String) jwk.get("y");
         try {
+            byte[] xBytes = Base64.getUrlDecoder().decode(x);
+            byte[] yBytes = Base64.getUrlDecoder().decode(y);
+            VerificationKey held = previous.get(kid);
+            if (held != null && held.sameMaterial(xBytes, yBytes) && (held.hasTable() == (table && engine.usesTables()))) {
+                return held;
+            }
             ECKey key = new ECKey.Builder(Curve.P_256, new Base64URL(x), new Base64URL(y)).keyID((String) kid).build();
-            return VerificationKey.of(key, Base64.getUrlDecoder().decode(x), Base64.getUrlDecoder().decode(y), provider);
+            return VerificationKey.of(key, xBytes, yBytes, engine, table);
         } catch (Exception e) {
             log.debug("JWKS key {} skipped: point not on P-256 or not usable ({})", kid, e.getClass().getSimpleName());
             return null;

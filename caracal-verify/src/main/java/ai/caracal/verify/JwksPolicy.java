@@ -1,6 +1,5 @@
 package ai.caracal.verify;
 
-import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -16,12 +15,12 @@ import java.time.Duration;
  * @param backoffInitialMillis hold-back after the first failed fetch
  * @param backoffMaxMillis     longest hold-back after repeated failures
  * @param clock                measures ages, cooldowns and back-off
- * @param provider             verifies signatures; {@code null} for the JDK default
+ * @param engine               checks signatures
  * @param fetcher              moves the bytes
  * @param listeners            observe fetches
  */
 record JwksPolicy(long ttlMillis, long maxStaleMillis, Duration fetchTimeout, long cooldownMillis, int maxBytes,
-                  long backoffInitialMillis, long backoffMaxMillis, Clock clock, Provider provider,
+                  long backoffInitialMillis, long backoffMaxMillis, Clock clock, SignatureEngine engine,
                   JwksFetcher fetcher, VerificationListener[] listeners) {
 
     /** How long the next fetch is held back after {@code failures} consecutive failures (at least 1). */

@@ -39,10 +39,14 @@ final class KeySource {
     private static final CompletableFuture<KeyLookup> UNAVAILABLE =
             CompletableFuture.completedFuture(KeyLookup.Missing.UNAVAILABLE);
 
+    /** Longest wait of a warm-up for the keys' precomputed tables; the keys verify through the provider meanwhile. */
+    static final long TABLES_WAIT_MILLIS = 10_000;
+
     private final URI uri;
     private final JwksPolicy policy;
     /** How long a blocking caller waits: the fetch has its own deadline, this only guards a lost completion. */
     private final long awaitMillis;
+    private final long tablesWaitMillis;
 
     private volatile KeySet held;
     /** One line on why the latest fetch failed, or {@code null} when it succeeded (or none finished yet). */
@@ -55,9 +59,14 @@ final class KeySource {
     private CompletableFuture<KeySet> inFlight;
 
     KeySource(URI uri, JwksPolicy policy) {
+        this(uri, policy, TABLES_WAIT_MILLIS);
+    }
+
+    KeySource(URI uri, JwksPolicy policy, long tablesWaitMillis) {
         this.uri = uri;
         this.policy = policy;
         this.awaitMillis = policy.fetchTimeout().toMillis() + 1_000;
+        this.tablesWaitMillis = tablesWaitMillis;
     }
 
     URI uri() {
@@ -121,21 +130,23 @@ final class KeySource {
     /**
      * Fetches now, regardless of the cooldown and the back-off (joins a fetch already in flight).
      *
-     * @return completes when a usable set arrived; fails with {@link JwksUnavailableException} otherwise
+     * @return completes when a usable set arrived and its keys' precomputed tables (if any) are built, or
+     *         {@link #TABLES_WAIT_MILLIS} after the set arrived, whichever is first (a slow table build
+     *         never fails a warm-up); fails with {@link JwksUnavailableException} when no usable set arrived
      */
     CompletableFuture<Void> refresh() {
         return fetch(held, policy.clock().millis(), Need.FORCED).handle((keys, failure) -> {
             if (keys == null) {
                 throw new JwksUnavailableException(describe(failure));
             }
-            return null;
-        });
+            return keys;
+        }).thenCompose(keys -> keys.ready().completeOnTimeout(null, tablesWaitMillis, TimeUnit.MILLISECONDS));
     }
 
     /** Blocking {@link #refresh()}. @throws JwksUnavailableException when the fetch fails */
     void refreshBlocking() {
         try {
-            refresh().get(awaitMillis, TimeUnit.MILLISECONDS);
+            refresh().get(awaitMillis + tablesWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JwksUnavailableException("JWKS " + uri + " fetch interrupted");
@@ -253,7 +264,8 @@ final class KeySource {
                 if (body == null || body.length > policy.maxBytes()) {
                     throw new JwksFetchException(body == null ? "no body" : "body above " + policy.maxBytes() + " bytes");
                 }
-                keys = JwksDocument.parse(body, policy.provider());
+                KeySet previous = held;
+                keys = JwksDocument.parse(body, policy.engine(), previous == null ? Map.of() : previous.keys);
             } catch (RuntimeException e) {
                 problem = e;
             }
@@ -332,6 +344,11 @@ final class KeySource {
         KeyLookup lookup(String kid) {
             VerificationKey key = keys.get(kid);
             return key != null ? key : KeyLookup.Missing.UNKNOWN_KID;
+        }
+
+        /** @return completes when every key verifies at full speed (tables built) */
+        CompletableFuture<Void> ready() {
+            return CompletableFuture.allOf(keys.values().stream().map(VerificationKey::ready).toArray(CompletableFuture[]::new));
         }
     }
 }

@@ -207,8 +207,9 @@ public final class MandateVerifier {
 
     /**
      * Fetches the configured issuer and zone's key set now, through the cache and regardless of the
-     * refetch cooldown and the failure back-off. Never called implicitly; connectors offer it as a
-     * start-up option.
+     * refetch cooldown and the failure back-off, then waits until the keys' precomputed ES256 tables are
+     * built (at most 10 s; meanwhile the keys verify through the plain provider). Never called
+     * implicitly; connectors offer it as a start-up option.
      *
      * @throws JwksUnavailableException when the key set cannot be fetched or holds no usable key
      */
@@ -220,7 +221,7 @@ public final class MandateVerifier {
      * {@link #warmup()} without blocking: the stage fails with {@link JwksUnavailableException} when the
      * key set cannot be fetched.
      *
-     * @return completes when a usable key set is held
+     * @return completes when a usable key set is held and its tables are built (or after at most 10 s)
      */
     public CompletionStage<Void> warmupAsync() {
         return keys.refresh();

@@ -15,13 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses, once per process, the JCA provider that verifies ES256 signatures: a native provider when
- * one is on the classpath and healthy (Amazon Corretto Crypto Provider, then Conscrypt), else
- * BouncyCastle, else the JDK default. Providers are used by instance and are never inserted into or
- * reordered in the global JCA provider list.
+ * Chooses, once per process, how ES256 signatures are verified. With BouncyCastle on the classpath (a
+ * default dependency): Caracal's precomputed tables on BouncyCastle's P-256 arithmetic
+ * ({@link TableKeyVerifier}); when a healthy native provider is also present (Amazon Corretto Crypto
+ * Provider, then Conscrypt), the tables race it once in the background and the faster one verifies, the
+ * native provider until then; without one, BouncyCastle's provider verifies while a key's table is built.
+ * Without BouncyCastle: the native provider, else the JDK default. Providers are used by instance and are
+ * never inserted into or reordered in the global JCA provider list.
  *
  * <p>The system property {@value #PROPERTY} overrides the choice: {@code accp}, {@code conscrypt},
- * {@code bc} or {@code jdk}. A named provider that is missing or unhealthy is a configuration error.
+ * {@code tables}, {@code bc} (BouncyCastle's plain provider, no tables) or {@code jdk}. A named provider
+ * that is missing or unhealthy is a configuration error.
  */
 final class SignatureProviders {
 
@@ -32,33 +36,53 @@ final class SignatureProviders {
     private SignatureProviders() {
     }
 
-    /** @return the process-wide choice; empty means the JDK default provider */
-    static Optional<Provider> selected() {
+    /** @return the process-wide choice */
+    static SignatureEngine selected() {
         return Holder.SELECTED;
     }
 
     private static final class Holder {
-        static final Optional<Provider> SELECTED = choose();
+        static final SignatureEngine SELECTED = choose(System.getProperty(PROPERTY));
     }
 
-    private static Optional<Provider> choose() {
-        String override = System.getProperty(PROPERTY);
-        Optional<Provider> chosen;
+    /**
+     * @param override the value of {@value #PROPERTY}; {@code null} or blank for the automatic choice
+     * @return the engine
+     * @throws IllegalStateException when {@code override} names an engine that is missing or unhealthy
+     */
+    static SignatureEngine choose(String override) {
+        SignatureEngine chosen;
         if (override != null && !override.isBlank()) {
             String name = override.trim().toLowerCase(Locale.ROOT);
-            chosen = "jdk".equals(name) ? Optional.empty() : load(name)
-                    .filter(SignatureProviders::isHealthy)
-                    .map(Optional::of)
-                    .orElseThrow(() -> new IllegalStateException(
-                            "System property " + PROPERTY + "=" + override + " names a provider that is not available or not healthy"
-                                    + " (use accp, conscrypt, bc or jdk)"));
+            chosen = named(name).orElseThrow(() -> new IllegalStateException(
+                    "System property " + PROPERTY + "=" + override + " names a provider that is not available or not healthy"
+                            + " (use accp, conscrypt, tables, bc or jdk)"));
         } else {
-            chosen = load("accp").filter(SignatureProviders::isHealthy)
-                    .or(() -> load("conscrypt").filter(SignatureProviders::isHealthy))
-                    .or(() -> load("bc").filter(SignatureProviders::isHealthy));
+            Optional<Provider> nativeProvider = healthy("accp").or(() -> healthy("conscrypt"));
+            Optional<Provider> bouncyCastle = healthy("bc");
+            if (bouncyCastle.isPresent()) {
+                chosen = nativeProvider.map(SignatureEngine::racing).orElseGet(() -> SignatureEngine.tables(bouncyCastle.get()));
+            } else {
+                chosen = nativeProvider.map(SignatureEngine::plain).orElseGet(() -> SignatureEngine.plain(null));
+            }
         }
-        log.info("Caracal ES256 signature provider: {}", chosen.map(Provider::getName).orElse("JDK default"));
+        log.info("Caracal ES256 signatures: {}", chosen.describe());
         return chosen;
+    }
+
+    private static Optional<SignatureEngine> named(String name) {
+        switch (name) {
+            case "jdk":
+                return Optional.of(SignatureEngine.plain(null));
+            case "tables":
+                return healthy("bc").map(SignatureEngine::tables);
+            default:
+                return healthy(name).map(SignatureEngine::plain);
+        }
+    }
+
+    private static Optional<Provider> healthy(String name) {
+        return load(name).filter(SignatureProviders::isHealthy);
     }
 
     private static Optional<Provider> load(String name) {

@@ -270,8 +270,9 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     }
 
     /**
-     * Shortcut: gives this verifier a private key cache that verifies signatures with this provider
-     * (used by instance, never registered globally). By default the provider is chosen once per process.
+     * Shortcut: gives this verifier a private key cache that verifies every signature with this plain
+     * provider (used by instance, never registered globally; no precomputed key tables). By default the
+     * way signatures are checked is chosen once per process (see {@code caracal.crypto.provider}).
      *
      * @param provider a JCA provider implementing {@code SHA256withECDSA}
      * @return this builder

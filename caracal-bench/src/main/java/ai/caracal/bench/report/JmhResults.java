@@ -90,6 +90,9 @@ final class JmhResults {
     static String label(String benchmark, Map<String, String> params) {
         String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         String provider = params.getOrDefault("provider", "");
+        if (provider.equals("tables")) {
+            provider = "tables, default";
+        }
         switch (method) {
             case "firstSeen":
                 return "Caracal first-seen (" + provider + ")";

@@ -14,12 +14,16 @@ import java.util.stream.Collectors;
  * {@code <!-- results:start -->} and {@code <!-- results:end -->} markers) and a PNG bar chart.
  *
  * <p>Usage: {@code java -cp caracal-bench.jar ai.caracal.bench.report.PerformanceReport <jmh.json>
- * <PERFORMANCE.md> <chart.png>}
+ * <PERFORMANCE.md> <chart.png> [<jmh-second-jdk.json>]}: the optional second file (the same benchmarks on
+ * another JDK) fills the section between {@code <!-- results-second-jdk:start -->} and
+ * {@code <!-- results-second-jdk:end -->} with its table (no chart).
  */
 public final class PerformanceReport {
 
     static final String START = "<!-- results:start -->";
     static final String END = "<!-- results:end -->";
+    static final String SECOND_START = "<!-- results-second-jdk:start -->";
+    static final String SECOND_END = "<!-- results-second-jdk:end -->";
 
     private PerformanceReport() {
     }
@@ -29,19 +33,27 @@ public final class PerformanceReport {
      * @throws IOException when a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: PerformanceReport <jmh.json> <PERFORMANCE.md> <chart.png>");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: PerformanceReport <jmh.json> <PERFORMANCE.md> <chart.png> [<jmh-second-jdk.json>]");
             System.exit(2);
         }
-        List<BenchmarkResult> rows = JmhResults.read(Path.of(args[0])).stream()
-                .sorted(Comparator.comparingDouble(BenchmarkResult::microseconds))
-                .collect(Collectors.toList());
+        List<BenchmarkResult> rows = sorted(Path.of(args[0]));
         Path markdown = Path.of(args[1]);
         Path chart = Path.of(args[2]);
         BarChart.write(rows, "ES256 mandate verification on the JVM (µs/op, JMH)", chart);
         String document = Files.readString(markdown, StandardCharsets.UTF_8);
-        Files.writeString(markdown, replaceSection(document, table(rows, markdown.getParent().relativize(chart))),
-                StandardCharsets.UTF_8);
+        document = replaceSection(document, START, END, table(rows, markdown.getParent().relativize(chart)));
+        if (args.length == 4) {
+            String second = table(sorted(Path.of(args[3])), null);
+            document = replaceSection(document, SECOND_START, SECOND_END, second);
+        }
+        Files.writeString(markdown, document, StandardCharsets.UTF_8);
+    }
+
+    private static List<BenchmarkResult> sorted(Path json) throws IOException {
+        return JmhResults.read(json).stream()
+                .sorted(Comparator.comparingDouble(BenchmarkResult::microseconds))
+                .collect(Collectors.toList());
     }
 
     static String table(List<BenchmarkResult> rows, Path chart) {
@@ -54,17 +66,19 @@ public final class PerformanceReport {
                     .append(" | ").append(row.bytesPerOp() < 0 ? "–" : String.format(Locale.ROOT, "%,.0f", row.bytesPerOp()))
                     .append(" |\n");
         }
-        out.append("\n![ES256 verification time per provider and library](").append(chart.toString().replace('\\', '/'))
-                .append(")\n");
+        if (chart != null) {
+            out.append("\n![ES256 verification time per provider and library](").append(chart.toString().replace('\\', '/'))
+                    .append(")\n");
+        }
         return out.toString();
     }
 
-    static String replaceSection(String document, String section) {
-        int start = document.indexOf(START);
-        int end = document.indexOf(END);
+    static String replaceSection(String document, String startMarker, String endMarker, String section) {
+        int start = document.indexOf(startMarker);
+        int end = document.indexOf(endMarker);
         if (start < 0 || end < start) {
-            throw new IllegalArgumentException("the Markdown file has no " + START + " … " + END + " section");
+            throw new IllegalArgumentException("the Markdown file has no " + startMarker + " … " + endMarker + " section");
         }
-        return document.substring(0, start + START.length()) + "\n" + section + document.substring(end);
+        return document.substring(0, start + startMarker.length()) + "\n" + section + document.substring(end);
     }
 }
