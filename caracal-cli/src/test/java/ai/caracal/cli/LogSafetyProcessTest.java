@@ -111,8 +111,8 @@ class LogSafetyProcessTest {
             serve.terminate();
 
             assertNoTokenByte(serve, List.of(valid, wrongAudience));
-            assertThat(serve.stderr()).contains("DEBUG MandateVerifier - Mandate rejected: invalid_token (not-compact-jws)")
-                    .contains("DEBUG MandateVerifier - Mandate rejected: invalid_token (aud)");
+            assertThat(serve.stderr()).contains("DEBUG MandateVerifier - Mandate rejected: invalid_token (cause malformed, not-compact-jws)")
+                    .contains("DEBUG MandateVerifier - Mandate rejected: invalid_token (cause audience, aud)");
         }
     }
 
@@ -123,7 +123,7 @@ class LogSafetyProcessTest {
             assertThat(demo.awaitExit()).as(demo.stderr()).isZero();
 
             assertNoTokenByte(demo, List.of());
-            assertThat(demo.stderr()).contains("DEBUG MandateVerifier - Mandate rejected: session_revoked (revoked)");
+            assertThat(demo.stderr()).contains("DEBUG MandateVerifier - Mandate rejected: session_revoked (cause revoked, revoked)");
         }
     }
 
@@ -141,7 +141,7 @@ class LogSafetyProcessTest {
             server.terminate();
 
             assertNoTokenByte(server, List.of(valid));
-            assertThat(server.stderr()).contains("DEBUG MandateVerifier - Mandate rejected: invalid_token (not-compact-jws)");
+            assertThat(server.stderr()).contains("DEBUG MandateVerifier - Mandate rejected: invalid_token (cause malformed, not-compact-jws)");
         }
     }
 
