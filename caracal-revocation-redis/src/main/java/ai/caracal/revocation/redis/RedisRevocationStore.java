@@ -1,6 +1,7 @@
 package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationCheck;
+import ai.caracal.revocation.RevocationQuery;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
 import io.lettuce.core.KeyValue;
@@ -15,7 +16,10 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -297,6 +301,66 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
                     ? new RevocationStoreException("MGET got no reply within " + link.timeoutMillis() + " ms")
                     : unwrap(failure));
         });
+    }
+
+    /**
+     * One round trip for the whole batch: one {@code MGET} of the distinct keys of every query (each
+     * anchor's key once, then each zone's epoch key once), bounded by the same {@code commandTimeout};
+     * each answer is then read as {@link #check(List, String)} reads its own keys. Connectors re-check
+     * their open connections this way (connectors.md §10.4).
+     *
+     * @param queries the queries; never {@code null}; {@code null} or {@code ""} anchors are skipped
+     * @return one answer per query, in order; when Redis is unavailable, every answer is
+     *         {@link RevocationCheck#FAILED_CLOSED} if failing closed, otherwise {@link RevocationCheck#CLEAR}
+     */
+    @Override
+    public List<RevocationCheck> checkEach(List<RevocationQuery> queries) {
+        int count = Objects.requireNonNull(queries, "queries").size();
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        int[][] anchorSlots = new int[count][];
+        int[] zoneSlots = new int[count];
+        for (int i = 0; i < count; i++) {
+            RevocationQuery query = queries.get(i);
+            List<String> anchors = query.anchors();
+            int[] own = new int[anchors.size()];
+            int used = 0;
+            for (String anchor : anchors) {
+                if (anchor != null && !anchor.isEmpty()) {
+                    own[used++] = slots.computeIfAbsent(keyPrefix.concat(anchor), key -> slots.size());
+                }
+            }
+            anchorSlots[i] = used == own.length ? own : Arrays.copyOf(own, used);
+            zoneSlots[i] = isBlank(query.zoneId()) ? -1
+                    : slots.computeIfAbsent(epochKeyPrefix.concat(query.zoneId()), key -> slots.size());
+        }
+        if (slots.isEmpty()) {
+            return Collections.nCopies(count, RevocationCheck.CLEAR);
+        }
+        String[] keys = slots.keySet().toArray(new String[0]);
+        List<KeyValue<String, String>> values;
+        long deadline = link.deadline();
+        try {
+            values = link.await(link.commands(deadline).mget(keys), "MGET", deadline);
+            if (values == null || values.size() != keys.length) {
+                throw new RevocationStoreException("MGET of " + keys.length + " keys returned "
+                        + (values == null ? "nothing" : values.size() + " values"));
+            }
+        } catch (RuntimeException e) {
+            return Collections.nCopies(count, failedLookup(e));
+        }
+        RevocationCheck[] answers = new RevocationCheck[count];
+        for (int i = 0; i < count; i++) {
+            boolean revoked = false;
+            for (int slot : anchorSlots[i]) {
+                if (values.get(slot).hasValue()) {
+                    revoked = true;
+                    break;
+                }
+            }
+            long epoch = zoneSlots[i] < 0 ? 0L : Epochs.parse(values.get(zoneSlots[i]).getValueOrElse(null));
+            answers[i] = revoked || epoch != 0L ? new RevocationCheck(revoked, epoch) : RevocationCheck.CLEAR;
+        }
+        return List.of(answers);
     }
 
     private void send(Lookup lookup, RedisClusterAsyncCommands<String, String> commands,
