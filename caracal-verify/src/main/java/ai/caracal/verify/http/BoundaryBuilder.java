@@ -40,6 +40,7 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     private String realm;
     private ProtectedResourceMetadata metadata;
     private long drainLimit = EarlyAnswer.DEFAULT_DRAIN_LIMIT;
+    private LiveConnections liveConnections;
     private Function<String, String> environment = System::getenv;
 
     /** For connector builders. */
@@ -199,6 +200,20 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     }
 
     /**
+     * The registry that ends this connector's open SSE streams and WebSockets when their mandate expires,
+     * is revoked or becomes stale (connectors.md §10.4). By default the boundary creates its own, re-checking
+     * every 2 s against the verifier's store with the verifier's clock; hand one in to change the interval
+     * or to share one registry between connectors. A registry handed in is never closed by the connector.
+     *
+     * @param liveConnections the registry; its store should be the verifier's
+     * @return this builder
+     */
+    public B liveConnections(LiveConnections liveConnections) {
+        this.liveConnections = Objects.requireNonNull(liveConnections, "liveConnections");
+        return self();
+    }
+
+    /**
      * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} defaults are read
      *                    from; default {@link System#getenv(String)}
      * @return this builder
@@ -250,6 +265,10 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
 
     long drainLimit() {
         return drainLimit;
+    }
+
+    LiveConnections liveConnections() {
+        return liveConnections;
     }
 
     private MandateVerifier checkedVerifierOnly() {

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code Content-Type: application/json}, {@code Cache-Control: no-store}, an RFC 6750
  * {@code WWW-Authenticate} challenge (unless turned off) and the {@link AuthErrorBody} JSON.
  *
+ * <p>Connectors also register the connections that stay open after the request (SSE streams,
+ * WebSockets) with {@link #liveConnections()}, which ends them when their mandate no longer holds.
+ *
  * <p>Immutable and thread-safe; build once and share.
  */
 public final class HttpBoundary {
@@ -56,6 +59,8 @@ public final class HttpBoundary {
     private final ProtectedResourceMetadata metadata;
     private final ResourceMetadataEndpoint metadataEndpoint;
     private final long drainLimit;
+    private final LiveConnections liveConnections;
+    private final boolean ownsLiveConnections;
 
     HttpBoundary(BoundaryBuilder<?> b, MandateVerifier verifier) {
         this.defaultRule = new Rule("/", verifier);
@@ -70,6 +75,10 @@ public final class HttpBoundary {
         this.realm = b.realm();
         this.metadata = b.metadata();
         this.drainLimit = b.drainLimit();
+        this.ownsLiveConnections = b.liveConnections() == null;
+        this.liveConnections = ownsLiveConnections
+                ? LiveConnections.builder().revocations(verifier.options().revocations()).clock(verifier.options().clock()).build()
+                : b.liveConnections();
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
             registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
@@ -197,6 +206,25 @@ public final class HttpBoundary {
      */
     public long drainLimit() {
         return drainLimit;
+    }
+
+    /**
+     * @return the registry of this boundary's open connections (SSE streams, WebSockets), which ends them
+     *         when their mandate expires, is revoked or becomes stale (connectors.md §10.4)
+     */
+    public LiveConnections liveConnections() {
+        return liveConnections;
+    }
+
+    /**
+     * Releases what the boundary created: closes its own {@link LiveConnections} (ending the connections
+     * still open), never one handed to the builder. For connectors with a lifecycle (a servlet filter's
+     * {@code destroy}); idempotent. The boundary still evaluates requests afterwards.
+     */
+    public void close() {
+        if (ownsLiveConnections) {
+            liveConnections.close();
+        }
     }
 
     /** @return the metadata endpoint, when resource metadata is configured */
