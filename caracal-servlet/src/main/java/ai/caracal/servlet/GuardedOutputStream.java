@@ -1,5 +1,6 @@
 package ai.caracal.servlet;
 
+import ai.caracal.verify.http.StreamGuard;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package ai.caracal.servlet;
 
+import ai.caracal.verify.http.StreamGuard;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -4,6 +4,7 @@ import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.http.LiveConnection;
 import ai.caracal.verify.http.LiveConnections;
+import ai.caracal.verify.http.StreamGuard;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
