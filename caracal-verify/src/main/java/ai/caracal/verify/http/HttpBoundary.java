@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a canonical path under an {@code exclude} prefix: pass, unverified, no claims;</li>
  *   <li>with {@code permitPreflight}, an {@code OPTIONS} request carrying {@code Origin} and
  *       {@code Access-Control-Request-Method}: pass;</li>
- *   <li>pick the rule of the longest matching route prefix (on the normalised path), else the default;</li>
+ *   <li>pick the rule of the longest matching route prefix (on the normalised path), else the default; a
+ *       path that is not canonical must also meet the rule of its literal reading, where that differs;</li>
  *   <li>more than one {@code Authorization} header: reject {@code invalid_token}; otherwise extract the
  *       bearer token (absent, another scheme or blank: {@code missing_token}, without touching the key
  *       set or the store);</li>
@@ -105,8 +106,13 @@ public final class HttpBoundary {
         if (authorization.size() > 1) {
             return ambiguous(rule, request.method());
         }
-        return decision(rule.verifier.authorization(authorization.isEmpty() ? null : authorization.get(0)),
-                rule, request.method());
+        String header = authorization.isEmpty() ? null : authorization.get(0);
+        BoundaryDecision decision = decision(rule.verifier.authorization(header), rule, request.method());
+        Rule literal = literalRuleFor(request.path(), rule);
+        if (literal == rule || decision.kind() != BoundaryDecision.Kind.VERIFIED) {
+            return decision;
+        }
+        return decision(literal.verifier.authorization(header), literal, request.method());
     }
 
     /**
@@ -129,8 +135,19 @@ public final class HttpBoundary {
         if (authorization.size() > 1) {
             return CompletableFuture.completedFuture(ambiguous(rule, method));
         }
-        CompletableFuture<AuthResult> result = rule.verifier
-                .authorizationAsync(authorization.isEmpty() ? null : authorization.get(0)).toCompletableFuture();
+        String header = authorization.isEmpty() ? null : authorization.get(0);
+        CompletionStage<BoundaryDecision> decision = decisionAsync(rule, header, method);
+        Rule literal = literalRuleFor(request.path(), rule);
+        if (literal == rule) {
+            return decision;
+        }
+        return decision.thenCompose(first -> first.kind() != BoundaryDecision.Kind.VERIFIED
+                ? CompletableFuture.completedFuture(first)
+                : decisionAsync(literal, header, method));
+    }
+
+    private CompletionStage<BoundaryDecision> decisionAsync(Rule rule, String header, String method) {
+        CompletableFuture<AuthResult> result = rule.verifier.authorizationAsync(header).toCompletableFuture();
         if (result.isDone()) {
             return CompletableFuture.completedFuture(decision(result.join(), rule, method));
         }
@@ -215,7 +232,22 @@ public final class HttpBoundary {
 
     /** Step 4: the rule of the longest matching route prefix, on the normalised path, else the default. */
     private Rule ruleFor(String requestPath) {
-        String path = CanonicalPath.isCanonical(requestPath) ? requestPath : CanonicalPath.normalize(requestPath);
+        return ruleOn(CanonicalPath.isCanonical(requestPath) ? requestPath : CanonicalPath.normalize(requestPath));
+    }
+
+    /**
+     * Step 4, second reading: a server that routes on the path as sent (the JDK server picks a context by
+     * the raw path's prefix, so {@code /payouts/../items} runs the {@code /payouts} handler) may run a
+     * handler other than the normalised path's. A path that is not canonical must therefore meet the
+     * rule of its literal reading too.
+     *
+     * @return the rule of the path as sent, or {@code normalised} when it is the same rule
+     */
+    private Rule literalRuleFor(String requestPath, Rule normalised) {
+        return CanonicalPath.isCanonical(requestPath) ? normalised : ruleOn(requestPath);
+    }
+
+    private Rule ruleOn(String path) {
         for (int i = 0; i < routes.size(); i++) {
             if (CanonicalPath.matches(path, routes.get(i).prefix)) {
                 return routes.get(i);
