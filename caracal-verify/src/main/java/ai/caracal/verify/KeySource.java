@@ -323,7 +323,7 @@ final class KeySource {
             try {
                 listener.jwksFetched(uri, outcome);
             } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
+                ListenerFailures.record(e);
             }
         }
     }

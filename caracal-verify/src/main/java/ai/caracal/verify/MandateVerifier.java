@@ -229,6 +229,14 @@ public final class MandateVerifier {
         return keys.refresh();
     }
 
+    /**
+     * @return how many times a {@link VerificationListener} threw in this process (each logged at WARN at
+     *         most once a minute; no result was changed)
+     */
+    public static long listenerFailures() {
+        return ListenerFailures.count();
+    }
+
     /** @return the validated configuration, with the merged requirements of this verifier */
     public VerifierOptions options() {
         return options;
@@ -492,7 +500,7 @@ public final class MandateVerifier {
             try {
                 listener.revocationCheckFailed(error);
             } catch (RuntimeException ignored) {
-                log.warn("A VerificationListener threw; ignored", ignored);
+                ListenerFailures.record(ignored);
             }
         }
         return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
@@ -507,7 +515,7 @@ public final class MandateVerifier {
             try {
                 listener.verified(result, elapsed);
             } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
+                ListenerFailures.record(e);
             }
         }
         return result;

@@ -63,6 +63,14 @@ public final class CaracalBaggage {
     }
 
     /**
+     * @return how many OpenTelemetry context calls of the boundaries in this process failed (each left the
+     *         context as it was; logged at WARN at most once a minute)
+     */
+    public static long failures() {
+        return OtelContext.failures();
+    }
+
+    /**
      * @param name a baggage member name
      * @return whether it is in the reserved {@code caracal.} namespace (compared without case, so
      *         {@code Caracal.Session} is reserved too)
