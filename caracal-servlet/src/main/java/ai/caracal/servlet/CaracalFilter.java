@@ -5,6 +5,7 @@ import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.BoundaryScope;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import jakarta.servlet.Filter;
@@ -111,10 +112,14 @@ public final class CaracalFilter implements Filter {
         switch (decision.kind()) {
             case VERIFIED:
                 httpRequest.setAttribute(CLAIMS_ATTRIBUTE, decision.claims());
-                chain.doFilter(request, response);
+                try (BoundaryScope scope = boundary().enter(decision)) {
+                    chain.doFilter(request, response);
+                }
                 break;
             case PASS:
-                chain.doFilter(request, response);
+                try (BoundaryScope scope = boundary().enter(decision)) {
+                    chain.doFilter(request, response);
+                }
                 break;
             default:
                 ServletResponses.answer(decision.response(), httpRequest, (HttpServletResponse) response,

@@ -4,6 +4,7 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.CaracalEnvironment;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
+import ai.caracal.verify.audit.AsyncAuditSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,8 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     private ProtectedResourceMetadata metadata;
     private long drainLimit = EarlyAnswer.DEFAULT_DRAIN_LIMIT;
     private Function<String, String> environment = System::getenv;
+    private AsyncAuditSink audit;
+    private boolean baggage = true;
 
     /** For connector builders. */
     protected BoundaryBuilder() {
@@ -199,6 +202,30 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     }
 
     /**
+     * Sends one action-result event per decision about a mandate (allow or deny; not for excluded paths,
+     * preflights or the metadata document) to this sink, off the request's path (connectors.md §11).
+     *
+     * @param audit the bounded sink, owned and closed by the caller; {@code null} for none (default)
+     * @return this builder
+     */
+    public B audit(AsyncAuditSink audit) {
+        this.audit = audit;
+        return self();
+    }
+
+    /**
+     * @param enabled whether {@link HttpBoundary#enter(BoundaryDecision)} puts the {@code caracal.*} W3C
+     *                baggage of the verified claims in the OpenTelemetry context (and drops incoming
+     *                {@code caracal.*} entries) for the handler; default {@code true}. Without
+     *                {@code opentelemetry-api} on the class path there is nothing to do either way.
+     * @return this builder
+     */
+    public B baggage(boolean enabled) {
+        this.baggage = enabled;
+        return self();
+    }
+
+    /**
      * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} defaults are read
      *                    from; default {@link System#getenv(String)}
      * @return this builder
@@ -250,6 +277,14 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
 
     long drainLimit() {
         return drainLimit;
+    }
+
+    AsyncAuditSink audit() {
+        return audit;
+    }
+
+    boolean baggage() {
+        return baggage;
     }
 
     private MandateVerifier checkedVerifierOnly() {

@@ -2,9 +2,14 @@ package ai.caracal.verify.http;
 
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.AuthResult;
+import ai.caracal.verify.Cause;
+import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.audit.AsyncAuditSink;
+import ai.caracal.verify.audit.AuditEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * {@code Content-Type: application/json}, {@code Cache-Control: no-store}, an RFC 6750
  * {@code WWW-Authenticate} challenge (unless turned off) and the {@link AuthErrorBody} JSON.
  *
+ * <p>Each decision about a mandate (steps 5 and 6) sends one {@link AuditEvent} to the configured
+ * {@link AsyncAuditSink}, never blocking. Around the application, connectors hold {@link #enter} open: it
+ * puts the {@code caracal.*} W3C baggage of the verified claims in the OpenTelemetry context
+ * (interop.md §1), when that API is present.
+ *
  * <p>Immutable and thread-safe; build once and share.
  */
 public final class HttpBoundary {
@@ -57,6 +67,9 @@ public final class HttpBoundary {
     private final ProtectedResourceMetadata metadata;
     private final ResourceMetadataEndpoint metadataEndpoint;
     private final long drainLimit;
+    private final AsyncAuditSink audit;
+    private final boolean baggage;
+    private final Clock clock;
 
     HttpBoundary(BoundaryBuilder<?> b, MandateVerifier verifier) {
         this.defaultRule = new Rule("/", verifier);
@@ -71,6 +84,9 @@ public final class HttpBoundary {
         this.realm = b.realm();
         this.metadata = b.metadata();
         this.drainLimit = b.drainLimit();
+        this.audit = b.audit();
+        this.baggage = b.baggage() && OtelContext.PRESENT;
+        this.clock = verifier.options().clock();
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
             registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
@@ -102,17 +118,21 @@ public final class HttpBoundary {
             return early;
         }
         Rule rule = ruleFor(request.path());
+        Action action = action(request);
         List<String> authorization = request.headers("Authorization");
         if (authorization.size() > 1) {
-            return ambiguous(rule, request.method());
+            return ambiguous(rule, action);
         }
         String header = authorization.isEmpty() ? null : authorization.get(0);
-        BoundaryDecision decision = decision(rule.verifier.authorization(header), rule, request.method());
+        AuthResult result = rule.verifier.authorization(header);
         Rule literal = literalRuleFor(request.path(), rule);
-        if (literal == rule || decision.kind() != BoundaryDecision.Kind.VERIFIED) {
-            return decision;
+        if (literal != rule && result.ok()) {
+            AuthResult second = literal.verifier.authorization(header);
+            if (!second.ok()) {
+                return decision(second, literal, action);
+            }
         }
-        return decision(literal.verifier.authorization(header), literal, request.method());
+        return decision(result, rule, action);
     }
 
     /**
@@ -130,28 +150,51 @@ public final class HttpBoundary {
             return CompletableFuture.completedFuture(early);
         }
         Rule rule = ruleFor(request.path());
-        String method = request.method();
+        Action action = action(request);
         List<String> authorization = request.headers("Authorization");
         if (authorization.size() > 1) {
-            return CompletableFuture.completedFuture(ambiguous(rule, method));
+            return CompletableFuture.completedFuture(ambiguous(rule, action));
         }
         String header = authorization.isEmpty() ? null : authorization.get(0);
-        CompletionStage<BoundaryDecision> decision = decisionAsync(rule, header, method);
+        CompletableFuture<Reading> reading = read(rule, header);
         Rule literal = literalRuleFor(request.path(), rule);
-        if (literal == rule) {
-            return decision;
+        if (literal != rule) {
+            reading = reading.thenCompose(first -> !first.result.ok() ? CompletableFuture.completedFuture(first)
+                    : read(literal, header).thenApply(second -> second.result.ok() ? first : second));
         }
-        return decision.thenCompose(first -> first.kind() != BoundaryDecision.Kind.VERIFIED
-                ? CompletableFuture.completedFuture(first)
-                : decisionAsync(literal, header, method));
+        if (reading.isDone()) {
+            Reading done = reading.join();
+            return CompletableFuture.completedFuture(decision(done.result, done.rule, action));
+        }
+        return reading.thenApply(done -> decision(done.result, done.rule, action));
     }
 
-    private CompletionStage<BoundaryDecision> decisionAsync(Rule rule, String header, String method) {
-        CompletableFuture<AuthResult> result = rule.verifier.authorizationAsync(header).toCompletableFuture();
-        if (result.isDone()) {
-            return CompletableFuture.completedFuture(decision(result.join(), rule, method));
+    /** One rule's result for the request's credentials. */
+    private record Reading(AuthResult result, Rule rule) {
+    }
+
+    private static CompletableFuture<Reading> read(Rule rule, String header) {
+        return rule.verifier.authorizationAsync(header).toCompletableFuture().thenApply(result -> new Reading(result, rule));
+    }
+
+    /**
+     * Opens the request's context for the application: call it for a {@link BoundaryDecision.Kind#VERIFIED}
+     * or {@link BoundaryDecision.Kind#PASS} decision on the thread that runs the application, and close it
+     * when the application returns. With the OpenTelemetry API present (and {@code baggage} not turned
+     * off), the current baggage becomes: the {@code caracal.*} entries of the verified claims
+     * ({@link CaracalBaggage}), then the incoming entries outside {@code caracal.*}, within 64 members and
+     * 8,192 bytes; incoming {@code caracal.*} entries are dropped, also on unverified (passed) requests.
+     * Instrumented clients the application calls inside the scope propagate that baggage. Never throws: a
+     * failing OpenTelemetry call leaves the context as it was (counted, logged at a bounded rate).
+     *
+     * @param decision the decision of {@link #evaluate}
+     * @return the scope to close; {@link BoundaryScope#NONE} when there is nothing to do
+     */
+    public BoundaryScope enter(BoundaryDecision decision) {
+        if (!baggage || decision.kind() == BoundaryDecision.Kind.RESPOND) {
+            return BoundaryScope.NONE;
         }
-        return result.thenApply(done -> decision(done, rule, method));
+        return OtelContext.enter(decision.claims());
     }
 
     /** Steps 1–3 of connectors.md §3.1: the metadata document, exclusions, permitted preflights. */
@@ -171,15 +214,42 @@ public final class HttpBoundary {
         return null;
     }
 
-    private BoundaryDecision ambiguous(Rule rule, String method) {
-        return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, rule.verifier.options().requiredScopes(), method));
+    private BoundaryDecision ambiguous(Rule rule, Action action) {
+        audit(AMBIGUOUS, rule, action);
+        return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, rule.verifier.options().requiredScopes(), action.method));
     }
 
-    private BoundaryDecision decision(AuthResult result, Rule rule, String method) {
+    private BoundaryDecision decision(AuthResult result, Rule rule, Action action) {
+        audit(result, rule, action);
         if (result.ok()) {
             return BoundaryDecision.verified(result.principal());
         }
-        return BoundaryDecision.respond(rejection(result.error(), rule.verifier.options().requiredScopes(), method));
+        return BoundaryDecision.respond(rejection(result.error(), rule.verifier.options().requiredScopes(), action.method));
+    }
+
+    /** What the audit event needs from the request, read on the calling thread. */
+    private record Action(String method, String path, String traceId) {
+    }
+
+    private Action action(BoundaryRequest request) {
+        return new Action(request.method(), request.path(), audit == null ? null : TraceParent.traceId(request));
+    }
+
+    /** Hands the decision's event to the audit sink; never blocks, never throws. */
+    private void audit(AuthResult result, Rule rule, Action action) {
+        if (audit == null) {
+            return;
+        }
+        try {
+            Claims claims = result.principal();
+            String zone = claims != null ? claims.zoneId() : rule.verifier.options().zoneId().orElse(null);
+            audit.offer(new AuditEvent(clock.instant(), result.ok(), result.ok() ? null : result.error().code().wire(),
+                    result.cause(), zone, claims == null ? null : claims.sub(), claims == null ? null : claims.clientId(),
+                    claims == null ? null : claims.agentSessionId().orElse(null), action.method + " " + action.path,
+                    action.traceId));
+        } catch (RuntimeException e) {
+            log.warn("Caracal audit event could not be made ({}); the decision is unchanged", e.getClass().getName());
+        }
     }
 
     /**
@@ -258,6 +328,7 @@ public final class HttpBoundary {
 
     /** More than one Authorization header: ambiguous credentials, rejected before any parsing. */
     private static final AuthError AMBIGUOUS_CREDENTIALS = AuthError.of(ErrorCode.INVALID_TOKEN);
+    private static final AuthResult AMBIGUOUS = AuthResult.failure(AMBIGUOUS_CREDENTIALS, Cause.MALFORMED);
 
     /** A route prefix and the verifier built for it once, at construction. */
     private static final class Rule {
