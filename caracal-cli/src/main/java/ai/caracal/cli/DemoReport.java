@@ -62,7 +62,8 @@ final class DemoReport {
     }
 
     /**
-     * @return {@code {"sts","mcp","zone","rows":[…],"passed","failed"}}; a failed row also carries
+     * @return {@code {"sts","mcp","zone","store","rows":[…],"passed","failed"}}: everything the table shows
+     *         (its header line included), plus each tool row's canonical status; a failed row also carries
      *         {@code received}, the body it got
      */
     String json() {
@@ -87,6 +88,7 @@ final class DemoReport {
         report.put("sts", sts);
         report.put("mcp", mcp);
         report.put("zone", zone);
+        report.put("store", store);
         report.put("rows", rows);
         report.put("passed", passed());
         report.put("failed", results.size() - passed());
