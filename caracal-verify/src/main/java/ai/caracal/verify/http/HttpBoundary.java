@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a canonical path under an {@code exclude} prefix: pass, unverified, no claims;</li>
  *   <li>with {@code permitPreflight}, an {@code OPTIONS} request carrying {@code Origin} and
  *       {@code Access-Control-Request-Method}: pass;</li>
+ *   <li>with {@code allowedOrigins(...)}, a request whose {@code Origin} is neither its own nor an
+ *       allowed one: 403 with a JSON-RPC error body (connectors.md §10.2 M8);</li>
  *   <li>pick the rule of the longest matching route prefix (on the normalised path), else the default;</li>
  *   <li>more than one {@code Authorization} header: reject {@code invalid_token}; otherwise extract the
  *       bearer token (absent, another scheme or blank: {@code missing_token}, without touching the key
@@ -56,6 +58,7 @@ public final class HttpBoundary {
     private final ProtectedResourceMetadata metadata;
     private final ResourceMetadataEndpoint metadataEndpoint;
     private final long drainLimit;
+    private final Origins origins;
 
     HttpBoundary(BoundaryBuilder<?> b, MandateVerifier verifier) {
         this.defaultRule = new Rule("/", verifier);
@@ -70,6 +73,7 @@ public final class HttpBoundary {
         this.realm = b.realm();
         this.metadata = b.metadata();
         this.drainLimit = b.drainLimit();
+        this.origins = b.originAllowList() == null ? null : new Origins(b.originAllowList());
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
             registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
@@ -137,7 +141,10 @@ public final class HttpBoundary {
         return result.thenApply(done -> decision(done, rule, method));
     }
 
-    /** Steps 1–3 of connectors.md §3.1: the metadata document, exclusions, permitted preflights. */
+    /**
+     * Steps 1–3 of connectors.md §3.1 (the metadata document, exclusions, permitted preflights), then the
+     * {@code Origin} rule when it is on (§10.2 M8).
+     */
     private BoundaryDecision beforeVerification(BoundaryRequest request) {
         String path = request.path();
         String method = request.method();
@@ -151,7 +158,19 @@ public final class HttpBoundary {
                 && !request.headers("Origin").isEmpty() && !request.headers("Access-Control-Request-Method").isEmpty()) {
             return BoundaryDecision.PASS;
         }
+        if (origins != null && !origins.allows(request.headers("Origin"), request.targetOrigin())) {
+            log.debug("Caracal refused a request from a foreign Origin with 403");
+            return BoundaryDecision.respond(foreignOrigin(method));
+        }
         return null;
+    }
+
+    /** connectors.md §10.2 M8: 403 with a JSON-RPC error body that has no {@code id}. */
+    private static BoundaryResponse foreignOrigin(String method) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", APPLICATION_JSON);
+        headers.put("Cache-Control", "no-store");
+        return new BoundaryResponse(403, headers, Origins.FORBIDDEN_BODY.getBytes(StandardCharsets.UTF_8), !"HEAD".equals(method));
     }
 
     private BoundaryDecision ambiguous(Rule rule, String method) {
