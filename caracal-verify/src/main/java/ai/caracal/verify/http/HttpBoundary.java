@@ -167,10 +167,7 @@ public final class HttpBoundary {
 
     /** connectors.md §10.2 M8: 403 with a JSON-RPC error body that has no {@code id}. */
     private static BoundaryResponse foreignOrigin(String method) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", APPLICATION_JSON);
-        headers.put("Cache-Control", "no-store");
-        return new BoundaryResponse(403, headers, Origins.FORBIDDEN_BODY.getBytes(StandardCharsets.UTF_8), !"HEAD".equals(method));
+        return BoundaryResponse.json(403, Origins.FORBIDDEN_BODY.getBytes(StandardCharsets.UTF_8), !"HEAD".equals(method));
     }
 
     private BoundaryDecision ambiguous(Rule rule, String method) {
@@ -203,6 +200,15 @@ public final class HttpBoundary {
         }
         byte[] body = AuthErrorBody.json(error).getBytes(StandardCharsets.UTF_8);
         return new BoundaryResponse(error.httpStatus(), headers, body, !"HEAD".equals(method));
+    }
+
+    /**
+     * @param path the path of a request, as {@link BoundaryRequest#path()} gives it
+     * @return the effective {@code requiredScopes} of the rule such a request is verified under (for the
+     *         {@code scope} of a challenge that a connector builds on top of this boundary's rule)
+     */
+    public List<String> requiredScopes(String path) {
+        return ruleFor(path).verifier.options().requiredScopes();
     }
 
     /** @return the verifier of the default rule */
