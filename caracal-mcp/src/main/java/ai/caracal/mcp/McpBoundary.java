@@ -146,7 +146,7 @@ public final class McpBoundary implements Filter {
     /** M12: the request reaches the transport under its session only when the session is the caller's. */
     private void bindSessions(HttpServletRequest httpRequest, HttpServletResponse httpResponse, FilterChain chain)
             throws IOException, ServletException {
-        SessionOwner caller = SessionOwner.of(httpRequest);
+        SessionOwner caller = SessionOwner.of(CaracalRequests.claims(httpRequest));
         List<String> named = sessionIds(httpRequest);
         if (named.isEmpty()) {
             chain.doFilter(httpRequest, binding(httpResponse, httpRequest, caller));
@@ -231,7 +231,7 @@ public final class McpBoundary implements Filter {
 
     private SessionBindingResponse binding(HttpServletResponse response, HttpServletRequest request, SessionOwner caller) {
         return new SessionBindingResponse(response, request, (sessionId, created) -> {
-            SessionOwner owner = SessionOwner.of(created);
+            SessionOwner owner = SessionOwner.of(CaracalRequests.claims(created));
             if (!owner.equals(caller) && warnedOrder.compareAndSet(false, true)) {
                 log.error("McpBoundary saw no claims on a request that has claims now: it is mapped before "
                         + "CaracalFilter. Map it after; until then every MCP session answers \"session not found\".");

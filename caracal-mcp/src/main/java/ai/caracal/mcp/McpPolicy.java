@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * What an MCP operation demands of the caller's mandate on top of the boundary rule (connectors.md §10.2
  * M9): requirements per JSON-RPC method and per tool, resource or prompt name, checked by
- * {@link McpBoundary} (servlet) or {@code McpWebFilter} (WebFlux) before the transport sees the request.
+ * {@link McpBoundary} (servlet) or {@link McpWebFilter} (WebFlux) before the transport sees the request.
  *
  * <pre>{@code
  * McpPolicy policy = McpPolicy.builder()

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The request rules of connectors.md §10.2 M9 and M10, shared by the servlet ({@link McpBoundary}) and
- * WebFlux ({@code McpWebFilter}) forms: the body is one JSON-RPC message, the routing headers agree with
+ * WebFlux ({@link McpWebFilter}) forms: the body is one JSON-RPC message, the routing headers agree with
  * it, and the caller's claims meet every rule of {@link McpPolicy} for the operation; listings show only
  * what the claims may use. Unmet rules are answered by the {@link HttpBoundary} the connector sits behind,
  * so the answer has its challenge settings, with {@code scope} naming every scope the operation needs.

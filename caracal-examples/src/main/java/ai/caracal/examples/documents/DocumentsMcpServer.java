@@ -152,7 +152,7 @@ public final class DocumentsMcpServer implements AutoCloseable {
                 .mcpEndpoint(MCP_PATH)
                 .contextExtractor(CaracalMcp.contextExtractor())
                 .maxRequestSize(MAX_REQUEST_BYTES)
-                // SDK 2.1.0 runs the idle-session sweeper on a non-daemon thread that close() cannot stop,
+                // SDK 2.1.0 and 2.2.0 run the idle-session sweeper on a non-daemon thread that close() cannot stop,
                 // which would keep an embedding JVM alive. Sessions still end on DELETE and on close().
                 .sessionSweepInterval(null)
                 .build();

@@ -208,7 +208,7 @@ class BadInputTest {
 
         assertNoLeak(missing);
         assertThat(missing.body()).contains("\"isError\":true");
-        // SDK 2.1.0 answers a tools/call whose params cannot be read with an empty event stream.
+        // SDK 2.1.0 and 2.2.0 answer a tools/call whose params cannot be read with an empty event stream.
         assertNoLeak(notAnObject);
         assertNoLeak(paramsNotAnObject);
     }
