@@ -29,8 +29,18 @@ import org.slf4j.LoggerFactory;
  * The MCP rules of the HTTP boundary that work on verified claims (connectors.md §10.2): a servlet
  * {@link Filter} mapped to the MCP endpoint <em>after</em> {@link ai.caracal.servlet.CaracalFilter}, in
  * front of the MCP Java SDK's Streamable HTTP transport (the SDK's
- * {@code HttpServletStreamableServerTransportProvider}, or Spring AI's WebMvc transport). Today it binds
- * sessions (M12); the other rules of §10.2 are to join it here.
+ * {@code HttpServletStreamableServerTransportProvider}, or Spring AI's WebMvc transport). It binds sessions
+ * (M12) and, with {@link Builder#policy(McpPolicy, HttpBoundary)}, checks each JSON-RPC body against its
+ * {@code Mcp-Method}/{@code Mcp-Name} headers and the {@link McpPolicy} before the transport sees it, and
+ * filters listings (M9, M10). {@link McpWebFilter} is the same for WebFlux.
+ *
+ * <p><b>Tool policy (M9, M10).</b> With a policy, every {@code POST} body is read here (at most
+ * {@code maxRequestBytes}; a larger one is answered 413 with {@code Connection: close}) and replayed to the
+ * transport. A body that is not one JSON-RPC message, or routing headers that disagree with it, get 400
+ * with a JSON-RPC error ({@code -32020} for the headers); an operation whose rules the caller's claims do
+ * not meet gets the boundary's 401/403, a missing scope as a step-up challenge naming every scope the
+ * operation needs. {@code tools/list}, {@code resources/list} and {@code prompts/list} answers keep only
+ * what the caller may use.
  *
  * <p><b>Session binding (M12).</b> A session created by {@code initialize} belongs to the
  * ({@code zone_id}, {@code sub}, {@code client_id}) of the mandate that created it. A request that names
