@@ -34,6 +34,10 @@ import picocli.CommandLine.Spec;
             "  /.well-known/oauth-protected-resource/mcp  RFC 9728 metadata",
             "  /healthz                                   {\"status\":\"ok\"}, not verified",
             "",
+            "A request whose Origin header is not this server's own (or --resource-url's) is refused with 403.",
+            "With --tool-checks boundary (the default), Mcp-Method / Mcp-Name headers that disagree with the",
+            "JSON-RPC body are refused with 400 (-32020).",
+            "",
             "Prints 'listening on http://<host>:<port>/mcp' when ready.",
             "SIGTERM or Ctrl-C stops the server and the Redis consumers, which leave their groups.",
             "A consumer group records whether its members check signatures; joining it with the other"
@@ -104,6 +108,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-www-authenticate", description = "Send no WWW-Authenticate challenge with rejections.")
     private boolean noWwwAuthenticate;
 
+    @Option(names = "--tool-checks", paramLabel = "WHERE",
+            description = {"Where get_document's own requirements are checked (default: ${DEFAULT-VALUE}):",
+                "boundary  an HTTP 401/403 before the tool runs; it also needs the scope documents:read (a 403",
+                "          step-up challenge names it), and tools/list hides it from mandates that cannot call it;",
+                "in-tool   an HTTP 200 tool result with isError and structuredContent.error, as the seeds' example."})
+    private String toolChecks = "boundary";
+
     @Override
     public Integer call() throws InterruptedException {
         String issuerUrl = root.defaults().issuer(issuer)
@@ -120,6 +131,11 @@ final class ServeCommand implements Callable<Integer> {
                     : "--consumer-group needs --redis (or REDIS_URL): it is a group of the Redis streams");
         }
 
+        DocumentsMcpServer.ToolChecks checks = switch (toolChecks) {
+            case "boundary" -> DocumentsMcpServer.ToolChecks.BOUNDARY;
+            case "in-tool" -> DocumentsMcpServer.ToolChecks.IN_TOOL;
+            default -> throw usage("--tool-checks must be boundary or in-tool, not '" + toolChecks + "'");
+        };
         RedisRevocations redisRevocations = redisUrl == null ? null : redis(redisUrl);
         RevocationStore store = redisRevocations != null ? redisRevocations.store() : new InMemoryRevocationStore();
         Runnable closeRevocations = redisRevocations != null ? redisRevocations::close : () -> { };
@@ -134,6 +150,7 @@ final class ServeCommand implements Callable<Integer> {
                     .revocations(store)
                     .resourceUrl(resourceUrl)
                     .wwwAuthenticate(!noWwwAuthenticate)
+                    .toolChecks(checks)
                     .build();
         } catch (IllegalArgumentException | NullPointerException e) {
             closeRevocations.run();

@@ -34,6 +34,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     private List<String> requireChainContains = List.of();
     private int maxHopCount;
     private String requiredUse = "resource";
+    private ScopeHierarchy scopeHierarchy = ScopeHierarchy.NONE;
     private RevocationStore revocations;
     private Clock clock = Clock.systemUTC();
     private JwksCache jwksCache;
@@ -166,6 +167,17 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      */
     public B requiredUse(String requiredUse) {
         this.requiredUse = Demands.use(requiredUse);
+        return self();
+    }
+
+    /**
+     * @param scopeHierarchy how a granted scope implies narrower ones (connectors.md §10.2 M11), for every
+     *                       scope check of this verifier and of those {@code require(...)} derives from it;
+     *                       default {@link ScopeHierarchy#NONE} (exact matching)
+     * @return this builder
+     */
+    public B scopeHierarchy(ScopeHierarchy scopeHierarchy) {
+        this.scopeHierarchy = Objects.requireNonNull(scopeHierarchy, "scopeHierarchy");
         return self();
     }
 
@@ -361,7 +373,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
                     validIssuer);
         }
         Demands demands = new Demands(requiredUse, requiredTargets, requiredScopes, requireAgent, requireDelegation,
-                requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT);
+                requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT, scopeHierarchy);
         return new VerifierOptions(validIssuer, audience, zoneId, demands, revocations, clock, cache, onVerified,
                 listeners, verifiedTokenCache, observation == null ? Tracing.NONE : observation.tracing());
     }

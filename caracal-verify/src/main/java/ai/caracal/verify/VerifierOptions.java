@@ -79,6 +79,11 @@ public final class VerifierOptions {
         return demands.scopes;
     }
 
+    /** @return how granted scopes imply narrower ones; {@link ScopeHierarchy#NONE} for exact matching */
+    public ScopeHierarchy scopeHierarchy() {
+        return demands.hierarchy;
+    }
+
     /** @return resources that must all be in {@code target} */
     public List<String> requiredTargets() {
         return demands.targets;

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a canonical path under an {@code exclude} prefix: pass, unverified, no claims;</li>
  *   <li>with {@code permitPreflight}, an {@code OPTIONS} request carrying {@code Origin} and
  *       {@code Access-Control-Request-Method}: pass;</li>
+ *   <li>with {@code allowedOrigins(...)}, a request whose {@code Origin} is neither its own nor an
+ *       allowed one: 403 with a JSON-RPC error body (connectors.md §10.2 M8);</li>
  *   <li>pick the rule of the longest matching route prefix (on the normalised path), else the default; a
  *       path that is not canonical must also meet the rule of its literal reading, where that differs;</li>
  *   <li>more than one {@code Authorization} header: reject {@code invalid_token}; otherwise extract the
@@ -70,6 +72,7 @@ public final class HttpBoundary {
     private final AsyncAuditSink audit;
     private final boolean baggage;
     private final Clock clock;
+    private final Origins origins;
 
     HttpBoundary(BoundaryBuilder<?> b, MandateVerifier verifier) {
         this.defaultRule = new Rule("/", verifier);
@@ -87,6 +90,7 @@ public final class HttpBoundary {
         this.audit = b.audit();
         this.baggage = b.baggage() && OtelContext.PRESENT;
         this.clock = verifier.options().clock();
+        this.origins = b.originAllowList() == null ? null : new Origins(b.originAllowList());
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
             registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
@@ -197,7 +201,10 @@ public final class HttpBoundary {
         return OtelContext.enter(decision.claims());
     }
 
-    /** Steps 1–3 of connectors.md §3.1: the metadata document, exclusions, permitted preflights. */
+    /**
+     * Steps 1–3 of connectors.md §3.1 (the metadata document, exclusions, permitted preflights), then the
+     * {@code Origin} rule when it is on (§10.2 M8).
+     */
     private BoundaryDecision beforeVerification(BoundaryRequest request) {
         String path = request.path();
         String method = request.method();
@@ -211,7 +218,16 @@ public final class HttpBoundary {
                 && !request.headers("Origin").isEmpty() && !request.headers("Access-Control-Request-Method").isEmpty()) {
             return BoundaryDecision.PASS;
         }
+        if (origins != null && !origins.allows(request.headers("Origin"), request.targetOrigin())) {
+            log.debug("Caracal refused a request from a foreign Origin with 403");
+            return BoundaryDecision.respond(foreignOrigin(method));
+        }
         return null;
+    }
+
+    /** connectors.md §10.2 M8: 403 with a JSON-RPC error body that has no {@code id}. */
+    private static BoundaryResponse foreignOrigin(String method) {
+        return BoundaryResponse.json(403, Origins.FORBIDDEN_BODY.getBytes(StandardCharsets.UTF_8), !"HEAD".equals(method));
     }
 
     private BoundaryDecision ambiguous(Rule rule, Action action) {
@@ -271,6 +287,15 @@ public final class HttpBoundary {
         }
         byte[] body = AuthErrorBody.json(error).getBytes(StandardCharsets.UTF_8);
         return new BoundaryResponse(error.httpStatus(), headers, body, !"HEAD".equals(method));
+    }
+
+    /**
+     * @param path the path of a request, as {@link BoundaryRequest#path()} gives it
+     * @return the effective {@code requiredScopes} of the rule such a request is verified under (for the
+     *         {@code scope} of a challenge that a connector builds on top of this boundary's rule)
+     */
+    public List<String> requiredScopes(String path) {
+        return ruleFor(path).verifier.options().requiredScopes();
     }
 
     /** @return the verifier of the default rule */
