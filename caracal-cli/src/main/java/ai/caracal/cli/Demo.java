@@ -11,8 +11,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * The demo (devtools.md §4.1), all in this process: a dev STS on loopback, the {@code documents-mcp}
- * server as {@code caracal serve} builds it (its JWKS fetched from the dev STS over HTTP), sharing one
- * revocation store, then the validation table run row by row through the MCP Java SDK client.
+ * server as {@code caracal serve} builds it twice (its JWKS fetched from the dev STS over HTTP), once with
+ * {@code get_document}'s requirements checked in the tool ({@code --tool-checks in-tool}, rows D1–D15) and
+ * once at the boundary (the default, rows D19–D26), sharing one revocation store, then the validation
+ * table run row by row through the MCP Java SDK client.
  */
 final class Demo {
 
@@ -22,7 +24,8 @@ final class Demo {
      * @param zone        the zone of the dev STS, the server and every mandate
      * @param audience    the server's audience
      * @param stsPort     the dev STS port, 0 for any
-     * @param mcpPort     the MCP server port, 0 for any
+     * @param mcpPort     the port of the MCP server with in-tool checks, 0 for any (the boundary-form server
+     *                    takes any free port)
      * @param json        JSON output instead of the table
      * @param redisUrl    the Redis to revoke through, or {@code null} for the in-memory store
      * @param keepRunning keep both servers up after the table, until Ctrl-C or an interrupt
@@ -45,14 +48,14 @@ final class Demo {
         try (DemoRevocations revocations = settings.redisUrl() == null ? DemoRevocations.inMemory()
                         : DemoRevocations.redis(settings.redisUrl(), settings.zone());
                 DevSts sts = revocations.attachTo(DevSts.builder().port(settings.stsPort()).zones(settings.zone())).start();
-                DocumentsMcpServer server = settings.server().apply(DocumentsMcpServer.builder()
+                DocumentsMcpServer server = settings.server().apply(serverBuilder(settings, sts, revocations)
                                 .port(settings.mcpPort())
-                                .issuer(sts.issuer())
-                                .zoneId(settings.zone())
-                                .audience(settings.audience())
-                                .requiredScopes(DocumentsMcpServer.DEFAULT_SCOPE)
-                                .requireAgent(true)
-                                .revocations(revocations.store()))
+                                .toolChecks(DocumentsMcpServer.ToolChecks.IN_TOOL))
+                        .build()
+                        .start();
+                DocumentsMcpServer boundaryForm = settings.server().apply(serverBuilder(settings, sts, revocations)
+                                .port(0)
+                                .toolChecks(DocumentsMcpServer.ToolChecks.BOUNDARY))
                         .build()
                         .start()) {
             long stored = revocations.epoch(settings.zone());
@@ -61,18 +64,20 @@ final class Demo {
                 // delegated mandates (stamped with it, 0 included) would be stale at once.
                 sts.invalidateDelegations(settings.zone(), stored);
             }
-            DemoRows rows = new DemoRows(sts, revocations, new McpProbe(server.mcpUrl()), settings.zone(), settings.audience(),
-                    Clock.systemUTC(), err);
+            DemoRows rows = new DemoRows(sts, revocations, new McpProbe(server.mcpUrl()), new McpProbe(boundaryForm.mcpUrl()),
+                    settings.zone(), settings.audience(), Clock.systemUTC(), err);
             List<DemoReport.Result> results = new ArrayList<>();
             for (DemoCase row : DemoCase.values()) {
                 results.add(new DemoReport.Result(row, rows.run(row)));
             }
-            DemoReport report = new DemoReport(sts.url(), server.mcpUrl().toString(), settings.zone(), revocations.label(), results);
+            DemoReport report = new DemoReport(sts.url(), server.mcpUrl().toString(), boundaryForm.mcpUrl().toString(),
+                    settings.zone(), revocations.label(), results);
             out.print(settings.json() ? report.json() : report.table());
             out.flush();
             if (settings.keepRunning()) {
                 printExports(sts, server, settings.zone(), out);
                 awaitCtrlC(() -> {
+                    boundaryForm.close();
                     server.close();
                     sts.close();
                     revocations.close();
@@ -80,6 +85,17 @@ final class Demo {
             }
             return report.allPassed() ? Caracal.OK : Caracal.REJECTED;
         }
+    }
+
+    /** The server as {@code serve} builds it, sharing the dev STS's keys and the demo's store. */
+    private static DocumentsMcpServer.Builder serverBuilder(Settings settings, DevSts sts, DemoRevocations revocations) {
+        return DocumentsMcpServer.builder()
+                .issuer(sts.issuer())
+                .zoneId(settings.zone())
+                .audience(settings.audience())
+                .requiredScopes(DocumentsMcpServer.DEFAULT_SCOPE)
+                .requireAgent(true)
+                .revocations(revocations.store());
     }
 
     private static void printExports(DevSts sts, DocumentsMcpServer server, String zone, PrintWriter out) {

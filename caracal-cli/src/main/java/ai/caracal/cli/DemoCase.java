@@ -1,8 +1,9 @@
 package ai.caracal.cli;
 
 /**
- * The rows of the demo's validation table (devtools.md §4.2), in the order they run: what each case is
- * called and what it must produce. How each row is set up is {@link DemoRows}.
+ * The rows of the demo's validation table (devtools.md §4.2 and §5), in the order they run: what each
+ * case is called and what it must produce. D1–D15 run against the server with in-tool checks, D19–D26
+ * against the one with boundary checks. How each row is set up is {@link DemoRows}.
  */
 enum DemoCase {
     D1("valid agent mandate", "ok", DemoObservation.TOOL, 200),
@@ -19,7 +20,15 @@ enum DemoCase {
     D12("delegation missing", "delegation_required", DemoObservation.TOOL, 200),
     D13("chain lacks app", "chain_mismatch", DemoObservation.TOOL, 200),
     D14("too many hops", "hop_count_exceeded", DemoObservation.TOOL, 200),
-    D15("delegation graph changed", "delegation_stale", DemoObservation.BOUNDARY, 401);
+    D15("delegation graph changed", "delegation_stale", DemoObservation.BOUNDARY, 401),
+    D19("boundary form: delegated mandate", "ok", DemoObservation.TOOL, 200),
+    D20("boundary form: no documents:read", "insufficient_scope", DemoObservation.BOUNDARY, 403),
+    D21("boundary form: delegation missing", "delegation_required", DemoObservation.BOUNDARY, 403),
+    D22("boundary form: chain lacks app", "chain_mismatch", DemoObservation.BOUNDARY, 403),
+    D23("boundary form: too many hops", "hop_count_exceeded", DemoObservation.BOUNDARY, 403),
+    D24("wrong Origin", "rpc -32600", DemoObservation.BOUNDARY, 403),
+    D25("Mcp-Name header mismatch", "rpc -32020", DemoObservation.BOUNDARY, 400),
+    D26("another principal's session ID", "session_not_found", DemoObservation.BOUNDARY, 404);
 
     private final String title;
     private final String expected;

@@ -22,13 +22,15 @@ final class DemoReport {
 
     private final String sts;
     private final String mcp;
+    private final String mcpBoundary;
     private final String zone;
     private final String store;
     private final List<Result> results;
 
-    DemoReport(String sts, String mcp, String zone, String store, List<Result> results) {
+    DemoReport(String sts, String mcp, String mcpBoundary, String zone, String store, List<Result> results) {
         this.sts = sts;
         this.mcp = mcp;
+        this.mcpBoundary = mcpBoundary;
         this.zone = zone;
         this.store = store;
         this.results = List.copyOf(results);
@@ -45,7 +47,8 @@ final class DemoReport {
     /** @return the table, one line per row, a failed row's received body on the line after it */
     String table() {
         StringBuilder out = new StringBuilder();
-        out.append("Caracal demo  sts ").append(sts).append("  mcp ").append(mcp).append("  zone ").append(zone)
+        out.append("Caracal demo  sts ").append(sts).append("  mcp ").append(mcp).append("  mcp-boundary ").append(mcpBoundary)
+                .append("  zone ").append(zone)
                 .append("  store ").append(store).append('\n');
         out.append(line("#", "case", "expected", "got", "at", "http", "result"));
         for (Result result : results) {
@@ -62,7 +65,8 @@ final class DemoReport {
     }
 
     /**
-     * @return {@code {"sts","mcp","zone","rows":[…],"passed","failed"}}; a failed row also carries
+     * @return {@code {"sts","mcp","mcp_boundary","zone","store","rows":[…],"passed","failed"}}: everything the
+     *         table shows (its header line included), plus each tool row's canonical status; a failed row also carries
      *         {@code received}, the body it got
      */
     String json() {
@@ -86,7 +90,9 @@ final class DemoReport {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("sts", sts);
         report.put("mcp", mcp);
+        report.put("mcp_boundary", mcpBoundary);
         report.put("zone", zone);
+        report.put("store", store);
         report.put("rows", rows);
         report.put("passed", passed());
         report.put("failed", results.size() - passed());

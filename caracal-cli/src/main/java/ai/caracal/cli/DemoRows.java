@@ -28,15 +28,18 @@ final class DemoRows {
     private final DevSts sts;
     private final DemoRevocations revocations;
     private final McpProbe probe;
+    private final McpProbe boundaryForm;
     private final String zone;
     private final String audience;
     private final Clock clock;
     private final PrintWriter err;
 
-    DemoRows(DevSts sts, DemoRevocations revocations, McpProbe probe, String zone, String audience, Clock clock, PrintWriter err) {
+    DemoRows(DevSts sts, DemoRevocations revocations, McpProbe probe, McpProbe boundaryForm, String zone, String audience,
+            Clock clock, PrintWriter err) {
         this.sts = sts;
         this.revocations = revocations;
         this.probe = probe;
+        this.boundaryForm = boundaryForm;
         this.zone = zone;
         this.audience = audience;
         this.clock = clock;
@@ -61,7 +64,40 @@ final class DemoRows {
             case D13 -> call(delegated(List.of("app_other", "app_dev"), 1), GET_DOCUMENT);
             case D14 -> call(delegated(THROUGH_ORCHESTRATOR, 3), GET_DOCUMENT);
             case D15 -> invalidatedAfterInitialize();
+            case D19 -> atBoundary(delegated(THROUGH_ORCHESTRATOR, 1).scope("tool:call", "documents:read"), GET_DOCUMENT);
+            case D20 -> atBoundary(delegated(THROUGH_ORCHESTRATOR, 1), GET_DOCUMENT);
+            case D21 -> atBoundary(agent().scope("tool:call", "documents:read"), GET_DOCUMENT);
+            case D22 -> atBoundary(delegated(List.of("app_other", "app_dev"), 1).scope("tool:call", "documents:read"), GET_DOCUMENT);
+            case D23 -> atBoundary(delegated(THROUGH_ORCHESTRATOR, 3).scope("tool:call", "documents:read"), GET_DOCUMENT);
+            case D24 -> withToken(agent(), token -> boundaryForm.run("Bearer " + token, SEARCH, NOTHING,
+                    McpProbe.header("Origin", "http://evil.example")));
+            case D25 -> withToken(delegated(THROUGH_ORCHESTRATOR, 1).scope("tool:call", "documents:read"),
+                    token -> boundaryForm.run("Bearer " + token, GET_DOCUMENT, NOTHING, McpProbe.onToolCall("Mcp-Name", "search")));
+            case D26 -> foreignSession();
         };
+    }
+
+    /** Rows against the boundary-form server (get_document's rule at the boundary). */
+    private DemoObservation atBoundary(MintRequest.Builder mandate, CallToolRequest tool) throws InterruptedException {
+        return withToken(mandate, token -> boundaryForm.run("Bearer " + token, tool, NOTHING, McpProbe.NO_HEADERS));
+    }
+
+    /** D26: a session opened by one principal, named by another (M12). */
+    private DemoObservation foreignSession() throws InterruptedException {
+        String owner = mint(agent()).accessToken();
+        String stranger = mint(agent().sub("user_other")).accessToken();
+        return boundaryForm.foreignSession("Bearer " + owner, "Bearer " + stranger, SEARCH).withoutToken(owner).withoutToken(stranger);
+    }
+
+    /** A probe run that needs the token. */
+    @FunctionalInterface
+    private interface WithToken {
+        DemoObservation run(String token) throws InterruptedException;
+    }
+
+    private DemoObservation withToken(MintRequest.Builder mandate, WithToken row) throws InterruptedException {
+        String token = mint(mandate).accessToken();
+        return row.run(token).withoutToken(token);
     }
 
     /** D9: a live session whose agent session is revoked after {@code initialize}. */

@@ -10,6 +10,9 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,32 @@ final class McpProbe {
         void run() throws InterruptedException;
     }
 
+    /** Extra headers a row sends: on every request, or only on its {@code tools/call}. */
+    @FunctionalInterface
+    interface Headers {
+        void add(HttpRequest.Builder request, String body);
+    }
+
+    static final Headers NO_HEADERS = (request, body) -> { };
+
+    /** @return a header sent with every request of the row */
+    static Headers header(String name, String value) {
+        return (request, body) -> request.header(name, value);
+    }
+
+    /** @return a header sent with the row's {@code tools/call} only */
+    static Headers onToolCall(String name, String value) {
+        return (request, body) -> {
+            if (body != null && body.contains("\"tools/call\"")) {
+                request.header(name, value);
+            }
+        };
+    }
+
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"caracal-demo\",\"version\":\"1\"}}}";
+    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+
     private final URI mcp;
 
     McpProbe(URI mcp) {
@@ -45,6 +74,14 @@ final class McpProbe {
      * @return what came back
      */
     DemoObservation run(String authorization, CallToolRequest call, Step afterInitialize) throws InterruptedException {
+        return run(authorization, call, afterInitialize, NO_HEADERS);
+    }
+
+    /**
+     * @param headers headers the row adds to its requests
+     * @see #run(String, CallToolRequest, Step)
+     */
+    DemoObservation run(String authorization, CallToolRequest call, Step afterInitialize, Headers headers) throws InterruptedException {
         RecordingHttpClient.Builder http = new RecordingHttpClient.Builder();
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(mcp.resolve("/").toString())
                 .endpoint(mcp.getPath())
@@ -53,6 +90,7 @@ final class McpProbe {
                     if (authorization != null) {
                         request.header("Authorization", authorization);
                     }
+                    headers.add(request, body);
                 })
                 .build();
         McpSyncClient client = McpClient.sync(transport)
@@ -90,18 +128,75 @@ final class McpProbe {
 
     private static DemoObservation failure(RuntimeException thrown, List<RecordingHttpClient.Exchange> exchanges) {
         Optional<McpHttpClientTransportAuthorizationException> rejection = rejection(thrown);
-        if (rejection.isEmpty()) {
+        Optional<RecordingHttpClient.Exchange> refused = exchanges.stream()
+                .filter(exchange -> "POST".equals(exchange.method()) && exchange.status() >= 400 && exchange.body().isPresent())
+                .filter(exchange -> rejection.isEmpty() || exchange.status() == rejection.get().getResponseInfo().statusCode())
+                .reduce((first, second) -> second);
+        if (refused.isEmpty()) {
             return new DemoObservation("no_response", DemoObservation.NOWHERE, lastPostStatus(exchanges), String.valueOf(thrown.getMessage()));
         }
-        int status = rejection.get().getResponseInfo().statusCode();
-        String body = exchanges.stream()
-                .filter(exchange -> "POST".equals(exchange.method()) && exchange.status() == status && exchange.body().isPresent())
-                .reduce((first, second) -> second)
-                .flatMap(RecordingHttpClient.Exchange::body)
-                .orElse("");
+        String body = refused.get().body().orElse("");
+        return new DemoObservation(errorOf(body), DemoObservation.BOUNDARY, OptionalInt.of(refused.get().status()), body);
+    }
+
+    /**
+     * @return the Caracal code of a rejection body, {@code rpc <code>} for a JSON-RPC error answer,
+     *         {@code session_not_found} for the transport's unknown-session error, {@code no_error_body} else
+     */
+    static String errorOf(String body) {
         Object error = JsonText.readObject(body).map(object -> object.get("error")).orElse(null);
-        return new DemoObservation(error instanceof String ? (String) error : "no_error_body", DemoObservation.BOUNDARY,
-                OptionalInt.of(status), body);
+        if (error instanceof String) {
+            return (String) error;
+        }
+        if (error instanceof Map) {
+            Object message = ((Map<?, ?>) error).get("message");
+            if (message instanceof String && ((String) message).startsWith("Session not found")) {
+                return "session_not_found";
+            }
+            Object code = ((Map<?, ?>) error).get("code");
+            return code instanceof Number ? "rpc " + code : "no_error_body";
+        }
+        return "no_error_body";
+    }
+
+    /**
+     * D26: the owner opens a session over raw HTTP ({@code initialize}, {@code notifications/initialized}),
+     * then another principal sends {@code call} naming it.
+     *
+     * @return what the stranger's request received
+     */
+    DemoObservation foreignSession(String ownerAuthorization, String strangerAuthorization, CallToolRequest call)
+            throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        try {
+            HttpResponse<String> init = client.send(post(ownerAuthorization, null, INITIALIZE),
+                    HttpResponse.BodyHandlers.ofString());
+            Optional<String> session = init.headers().firstValue("Mcp-Session-Id");
+            if (init.statusCode() != 200 || session.isEmpty()) {
+                return new DemoObservation("no_session", DemoObservation.NOWHERE, OptionalInt.of(init.statusCode()), init.body());
+            }
+            client.send(post(ownerAuthorization, session.get(), INITIALIZED), HttpResponse.BodyHandlers.discarding());
+            String body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + JsonText.compact(call.name()) + ",\"arguments\":" + JsonText.compact(call.arguments()) + "}}";
+            HttpResponse<String> answer = client.send(post(strangerAuthorization, session.get(), body),
+                    HttpResponse.BodyHandlers.ofString());
+            String at = answer.statusCode() >= 400 ? DemoObservation.BOUNDARY : DemoObservation.TOOL;
+            String got = answer.statusCode() >= 400 ? errorOf(answer.body()) : "ok";
+            return new DemoObservation(got, at, OptionalInt.of(answer.statusCode()), answer.body());
+        } catch (IOException e) {
+            return new DemoObservation("no_response", DemoObservation.NOWHERE, OptionalInt.empty(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private HttpRequest post(String authorization, String session, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(mcp).timeout(TIMEOUT)
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            request.header("Mcp-Session-Id", session);
+        }
+        return request.build();
     }
 
     private static Optional<McpHttpClientTransportAuthorizationException> rejection(Throwable thrown) {

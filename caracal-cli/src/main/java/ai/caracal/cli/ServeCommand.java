@@ -34,10 +34,14 @@ import picocli.CommandLine.Spec;
             "  /.well-known/oauth-protected-resource/mcp  RFC 9728 metadata",
             "  /healthz                                   {\"status\":\"ok\"}, not verified",
             "",
+            "A request whose Origin header is not this server's own (or --resource-url's) is refused with 403.",
+            "With --tool-checks boundary (the default), Mcp-Method / Mcp-Name headers that disagree with the",
+            "JSON-RPC body are refused with 400 (-32020).",
+            "",
             "Prints 'listening on http://<host>:<port>/mcp' when ready.",
             "SIGTERM or Ctrl-C stops the server and the Redis consumers, which leave their groups.",
-            "A consumer group records whether its members check signatures; joining it with the other",
-            "setting is refused (exit 2): use the same --stream-hmac-key everywhere, or another --consumer-group.",
+            "A consumer group records whether its members check signatures; joining it with the other"
+                + " setting is refused (exit 2): use the same --stream-hmac-key everywhere, or another --consumer-group.",
             "Exit codes: 1 runtime failure (the port cannot be bound),",
             "            2 usage or configuration error.",
             "",
@@ -63,13 +67,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Port to bind, 0 for any free one (default: ${DEFAULT-VALUE}).")
     private int port = 8080;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "STS base URL (default: env CARACAL_STS_URL; required).")
+    @Option(names = {"--issuer", "--sts"}, paramLabel = "URL", description = "STS base URL (default: env CARACAL_STS_URL; required).")
     private String issuer;
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "Zone mandates must belong to (default: env CARACAL_ZONE_ID).")
     private String zone;
 
-    @Option(names = "--audience", paramLabel = "AUDIENCE", description = {"This server's audience.", "Default: ${DEFAULT-VALUE}."})
+    @Option(names = {"--audience", "--aud"}, paramLabel = "AUDIENCE", description = {"This server's audience.", "Default: ${DEFAULT-VALUE}."})
     private String audience = DocumentsMcpServer.DEFAULT_AUDIENCE;
 
     @Option(names = "--scope", paramLabel = "SCOPE", description = "Scope every request needs (repeatable; default: tool:call).")
@@ -104,6 +108,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-www-authenticate", description = "Send no WWW-Authenticate challenge with rejections.")
     private boolean noWwwAuthenticate;
 
+    @Option(names = "--tool-checks", paramLabel = "WHERE",
+            description = {"Where get_document's own requirements are checked (default: ${DEFAULT-VALUE}):",
+                "boundary  an HTTP 401/403 before the tool runs; it also needs the scope documents:read (a 403",
+                "          step-up challenge names it), and tools/list hides it from mandates that cannot call it;",
+                "in-tool   an HTTP 200 tool result with isError and structuredContent.error, as the seeds' example."})
+    private String toolChecks = "boundary";
+
     @Override
     public Integer call() throws InterruptedException {
         String issuerUrl = root.defaults().issuer(issuer)
@@ -120,6 +131,11 @@ final class ServeCommand implements Callable<Integer> {
                     : "--consumer-group needs --redis (or REDIS_URL): it is a group of the Redis streams");
         }
 
+        DocumentsMcpServer.ToolChecks checks = switch (toolChecks) {
+            case "boundary" -> DocumentsMcpServer.ToolChecks.BOUNDARY;
+            case "in-tool" -> DocumentsMcpServer.ToolChecks.IN_TOOL;
+            default -> throw usage("--tool-checks must be boundary or in-tool, not '" + toolChecks + "'");
+        };
         RedisRevocations redisRevocations = redisUrl == null ? null : redis(redisUrl);
         RevocationStore store = redisRevocations != null ? redisRevocations.store() : new InMemoryRevocationStore();
         Runnable closeRevocations = redisRevocations != null ? redisRevocations::close : () -> { };
@@ -134,6 +150,7 @@ final class ServeCommand implements Callable<Integer> {
                     .revocations(store)
                     .resourceUrl(resourceUrl)
                     .wwwAuthenticate(!noWwwAuthenticate)
+                    .toolChecks(checks)
                     .build();
         } catch (IllegalArgumentException | NullPointerException e) {
             closeRevocations.run();

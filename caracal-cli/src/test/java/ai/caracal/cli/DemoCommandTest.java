@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DemoCommandTest {
 
     static final String HEADER_PATTERN =
-            "Caracal demo  sts http://127\\.0\\.0\\.1:\\d+  mcp http://127\\.0\\.0\\.1:\\d+/mcp  zone %s  store %s";
+            "Caracal demo  sts http://127\\.0\\.0\\.1:\\d+  mcp http://127\\.0\\.0\\.1:\\d+/mcp  mcp-boundary http://127\\.0\\.0\\.1:\\d+/mcp"
+            + "  zone %s  store %s";
 
     /** The rows of §4.3, exactly as printed when every row passes. */
     static final List<String> PASSING_TABLE = List.of(
@@ -44,7 +45,15 @@ class DemoCommandTest {
             " D13 chain lacks app                        chain_mismatch       chain_mismatch       tool      200   PASS",
             " D14 too many hops                          hop_count_exceeded   hop_count_exceeded   tool      200   PASS",
             " D15 delegation graph changed               delegation_stale     delegation_stale     boundary  401   PASS",
-            "15/15 passed");
+            " D19 boundary form: delegated mandate       ok                   ok                   tool      200   PASS",
+            " D20 boundary form: no documents:read       insufficient_scope   insufficient_scope   boundary  403   PASS",
+            " D21 boundary form: delegation missing      delegation_required  delegation_required  boundary  403   PASS",
+            " D22 boundary form: chain lacks app         chain_mismatch       chain_mismatch       boundary  403   PASS",
+            " D23 boundary form: too many hops           hop_count_exceeded   hop_count_exceeded   boundary  403   PASS",
+            " D24 wrong Origin                           rpc -32600           rpc -32600           boundary  403   PASS",
+            " D25 Mcp-Name header mismatch               rpc -32020           rpc -32020           boundary  400   PASS",
+            " D26 another principal's session ID         session_not_found    session_not_found    boundary  404   PASS",
+            "23/23 passed");
 
     /** Every compact JWS starts with {@code eyJ}, the base64url of an opening brace and quote: no output may contain one. */
     static void assertNoToken(String output) {
@@ -52,7 +61,7 @@ class DemoCommandTest {
     }
 
     @Test
-    @DisplayName("§4.3: every row passes with the embedded defaults: exit 0, the header, 15 rows, 15/15 passed")
+    @DisplayName("§4.3: every row passes with the embedded defaults: exit 0, the header, 23 rows, 23/23 passed")
     void everyRowPasses() {
         CliRun run = CliRun.run("demo");
 
@@ -65,19 +74,21 @@ class DemoCommandTest {
     }
 
     @Test
-    @DisplayName("§4.3 --format json: sts, mcp, zone, 15 rows with canonical_status for tool-level codes, passed 15, failed 0")
+    @DisplayName("§4.3 --output json: sts, mcp, mcp_boundary, zone, store, 23 rows with canonical_status for tool-level codes, passed 23, failed 0")
     @SuppressWarnings("unchecked")
     void jsonOutput() {
-        CliRun run = CliRun.run("demo", "--format", "json");
+        CliRun run = CliRun.run("demo", "--output", "json");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         Map<String, Object> report = JsonText.readObject(run.out()).orElseThrow();
-        assertThat(report.keySet()).containsExactly("sts", "mcp", "zone", "rows", "passed", "failed");
+        assertThat(report.keySet()).containsExactly("sts", "mcp", "mcp_boundary", "zone", "store", "rows", "passed", "failed");
+        assertThat(report).containsEntry("store", "in-memory");
+        assertThat((String) report.get("mcp_boundary")).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
         assertThat((String) report.get("sts")).matches("http://127\\.0\\.0\\.1:\\d+");
         assertThat((String) report.get("mcp")).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
-        assertThat(report).containsEntry("zone", "zone_dev").containsEntry("passed", 15L).containsEntry("failed", 0L);
+        assertThat(report).containsEntry("zone", "zone_dev").containsEntry("passed", 23L).containsEntry("failed", 0L);
         List<Map<String, Object>> rows = (List<Map<String, Object>>) report.get("rows");
-        assertThat(rows).hasSize(15).allSatisfy(row -> {
+        assertThat(rows).hasSize(23).allSatisfy(row -> {
             assertThat(row.keySet()).containsExactly("id", "case", "expected", "got", "at", "http", "canonical_status", "pass");
             assertThat(row).containsEntry("pass", true);
         });
@@ -88,8 +99,13 @@ class DemoCommandTest {
                 row("D12", "delegation missing", "delegation_required", "delegation_required", "tool", 200L, 403L));
         assertThat(rows.get(14)).containsExactlyEntriesOf(
                 row("D15", "delegation graph changed", "delegation_stale", "delegation_stale", "boundary", 401L, null));
+        assertThat(rows.get(16)).containsExactlyEntriesOf(
+                row("D20", "boundary form: no documents:read", "insufficient_scope", "insufficient_scope", "boundary", 403L, null));
+        assertThat(rows.get(21)).containsExactlyEntriesOf(
+                row("D25", "Mcp-Name header mismatch", "rpc -32020", "rpc -32020", "boundary", 400L, null));
         assertThat(rows).extracting(row -> row.get("canonical_status"))
-                .containsExactly(null, null, null, null, null, null, null, null, null, null, null, 403L, 403L, 403L, null);
+                .containsExactly(null, null, null, null, null, null, null, null, null, null, null, 403L, 403L, 403L, null,
+                        null, null, null, null, null, null, null, null);
         assertNoToken(run.out());
     }
 
@@ -122,13 +138,13 @@ class DemoCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(3);
         List<String> lines = run.out().lines().toList();
-        assertThat(lines).hasSize(19);
+        assertThat(lines).hasSize(27);
         assertThat(lines.subList(1, 11)).containsExactlyElementsOf(PASSING_TABLE.subList(0, 10));
         assertThat(lines.get(11)).isEqualTo(
                 " D10 non-agent token with requireAgent      agent_required       ok                   tool      200   FAIL");
         assertThat(lines.get(12)).startsWith("     received: {").contains("\"isError\":false", "Result for: quarterly report");
-        assertThat(lines.subList(13, 18)).containsExactlyElementsOf(PASSING_TABLE.subList(11, 16));
-        assertThat(lines.get(18)).isEqualTo("14/15 passed");
+        assertThat(lines.subList(13, 26)).containsExactlyElementsOf(PASSING_TABLE.subList(11, 24));
+        assertThat(lines.get(26)).isEqualTo("22/23 passed");
         assertNoToken(run.out());
     }
 
@@ -148,13 +164,14 @@ class DemoCommandTest {
                 .containsEntry("error", "insufficient_scope")
                 .containsEntry("error_description", "Mandate lacks scope: documents:read");
         assertThat(rows.get(1)).containsEntry("pass", true).doesNotContainKey("received");
-        assertThat(report.get("passed")).isEqualTo(15L - (Long) report.get("failed"));
+        assertThat(report.get("passed")).isEqualTo(23L - (Long) report.get("failed"));
         assertNoToken(run.out());
     }
 
     @ParameterizedTest(name = "{0} {1}: exit 2")
     @CsvSource({
-        "--format, xml, '--format must be table or json'",
+        "--output, xml, '--output must be table or json'",
+        "--format, xml, '--output must be table or json'",
         "--sts-port, 70000, '--sts-port must be between 0 and 65535'",
         "--mcp-port, -1, '--mcp-port must be between 0 and 65535'",
         "--zone, '', '--zone must be 1 to 128 characters'",
@@ -173,7 +190,7 @@ class DemoCommandTest {
         CliRun run = CliRun.run("demo", "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--zone", "--audience", "--sts-port", "--mcp-port", "--format", "--redis",
+        assertThat(run.out()).contains("--zone", "--audience", "--sts-port", "--mcp-port", "--output", "--format", "--redis",
                 "--keep-running", "caracal.sessions.revoke", "caracal.delegations.invalidate");
         assertThat(CliRun.run("--help").out()).contains("demo");
     }

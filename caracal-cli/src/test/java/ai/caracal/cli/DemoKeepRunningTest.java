@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DemoKeepRunningTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern HEADER = Pattern.compile("Caracal demo  sts (\\S+)  mcp (\\S+)  zone zone_dev  store in-memory");
+    private static final Pattern HEADER = Pattern.compile("Caracal demo  sts (\\S+)  mcp (\\S+)  mcp-boundary (\\S+)  zone zone_dev  store in-memory");
 
     private static HttpResponse<String> get(URI uri) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());

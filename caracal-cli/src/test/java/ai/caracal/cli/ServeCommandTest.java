@@ -31,7 +31,8 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--host", "--port", "--issuer", "--zone", "--audience", "--scope",
                 "--[no-]require-agent", "--redis", "--consumer", "--consumer-group", "--stream-hmac-key", "--resource-url",
-                "--no-www-authenticate", "/.well-known/oauth-protected-resource/mcp", "/healthz");
+                "--no-www-authenticate", "--tool-checks", "in-tool", "documents:read", "Origin",
+                "/.well-known/oauth-protected-resource/mcp", "/healthz");
         assertThat(CliRun.run("--help").out()).contains("serve");
     }
 
@@ -65,6 +66,8 @@ class ServeCommandTest {
                         "--consumer-group must not be blank"),
                 Arguments.of("a second stream key that is not hex", new String[] {"--redis", "redis://127.0.0.1:1",
                         "--stream-hmac-key", "07".repeat(32), "--stream-hmac-key", "xyz"}, "--stream-hmac-key (or STREAMS_HMAC_KEY)"),
+                Arguments.of("an unknown --tool-checks", new String[] {"--tool-checks", "tool"},
+                        "--tool-checks must be boundary or in-tool, not 'tool'"),
                 Arguments.of("an unknown flag", new String[] {"--no-such-flag"}, "Unknown option"));
     }
 

@@ -3,6 +3,7 @@ package ai.caracal.jaxrs;
 import ai.caracal.verify.http.BoundaryRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,5 +43,16 @@ final class JaxrsBoundaryRequest implements BoundaryRequest {
     public List<String> headers(String name) {
         List<String> values = context.getHeaders().get(name);
         return values == null ? List.of() : values;
+    }
+
+    @Override
+    public String targetOrigin() {
+        URI uri = context.getUriInfo().getRequestUri();
+        String host = uri.getHost();
+        if (uri.getScheme() == null || host == null || host.isEmpty()) {
+            return null;
+        }
+        String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return uri.getScheme() + "://" + bracketed + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 }

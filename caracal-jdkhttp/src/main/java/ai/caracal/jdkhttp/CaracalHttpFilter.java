@@ -4,6 +4,7 @@ import ai.caracal.verify.Claims;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.BoundaryScope;
 import ai.caracal.verify.http.EarlyAnswer;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
@@ -118,7 +119,7 @@ public final class CaracalHttpFilter extends Filter {
                 CURRENT.set(new Binding(exchange, decision.claims()));
                 exchange.setStreams(null, new LiveResponseBody(exchange, exchange.getResponseBody(), decision.claims(),
                         boundary.liveConnections()));
-                try {
+                try (BoundaryScope scope = boundary.enter(decision)) {
                     chain.doFilter(exchange);
                 } finally {
                     if (previous == null) {
@@ -129,7 +130,9 @@ public final class CaracalHttpFilter extends Filter {
                 }
                 break;
             case PASS:
-                chain.doFilter(exchange);
+                try (BoundaryScope scope = boundary.enter(decision)) {
+                    chain.doFilter(exchange);
+                }
                 break;
             default:
                 ExchangeResponses.write(decision.response(), exchange, boundary.drainLimit());

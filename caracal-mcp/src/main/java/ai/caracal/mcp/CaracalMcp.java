@@ -51,8 +51,13 @@ import reactor.core.publisher.Mono;
  * mandate could call tools in, listen to or end a session whose {@code Mcp-Session-Id} it knows.
  *
  * <p><b>WebFlux.</b> Behind {@link ai.caracal.webflux.CaracalWebFilter}, a WebFlux transport takes
- * {@link #webFluxContextExtractor()} instead; everything else here is the same (there is no WebFlux
- * form of {@link McpBoundary} yet: a WebFlux MCP server has no session binding).
+ * {@link #webFluxContextExtractor()} instead, and {@link McpWebFilter} is the WebFlux form of
+ * {@link McpBoundary}; everything else here is the same.
+ *
+ * <p><b>Tool policy at the boundary.</b> {@code McpBoundary.builder().policy(McpPolicy, HttpBoundary)}
+ * checks per-tool requirements before the transport sees the request and answers unmet ones with the
+ * boundary's 401/403 (a step-up challenge for a missing scope); {@link #guard} answers them in the tool
+ * result instead.
  *
  * <p><b>Reading claims.</b> Sync tool handlers run on Reactor's {@code boundedElastic} threads, where
  * nothing a servlet filter bound to its own thread is visible. Read the claims from the exchange,

@@ -1,9 +1,8 @@
 package ai.caracal.mcp;
 
-import ai.caracal.servlet.CaracalRequests;
 import ai.caracal.verify.Claims;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who an MCP session belongs to (connectors.md §10.2 M12): the ({@code zone_id}, {@code sub},
@@ -31,9 +30,9 @@ final class SessionOwner {
         this.nobody = nobody;
     }
 
-    /** @return the owner a request acts as: its claims' principal, or {@link #NOBODY} */
-    static SessionOwner of(HttpServletRequest request) {
-        return CaracalRequests.claims(request).map(SessionOwner::of).orElse(NOBODY);
+    /** @return the owner a request acts as: its claims' principal, or {@link #NOBODY} without claims */
+    static SessionOwner of(Optional<Claims> claims) {
+        return claims.map(SessionOwner::of).orElse(NOBODY);
     }
 
     static SessionOwner of(Claims claims) {

@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class UnknownSessionResponse extends HttpServletResponseWrapper {
 
-    private static final int MAX_HELD = 64 * 1024;
+    private static final int MAX_HELD = SessionIdEcho.MAX_HELD;
 
     private final byte[] replacement;
     private final byte[] named;
@@ -41,22 +41,7 @@ final class UnknownSessionResponse extends HttpServletResponseWrapper {
     UnknownSessionResponse(HttpServletResponse response, String replacement, String named) {
         super(response);
         this.replacement = replacement.getBytes(StandardCharsets.US_ASCII);
-        this.named = named != null && isUrlSafe(named) ? named.getBytes(StandardCharsets.US_ASCII) : null;
-    }
-
-    static boolean isUrlSafe(String id) {
-        if (id.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~';
-            if (!safe) {
-                return false;
-            }
-        }
-        return true;
+        this.named = named != null && SessionIdEcho.isUrlSafe(named) ? named.getBytes(StandardCharsets.US_ASCII) : null;
     }
 
     @Override
@@ -149,7 +134,7 @@ final class UnknownSessionResponse extends HttpServletResponseWrapper {
         if (held.size() == 0) {
             return;
         }
-        byte[] body = named == null ? held.toByteArray() : replaceAll(held.toByteArray(), replacement, named);
+        byte[] body = named == null ? held.toByteArray() : SessionIdEcho.replaceAll(held.toByteArray(), replacement, named);
         super.setContentLength(body.length);
         ServletOutputStream out = super.getOutputStream();
         out.write(body);
@@ -161,33 +146,6 @@ final class UnknownSessionResponse extends HttpServletResponseWrapper {
         ServletOutputStream out = super.getOutputStream();
         held.writeTo(out);
         held.reset();
-    }
-
-    static byte[] replaceAll(byte[] body, byte[] target, byte[] replacement) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
-        int i = 0;
-        while (i < body.length) {
-            if (startsWith(body, i, target)) {
-                out.write(replacement, 0, replacement.length);
-                i += target.length;
-            } else {
-                out.write(body[i]);
-                i++;
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static boolean startsWith(byte[] body, int offset, byte[] target) {
-        if (target.length == 0 || offset + target.length > body.length) {
-            return false;
-        }
-        for (int j = 0; j < target.length; j++) {
-            if (body[offset + j] != target[j]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The stream the transport writes to: held back until {@link #finish()}, then straight through. */

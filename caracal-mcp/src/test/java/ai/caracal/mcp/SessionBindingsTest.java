@@ -70,13 +70,13 @@ class SessionBindingsTest {
     @Test
     @DisplayName("the named ID is put back only when it is URL-safe, everywhere the replacement appears")
     void namedIdIsPutBack() {
-        assertThat(UnknownSessionResponse.isUrlSafe("3f2b0c7e-1d2a-4b5c-9e8f-0a1b2c3d4e5f")).isTrue();
-        assertThat(UnknownSessionResponse.isUrlSafe("a\"b")).isFalse();
-        assertThat(UnknownSessionResponse.isUrlSafe("a<b")).isFalse();
-        assertThat(UnknownSessionResponse.isUrlSafe("")).isFalse();
+        assertThat(SessionIdEcho.isUrlSafe("3f2b0c7e-1d2a-4b5c-9e8f-0a1b2c3d4e5f")).isTrue();
+        assertThat(SessionIdEcho.isUrlSafe("a\"b")).isFalse();
+        assertThat(SessionIdEcho.isUrlSafe("a<b")).isFalse();
+        assertThat(SessionIdEcho.isUrlSafe("")).isFalse();
         byte[] body = "{\"message\":\"Session not found: R\",\"m\":\"R R\"}".getBytes(StandardCharsets.US_ASCII);
 
-        byte[] restored = UnknownSessionResponse.replaceAll(body, "R".getBytes(StandardCharsets.US_ASCII),
+        byte[] restored = SessionIdEcho.replaceAll(body, "R".getBytes(StandardCharsets.US_ASCII),
                 "named-1".getBytes(StandardCharsets.US_ASCII));
 
         assertThat(new String(restored, StandardCharsets.US_ASCII))

@@ -5,6 +5,7 @@ import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.BoundaryScope;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import jakarta.servlet.Filter;
@@ -119,14 +120,16 @@ public final class CaracalFilter implements Filter {
                 httpRequest.setAttribute(CLAIMS_ATTRIBUTE, decision.claims());
                 LiveResponse live = new LiveResponse(httpRequest, (HttpServletResponse) response, decision.claims(),
                         boundary().liveConnections());
-                try {
+                try (BoundaryScope scope = boundary().enter(decision)) {
                     chain.doFilter(request, live);
                 } finally {
                     live.afterChain();
                 }
                 break;
             case PASS:
-                chain.doFilter(request, response);
+                try (BoundaryScope scope = boundary().enter(decision)) {
+                    chain.doFilter(request, response);
+                }
                 break;
             default:
                 ServletResponses.answer(decision.response(), httpRequest, (HttpServletResponse) response,

@@ -31,4 +31,14 @@ final class ServletBoundaryRequest implements BoundaryRequest {
     public List<String> headers(String name) {
         return Collections.list(request.getHeaders(name));
     }
+
+    @Override
+    public String targetOrigin() {
+        String host = request.getServerName();
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return request.getScheme() + "://" + bracketed + ":" + request.getServerPort();
+    }
 }

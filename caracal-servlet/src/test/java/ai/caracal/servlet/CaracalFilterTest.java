@@ -83,6 +83,44 @@ class CaracalFilterTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> withOrigin(URI uri, String token, String origin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token);
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertOriginRule(URI base, String token) throws Exception {
+        URI items = base.resolve("/items");
+        HttpResponse<String> foreign = withOrigin(items, token, "http://evil.example");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(foreign.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"Origin not allowed\"}}");
+        assertThat(withOrigin(items, token, base.toString()).body()).isEqualTo("user-1");
+        assertThat(withOrigin(items, token, "https://app.example.com").body()).isEqualTo("user-1");
+        assertThat(withOrigin(items, token, null).body()).isEqualTo("user-1");
+        assertThat(withOrigin(items, token, "http://127.0.0.1:1").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    @DisplayName("§10.2 M8 on Jetty: a foreign Origin is 403 before the mandate; own, allowed and absent Origins pass")
+    void originRuleOnJetty(TestIssuer issuer) throws Exception {
+        CaracalFilter filter = CaracalFilter.builder().verifier(issuer.verifier().build()).allowedOrigins("https://app.example.com").build();
+        try (JettyForTests jetty = new JettyForTests().filter(filter, "/*").servlet(new ClaimsEcho(), "/*")) {
+            assertOriginRule(jetty.start(), issuer.mint().sign());
+        }
+    }
+
+    @Test
+    @DisplayName("§10.2 M8 on Tomcat: the same")
+    void originRuleOnTomcat(TestIssuer issuer) throws Exception {
+        CaracalFilter filter = CaracalFilter.builder().verifier(issuer.verifier().build()).allowedOrigins("https://app.example.com").build();
+        try (TomcatForTests tomcat = new TomcatForTests().filter(filter, "/*").servlet(new ClaimsEcho(), "/*")) {
+            assertOriginRule(tomcat.start(), issuer.mint().sign());
+        }
+    }
+
     @Test
     @DisplayName("a verified request carries its claims in the request attribute, read through CaracalRequests")
     void verifiedClaimsReachTheServlet(TestIssuer issuer) throws Exception {

@@ -2,6 +2,8 @@ package ai.caracal.springai;
 
 import ai.caracal.mcp.CaracalMcp;
 import ai.caracal.mcp.McpBoundary;
+import ai.caracal.mcp.McpPolicy;
+import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.verify.Requirements;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -16,13 +18,15 @@ import org.springframework.ai.tool.method.MethodToolCallbackProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Spring AI MCP server (Streamable HTTP on Spring MVC) behind the Caracal starter's filter: Spring
  * AI's transport, with Caracal's claims in every request's {@code McpTransportContext}, and three tools
- * that read them, one per way Spring AI offers to write a tool.
+ * that read them, one per way Spring AI offers to write a tool, and {@code admin_report}, which the
+ * boundary's {@link McpPolicy} guards.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -45,13 +49,19 @@ class McpServerApplication {
     }
 
     /**
-     * Sessions belong to the principal that initialized them (connectors.md §10.2 M12). As a plain
-     * {@code Filter} bean it is registered after the starter's {@code caracalFilter} (order -90).
+     * Sessions belong to the principal that initialized them (connectors.md §10.2 M12), and the policy
+     * applies at the boundary (M9, M10). As a plain {@code Filter} bean it is registered after the
+     * starter's {@code caracalFilter} (order -90), whose boundary answers unmet rules.
      */
     @Bean
-    McpBoundary mcpBoundary() {
-        return McpBoundary.create();
+    McpBoundary mcpBoundary(@Qualifier("caracalFilter") FilterRegistrationBean<CaracalFilter> caracalFilter) {
+        return McpBoundary.builder().policy(POLICY, caracalFilter.getFilter().boundary()).build();
     }
+
+    /** M9/M10: {@code admin_report} needs the scope {@code admin} at the boundary, and is listed only to such mandates. */
+    static final McpPolicy POLICY = McpPolicy.builder()
+            .tool("admin_report", Requirements.builder().requiredScopes("admin").build())
+            .build();
 
     /** {@code whoami}: an {@code @McpTool} method. */
     @Bean
@@ -73,12 +83,18 @@ class McpServerApplication {
                 .description("Status of the caller's payouts; needs a delegated mandate")
                 .inputSchema(Map.of("type", "object"))
                 .build();
+        Tool adminReport = Tool.builder().name("admin_report").description("Needs the scope admin (McpPolicy)")
+                .inputSchema(Map.of("type", "object")).build();
         return List.of(SyncToolSpecification.builder()
                 .tool(payoutStatus)
                 .callHandler(CaracalMcp.guard(Requirements.builder().requireDelegation(true).build(),
                         (exchange, request, claims) -> CallToolResult.builder()
                                 .addTextContent("payouts of " + claims.sub() + ": none pending")
                                 .build()))
-                .build());
+                .build(),
+                SyncToolSpecification.builder().tool(adminReport)
+                        .callHandler((exchange, request) -> CallToolResult.builder()
+                                .addTextContent("report for " + CaracalMcp.claims(exchange).orElseThrow().sub()).build())
+                        .build());
     }
 }

@@ -10,6 +10,12 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
+import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
@@ -89,7 +95,7 @@ class SpringAiMcpServerTest {
     }
 
     @Test
-    @DisplayName("the run uses the MCP Java SDK it names (the Spring AI run and the sdk-2.1 run)")
+    @DisplayName("the run uses the MCP Java SDK of this build")
     void runsOnTheExpectedSdk() {
         String expected = System.getProperty("caracal.expected-mcp-sdk");
         assertThat(expected).as("system property caracal.expected-mcp-sdk").isNotBlank();
@@ -246,6 +252,63 @@ class SpringAiMcpServerTest {
     /** A serialised exception's stack trace differs from request to request; the rest of the answer must not. */
     private static String withoutStackTrace(String body) {
         return body.replaceAll("\"stackTrace\":\\[[^\\]]*\\]", "\"stackTrace\":[]");
+    }
+
+    @Test
+    @DisplayName("M9 step-up: admin_report needs admin; the SDK client gets the 403 challenge naming tool:call admin, obtains such a mandate and its retry succeeds; M10: listings follow the mandate")
+    void stepUpForAPolicyTool() {
+        AtomicReference<String> token = new AtomicReference<>(issuer.mint().sub("carol").scope("tool:call").sign());
+        List<String> challenges = new CopyOnWriteArrayList<>();
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(mcp.resolve("/").toString())
+                .endpoint(mcp.getPath())
+                .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token.get()))
+                .authorizationErrorHandler(McpHttpClientTransportAuthorizationErrorHandler.fromSync((request, response, context) -> {
+                    String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+                    challenges.add(response.statusCode() + " " + challenge);
+                    Matcher scope = Pattern.compile("scope=\"([^\"]*)\"").matcher(challenge);
+                    if (response.statusCode() != 403 || !scope.find()) {
+                        return false;
+                    }
+                    token.set(issuer.mint().sub("carol").scope(scope.group(1).split(" ")).sign());
+                    return true;
+                }))
+                .build();
+        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(TIMEOUT).initializationTimeout(TIMEOUT).build()) {
+            client.initialize();
+            assertThat(client.listTools().tools()).extracting(Tool::name).contains("whoami", "payout_status").doesNotContain("admin_report");
+
+            assertThat(text(client.callTool(new CallToolRequest("admin_report", Map.of())))).isEqualTo("report for carol");
+
+            assertThat(challenges).containsExactly("403 Bearer error=\"insufficient_scope\", error_description=\"Mandate lacks scope: admin\", "
+                    + "scope=\"tool:call admin\"");
+            assertThat(client.listTools().tools()).extracting(Tool::name).contains("whoami", "payout_status", "admin_report");
+        }
+    }
+
+    @Test
+    @DisplayName("M9: Mcp-Name that disagrees with the body is 400 (-32020), a batch 400 (-32600), before the transport; agreeing headers pass")
+    void headersAndBodyAreCrossChecked() {
+        String token = "Bearer " + issuer.mint().sub("dave").scope("tool:call", "admin").sign();
+        HttpResponse<String> init = post(token, null, INITIALIZE);
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(post(token, session, INITIALIZED).statusCode()).isEqualTo(202);
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"admin_report\",\"arguments\":{}}}";
+
+        HttpResponse<String> mismatch = send(HttpRequest.newBuilder(mcp).header("Authorization", token).header("Mcp-Session-Id", session)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", "whoami").POST(HttpRequest.BodyPublishers.ofString(call)));
+        HttpResponse<String> batch = post(token, session, "[" + call + "]");
+        HttpResponse<String> agreeing = send(HttpRequest.newBuilder(mcp).header("Authorization", token).header("Mcp-Session-Id", session)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", "admin_report").POST(HttpRequest.BodyPublishers.ofString(call)));
+
+        assertThat(mismatch.statusCode()).isEqualTo(400);
+        assertThat(mismatch.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32020,\"message\":\"Header mismatch: Mcp-Name does not match the body\"}}");
+        assertThat(batch.statusCode()).isEqualTo(400);
+        assertThat(batch.body()).contains("\"code\":-32600");
+        assertThat(agreeing.statusCode()).isEqualTo(200);
+        assertThat(agreeing.body()).contains("report for dave");
     }
 
     /** An MCP Java SDK client over Streamable HTTP sending {@code Authorization: Bearer <token>} (none when null). */

@@ -15,7 +15,7 @@ final class Demands {
     static final int DEFAULT_MAX_HOP_COUNT = 10;
 
     static final Demands VERIFIER_DEFAULTS =
-            new Demands("resource", List.of(), List.of(), false, false, List.of(), DEFAULT_MAX_HOP_COUNT);
+            new Demands("resource", List.of(), List.of(), false, false, List.of(), DEFAULT_MAX_HOP_COUNT, ScopeHierarchy.NONE);
 
     /** A required target is missing: {@code invalid_token} on the wire (verification.md §6), a requirement cause. */
     private static final AuthResult TARGET_MISSING =
@@ -31,13 +31,15 @@ final class Demands {
     final boolean delegation;
     final List<String> chain;
     final int maxHops;
+    final ScopeHierarchy hierarchy;
 
     /**
-     * @param use     required {@code use}, or {@code null} for no check
-     * @param maxHops hop limit, or 0 for no check
+     * @param use       required {@code use}, or {@code null} for no check
+     * @param maxHops   hop limit, or 0 for no check
+     * @param hierarchy how granted scopes imply others ({@link ScopeHierarchy#NONE}: exact matching)
      */
     Demands(String use, List<String> targets, List<String> scopes, boolean agent, boolean delegation,
-            List<String> chain, int maxHops) {
+            List<String> chain, int maxHops, ScopeHierarchy hierarchy) {
         this.use = use;
         this.targets = targets;
         this.scopes = scopes;
@@ -45,11 +47,12 @@ final class Demands {
         this.delegation = delegation;
         this.chain = chain;
         this.maxHops = maxHops;
+        this.hierarchy = hierarchy;
     }
 
     /**
      * Merges overrides onto these demands: lists and {@code use} are replaced when set, the two flags
-     * can only tighten, and the hop limit is replaced when positive.
+     * can only tighten, and the hop limit is replaced when positive. The scope hierarchy stays.
      */
     Demands with(Requirements overrides) {
         if (overrides == null) {
@@ -62,7 +65,8 @@ final class Demands {
                 agent || overrides.requireAgent(),
                 delegation || overrides.requireDelegation(),
                 overrides.requireChainContains().orElse(chain),
-                overrides.maxHopCount() > 0 ? overrides.maxHopCount() : maxHops);
+                overrides.maxHopCount() > 0 ? overrides.maxHopCount() : maxHops,
+                hierarchy);
     }
 
     /** @return whether the {@code use} check (step 11) passes */
@@ -83,7 +87,7 @@ final class Demands {
             }
         }
         for (int i = 0; i < scopes.size(); i++) {
-            if (!claims.scopes().contains(scopes.get(i))) {
+            if (!hierarchy.grants(claims.scopes(), scopes.get(i))) {
                 return AuthResult.failure(AuthError.insufficientScope(scopes.get(i)));
             }
         }

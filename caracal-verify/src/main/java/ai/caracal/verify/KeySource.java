@@ -79,10 +79,21 @@ final class KeySource {
      *         by the fetch in flight, on the fetcher's thread. Never fails.
      */
     CompletableFuture<KeyLookup> lookup(String kid) {
+        return lookup(kid, Tracing.NONE);
+    }
+
+    /**
+     * {@link #lookup(String)}, with a span for a fetch it starts.
+     *
+     * @param kid     the header {@code kid}
+     * @param tracing where the span of a fetch this lookup starts goes (a child of the current span)
+     * @return as {@link #lookup(String)}
+     */
+    CompletableFuture<KeyLookup> lookup(String kid, Tracing tracing) {
         long now = policy.clock().millis();
         KeySet observed = held;
         if (observed == null || now - observed.fetchedAt >= policy.maxStaleMillis()) {
-            CompletableFuture<KeySet> fetch = fetch(observed, now, Need.REQUIRED);
+            CompletableFuture<KeySet> fetch = fetch(observed, now, Need.REQUIRED, tracing);
             if (fetch == null) {
                 report(VerificationListener.JwksFetch.REJECTED_BACKOFF);
                 return UNAVAILABLE;
@@ -90,13 +101,13 @@ final class KeySource {
             return fetch.handle((keys, failure) -> keys == null ? KeyLookup.Missing.UNAVAILABLE : keys.lookup(kid));
         }
         if (now - observed.fetchedAt >= policy.ttlMillis()) {
-            fetch(observed, now, Need.COOLED_DOWN);
+            fetch(observed, now, Need.COOLED_DOWN, tracing);
         }
         VerificationKey key = observed.keys.get(kid);
         if (key != null) {
             return key.asLookup();
         }
-        CompletableFuture<KeySet> refetch = fetch(observed, now, Need.COOLED_DOWN);
+        CompletableFuture<KeySet> refetch = fetch(observed, now, Need.COOLED_DOWN, tracing);
         if (refetch == null) {
             log.debug("JWKS refetch for an unknown kid held back by the cooldown or back-off: {}", uri);
             report(VerificationListener.JwksFetch.REJECTED_COOLDOWN);
@@ -113,7 +124,12 @@ final class KeySource {
      * @return the answer; never {@code null}
      */
     KeyLookup lookupBlocking(String kid) {
-        CompletableFuture<KeyLookup> lookup = lookup(kid);
+        return lookupBlocking(kid, Tracing.NONE);
+    }
+
+    /** {@link #lookupBlocking(String)}, with a span for a fetch it starts. */
+    KeyLookup lookupBlocking(String kid, Tracing tracing) {
+        CompletableFuture<KeyLookup> lookup = lookup(kid, tracing);
         if (lookup.isDone()) {
             return lookup.join();
         }
@@ -135,7 +151,7 @@ final class KeySource {
      *         never fails a warm-up); fails with {@link JwksUnavailableException} when no usable set arrived
      */
     CompletableFuture<Void> refresh() {
-        return fetch(held, policy.clock().millis(), Need.FORCED).handle((keys, failure) -> {
+        return fetch(held, policy.clock().millis(), Need.FORCED, Tracing.NONE).handle((keys, failure) -> {
             if (keys == null) {
                 throw new JwksUnavailableException(describe(failure));
             }
@@ -199,7 +215,7 @@ final class KeySource {
      *
      * @return the set to come, or {@code null} when the cooldown or the back-off holds a fetch back
      */
-    private CompletableFuture<KeySet> fetch(KeySet observed, long now, Need need) {
+    private CompletableFuture<KeySet> fetch(KeySet observed, long now, Need need, Tracing tracing) {
         CompletableFuture<KeySet> started;
         synchronized (this) {
             if (inFlight != null) {
@@ -218,6 +234,10 @@ final class KeySource {
             nextRefetchAt = now + policy.cooldownMillis();
             started = new CompletableFuture<>();
             inFlight = started;
+        }
+        Tracing.Span span = tracing.jwksFetch(uri);
+        if (span != Tracing.Span.NONE) {
+            started.whenComplete((keys, failure) -> span.stop(keys != null ? "success" : "failure", null, null));
         }
         CompletionStage<byte[]> body;
         try {
@@ -303,7 +323,7 @@ final class KeySource {
             try {
                 listener.jwksFetched(uri, outcome);
             } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
+                ListenerFailures.record(e);
             }
         }
     }

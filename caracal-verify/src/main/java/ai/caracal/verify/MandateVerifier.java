@@ -74,6 +74,7 @@ public final class MandateVerifier {
     private final Consumer<Claims>[] onVerified;
     private final VerificationListener[] listeners;
     private final IssuerSpelling issuerSpelling;
+    private final Tracing tracing;
 
     private MandateVerifier(VerifierOptions options, KeySource keys, VerifiedTokenCache tokenCache) {
         this.options = options;
@@ -85,6 +86,7 @@ public final class MandateVerifier {
         this.onVerified = array;
         this.listeners = options.listeners().toArray(new VerificationListener[0]);
         this.issuerSpelling = new IssuerSpelling(options.issuer());
+        this.tracing = options.tracing();
     }
 
     static MandateVerifier create(VerifierOptions options) {
@@ -227,6 +229,14 @@ public final class MandateVerifier {
         return keys.refresh();
     }
 
+    /**
+     * @return how many times a {@link VerificationListener} threw in this process (each logged at WARN at
+     *         most once a minute; no result was changed)
+     */
+    public static long listenerFailures() {
+        return ListenerFailures.count();
+    }
+
     /** @return the validated configuration, with the merged requirements of this verifier */
     public VerifierOptions options() {
         return options;
@@ -239,27 +249,39 @@ public final class MandateVerifier {
             return verifyAsync(token, demands).toCompletableFuture().join();
         }
         long start = listeners.length == 0 ? 0L : System.nanoTime();
-        return finish(verifyBlocking(token, demands), start);
+        if (tracing == Tracing.NONE) {
+            return finish(verifyBlocking(token, demands, Tracing.Span.NONE), start);
+        }
+        Tracing.Span span = tracing.verification(zoneId);
+        AuthResult result;
+        try (Tracing.Scope scope = span.open()) {
+            result = verifyBlocking(token, demands, span);
+        }
+        stopSpan(span, result);
+        return finish(result, start);
     }
 
-    private AuthResult verifyBlocking(String token, Demands demands) {
+    private AuthResult verifyBlocking(String token, Demands demands, Tracing.Span span) {
         if (token == null || token.isEmpty()) {
             return rejected(MISSING_TOKEN, "no-token");
         }
         try {
             long now = Math.floorDiv(options.clock().millis(), 1000L);
             Candidate candidate = candidate(token, now);
-            Claims claims = verifiedClaims(candidate, keys.lookupBlocking(candidate.kid()), now);
+            Claims claims = verifiedClaims(candidate, keys.lookupBlocking(candidate.kid(), tracing), now);
             AuthResult early = checkClaims(claims, demands, now);
             if (early != null) {
                 return early;
             }
             RevocationCheck revocation;
-            try {
+            Tracing.Span check = tracing.revocationCheck(span, claims.zoneId());
+            try (Tracing.Scope scope = check.open()) {
                 revocation = options.revocations().check(claims.anchors(), claims.zoneId());
             } catch (RuntimeException e) {
+                check.stop("error", null, null);
                 return storeFailed(e);
             }
+            check.stop(storeOutcome(claims, revocation), null, null);
             return afterRevocation(claims, revocation);
         } catch (InvalidMandate e) {
             return rejectedAs(e);
@@ -270,7 +292,23 @@ public final class MandateVerifier {
 
     private CompletableFuture<AuthResult> verifyAsync(String token, Demands demands) {
         long start = listeners.length == 0 ? 0L : System.nanoTime();
-        CompletableFuture<AuthResult> result = verifyAsyncUntimed(token, demands);
+        CompletableFuture<AuthResult> result;
+        if (tracing == Tracing.NONE) {
+            result = verifyAsyncUntimed(token, demands, Tracing.Span.NONE);
+        } else {
+            Tracing.Span span = tracing.verification(zoneId);
+            try (Tracing.Scope scope = span.open()) {
+                result = verifyAsyncUntimed(token, demands, span);
+            }
+            if (result.isDone()) {
+                stopSpan(span, result.join());
+            } else {
+                result = result.thenApply(done -> {
+                    stopSpan(span, done);
+                    return done;
+                });
+            }
+        }
         if (listeners.length == 0) {
             return result;
         }
@@ -281,7 +319,7 @@ public final class MandateVerifier {
         return result.thenApply(done -> finish(done, start));
     }
 
-    private CompletableFuture<AuthResult> verifyAsyncUntimed(String token, Demands demands) {
+    private CompletableFuture<AuthResult> verifyAsyncUntimed(String token, Demands demands, Tracing.Span span) {
         if (token == null || token.isEmpty()) {
             rejected(MISSING_TOKEN, "no-token");
             return MISSING_TOKEN_NOW;
@@ -289,11 +327,11 @@ public final class MandateVerifier {
         try {
             long now = Math.floorDiv(options.clock().millis(), 1000L);
             Candidate candidate = candidate(token, now);
-            CompletableFuture<KeyLookup> lookup = keys.lookup(candidate.kid());
+            CompletableFuture<KeyLookup> lookup = keys.lookup(candidate.kid(), tracing);
             if (lookup.isDone()) {
-                return afterKey(candidate, lookup.join(), demands, now);
+                return afterKey(candidate, lookup.join(), demands, now, span);
             }
-            return lookup.thenCompose(key -> afterKey(candidate, key, demands, now));
+            return lookup.thenCompose(key -> afterKey(candidate, key, demands, now, span));
         } catch (InvalidMandate e) {
             return CompletableFuture.completedFuture(rejectedAs(e));
         } catch (RuntimeException e) {
@@ -301,7 +339,8 @@ public final class MandateVerifier {
         }
     }
 
-    private CompletableFuture<AuthResult> afterKey(Candidate candidate, KeyLookup key, Demands demands, long now) {
+    private CompletableFuture<AuthResult> afterKey(Candidate candidate, KeyLookup key, Demands demands, long now,
+                                                   Tracing.Span span) {
         try {
             Claims claims = verifiedClaims(candidate, key, now);
             AuthResult early = checkClaims(claims, demands, now);
@@ -309,15 +348,19 @@ public final class MandateVerifier {
                 return CompletableFuture.completedFuture(early);
             }
             CompletableFuture<RevocationCheck> revocation;
-            try {
+            Tracing.Span check = tracing.revocationCheck(span, claims.zoneId());
+            try (Tracing.Scope scope = check.open()) {
                 revocation = options.revocations().checkAsync(claims.anchors(), claims.zoneId()).toCompletableFuture();
             } catch (RuntimeException e) {
+                check.stop("error", null, null);
                 return CompletableFuture.completedFuture(storeFailed(e));
             }
             if (revocation.isDone() && !revocation.isCompletedExceptionally()) {
+                check.stop(storeOutcome(claims, revocation.join()), null, null);
                 return CompletableFuture.completedFuture(afterRevocation(claims, revocation.join()));
             }
             return revocation.handle((answer, failure) -> {
+                check.stop(failure != null ? "error" : storeOutcome(claims, answer), null, null);
                 try {
                     return failure != null ? storeFailed(unwrap(failure)) : afterRevocation(claims, answer);
                 } catch (RuntimeException e) {
@@ -429,6 +472,27 @@ public final class MandateVerifier {
         return AuthResult.ok(claims);
     }
 
+    /** The store's answer for the span: {@code live}, {@code revoked}, {@code stale_epoch} or {@code unavailable}. */
+    private static String storeOutcome(Claims claims, RevocationCheck revocation) {
+        if (revocation == null || revocation.unavailable()) {
+            return "unavailable";
+        }
+        if (revocation.revoked()) {
+            return "revoked";
+        }
+        long epoch = claims.delegationGraphEpochOrMinusOne();
+        return epoch >= 0 && revocation.currentEpoch() > epoch ? "stale_epoch" : "live";
+    }
+
+    /**
+     * Ends a verification span. The zone is the configured one, else the accepted mandate's (signed, so
+     * bounded by the issuer's zones), else {@code none}: never a value from a rejected token.
+     */
+    private void stopSpan(Tracing.Span span, AuthResult result) {
+        String zone = zoneId != null ? zoneId : result.ok() ? result.principal().zoneId() : null;
+        span.stop(result.ok() ? "ok" : result.error().code().wire(), result.cause().wire(), zone);
+    }
+
     private AuthResult storeFailed(Throwable e) {
         RuntimeException error = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         warnStoreFailure(error);
@@ -436,7 +500,7 @@ public final class MandateVerifier {
             try {
                 listener.revocationCheckFailed(error);
             } catch (RuntimeException ignored) {
-                log.warn("A VerificationListener threw; ignored", ignored);
+                ListenerFailures.record(ignored);
             }
         }
         return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
@@ -451,7 +515,7 @@ public final class MandateVerifier {
             try {
                 listener.verified(result, elapsed);
             } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
+                ListenerFailures.record(e);
             }
         }
         return result;

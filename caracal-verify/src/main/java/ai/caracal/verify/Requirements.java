@@ -3,6 +3,7 @@ package ai.caracal.verify;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -93,12 +94,25 @@ public final class Requirements {
      * @return the first failure, or empty when every set demand is met
      */
     public Optional<AuthError> check(Claims claims) {
+        return check(claims, ScopeHierarchy.NONE);
+    }
+
+    /**
+     * {@link #check(Claims)} with a scope hierarchy: a demanded scope is also met by a granted scope
+     * that implies it (connectors.md §10.2 M11).
+     *
+     * @param claims    verified claims; never {@code null}
+     * @param hierarchy for example the verifier's {@link VerifierOptions#scopeHierarchy()}; never {@code null}
+     * @return the first failure, or empty when every set demand is met
+     */
+    public Optional<AuthError> check(Claims claims, ScopeHierarchy hierarchy) {
+        Objects.requireNonNull(hierarchy, "hierarchy");
         Demands demands = new Demands(requiredUse,
                 requiredTargets == null ? List.of() : requiredTargets,
                 requiredScopes == null ? List.of() : requiredScopes,
                 requireAgent, requireDelegation,
                 requireChainContains == null ? List.of() : requireChainContains,
-                maxHopCount);
+                maxHopCount, hierarchy);
         if (!demands.useMatches(claims)) {
             return Optional.of(AuthError.of(ErrorCode.INVALID_TOKEN));
         }
@@ -222,7 +236,7 @@ public final class Requirements {
         }
 
         private static String[] notNull(String[] values, String option) {
-            return java.util.Objects.requireNonNull(values, option);
+            return Objects.requireNonNull(values, option);
         }
     }
 }

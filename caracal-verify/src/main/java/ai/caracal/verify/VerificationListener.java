@@ -9,8 +9,9 @@ import java.net.URI;
  * fetches. With no listener registered, verification does no timing and no extra work.
  *
  * <p>Methods are called on the verifying thread (fetch events on a {@code caracal-jwks-*} thread or the
- * caller's), must be fast and thread-safe, and must not throw: an exception is logged at WARN and
- * ignored. They never receive tokens.
+ * caller's), must be fast and thread-safe, and must not throw: an exception is ignored, counted
+ * ({@link MandateVerifier#listenerFailures()}) and logged at WARN at most once a minute. They never
+ * receive tokens.
  */
 public interface VerificationListener {
 

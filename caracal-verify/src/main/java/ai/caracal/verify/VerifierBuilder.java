@@ -34,11 +34,13 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     private List<String> requireChainContains = List.of();
     private int maxHopCount;
     private String requiredUse = "resource";
+    private ScopeHierarchy scopeHierarchy = ScopeHierarchy.NONE;
     private RevocationStore revocations;
     private Clock clock = Clock.systemUTC();
     private JwksCache jwksCache;
     private final List<Consumer<Claims>> onVerified = new ArrayList<>();
     private final List<VerificationListener> listeners = new ArrayList<>();
+    private CaracalObservation observation;
     private boolean verifiedTokenCache = true;
     private final JwksCache.Builder privateCache = JwksCache.builder();
     private boolean privateCacheWanted;
@@ -165,6 +167,17 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      */
     public B requiredUse(String requiredUse) {
         this.requiredUse = Demands.use(requiredUse);
+        return self();
+    }
+
+    /**
+     * @param scopeHierarchy how a granted scope implies narrower ones (connectors.md §10.2 M11), for every
+     *                       scope check of this verifier and of those {@code require(...)} derives from it;
+     *                       default {@link ScopeHierarchy#NONE} (exact matching)
+     * @return this builder
+     */
+    public B scopeHierarchy(ScopeHierarchy scopeHierarchy) {
+        this.scopeHierarchy = Objects.requireNonNull(scopeHierarchy, "scopeHierarchy");
         return self();
     }
 
@@ -308,6 +321,19 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     }
 
     /**
+     * Records spans for each verification, the key set fetches it starts and its revocation-store check
+     * through Micrometer Observation (see {@link CaracalObservation} for names and keys). Off by default;
+     * a misbehaving registry never changes a result.
+     *
+     * @param observation made with {@link CaracalObservation#of}
+     * @return this builder
+     */
+    public B observation(CaracalObservation observation) {
+        this.observation = Objects.requireNonNull(observation, "observation");
+        return self();
+    }
+
+    /**
      * @param enabled whether a repeated token may skip parsing and the signature check (default
      *                {@code true}); expiry, requirements, revocation and the epoch are always checked
      * @return this builder
@@ -347,8 +373,8 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
                     validIssuer);
         }
         Demands demands = new Demands(requiredUse, requiredTargets, requiredScopes, requireAgent, requireDelegation,
-                requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT);
+                requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT, scopeHierarchy);
         return new VerifierOptions(validIssuer, audience, zoneId, demands, revocations, clock, cache, onVerified,
-                listeners, verifiedTokenCache);
+                listeners, verifiedTokenCache, observation == null ? Tracing.NONE : observation.tracing());
     }
 }

@@ -1,6 +1,7 @@
 package ai.caracal.webflux;
 
 import ai.caracal.verify.http.BoundaryRequest;
+import java.net.URI;
 import java.util.List;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -28,5 +29,16 @@ final class ExchangeBoundaryRequest implements BoundaryRequest {
     @Override
     public List<String> headers(String name) {
         return HeaderValues.of(request.getHeaders(), name);
+    }
+
+    @Override
+    public String targetOrigin() {
+        URI uri = request.getURI();
+        String host = uri.getHost();
+        if (uri.getScheme() == null || host == null || host.isEmpty()) {
+            return null;
+        }
+        String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return uri.getScheme() + "://" + bracketed + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 }

@@ -179,6 +179,37 @@ class CaracalWebFilterTest {
         assertThatThrownBy(() -> CaracalExchanges.claims((ServerWebExchange) null)).isInstanceOf(NullPointerException.class).hasMessage("exchange");
     }
 
+    @Test
+    @DisplayName("§10.2 M8: with allowedOrigins, a foreign Origin is 403 before the mandate; the request's own origin and no Origin pass")
+    void originRule(TestIssuer issuer) throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CaracalWebFilter filter = filter(issuer).allowedOrigins("https://app.example.com").build();
+        try (NettyForTests server = NettyForTests.start(NettyForTests.app(counting(calls), filter))) {
+            String token = issuer.mint().scope("read").sign();
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, HttpResponse<String>> withOrigin = origin -> {
+                java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(server.uri().resolve("/items"))
+                        .header("Authorization", "Bearer " + token);
+                if (origin != null) {
+                    request.header("Origin", origin);
+                }
+                try {
+                    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            HttpResponse<String> foreign = withOrigin.apply("http://evil.example");
+            assertThat(foreign.statusCode()).isEqualTo(403);
+            assertThat(foreign.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"Origin not allowed\"}}");
+            assertThat(calls).as("handler calls").hasValue(0);
+            assertThat(withOrigin.apply(server.uri().toString()).body()).isEqualTo("user-1");
+            assertThat(withOrigin.apply("https://app.example.com").statusCode()).isEqualTo(200);
+            assertThat(withOrigin.apply(null).statusCode()).isEqualTo(200);
+            assertThat(calls).hasValue(3);
+        }
+    }
+
     private static CaracalWebFilter.Builder filter(TestIssuer issuer) {
         return CaracalWebFilter.builder().verifier(issuer.verifier().requiredScopes("read").build());
     }

@@ -4,6 +4,7 @@ import ai.caracal.mcp.CaracalMcp;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
+import ai.caracal.verify.Requirements;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -24,9 +25,12 @@ import java.util.Map;
 final class DocumentTools {
 
     private final McpJsonMapper json;
+    private final Requirements getDocument;
 
-    DocumentTools(McpJsonMapper json) {
+    /** @param getDocument what {@code get_document}'s guard checks in the tool */
+    DocumentTools(McpJsonMapper json, Requirements getDocument) {
         this.json = json;
+        this.getDocument = getDocument;
     }
 
     List<SyncToolSpecification> all() {
@@ -48,13 +52,13 @@ final class DocumentTools {
 
     /**
      * {@code get_document(doc_id)} → {@code {"id":<doc_id>,"content":"Document content here"}}, only for
-     * mandates that also meet {@link DocumentsMcpServer#GET_DOCUMENT_REQUIREMENTS}.
+     * mandates that also meet its requirements (checked here too when the boundary checks them first).
      */
     SyncToolSpecification getDocument() {
         return SyncToolSpecification.builder()
                 .tool(tool("get_document", "Read one document. Needs a delegated mandate through app_orchestrator, at most 2 hops.",
                         Map.of("doc_id", Map.of("type", "string")), List.of("doc_id")))
-                .callHandler(CaracalMcp.guard(DocumentsMcpServer.GET_DOCUMENT_REQUIREMENTS, (exchange, request, claims) -> {
+                .callHandler(CaracalMcp.guard(getDocument, (exchange, request, claims) -> {
                     Map<String, Object> document = new LinkedHashMap<>();
                     document.put("id", argument(request, "doc_id"));
                     document.put("content", "Document content here");

@@ -2,6 +2,7 @@ package ai.caracal.examples.documents;
 
 import ai.caracal.mcp.CaracalMcp;
 import ai.caracal.mcp.McpBoundary;
+import ai.caracal.mcp.McpPolicy;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.servlet.ProtectedResourceMetadataServlet;
@@ -61,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>Tools: {@code search(query)}, {@code get_document(doc_id)} (also requires
- * {@link #GET_DOCUMENT_REQUIREMENTS}) and {@code whoami()}.
+ * {@link #GET_DOCUMENT_BOUNDARY_REQUIREMENTS} at the boundary, or {@link #GET_DOCUMENT_REQUIREMENTS} in the
+ * tool: {@link ToolChecks}) and {@code whoami()}. A request whose {@code Origin} is not the server's own
+ * (or the public resource URL's) is 403 (connectors.md §10.2 M8).
  *
  * <p>The server never closes the revocation store it is given. {@link #close()} stops the MCP server
  * and the HTTP server; it is idempotent. Thread-safe: {@code start}, {@code close} and the accessors
@@ -88,12 +91,45 @@ public final class DocumentsMcpServer implements AutoCloseable {
     public static final Requirements GET_DOCUMENT_REQUIREMENTS = Requirements.builder()
             .requireDelegation(true).requireChainContains("app_orchestrator").maxHopCount(2).build();
 
+    /** The scope {@code get_document} also needs when its rule is checked at the boundary: {@code documents:read}. */
+    public static final String DOCUMENTS_READ = "documents:read";
+
+    /**
+     * What {@code get_document} demands with {@link ToolChecks#BOUNDARY}: {@link #DOCUMENTS_READ} and
+     * {@link #GET_DOCUMENT_REQUIREMENTS}, as an {@link McpPolicy} rule checked before the transport.
+     */
+    public static final Requirements GET_DOCUMENT_BOUNDARY_REQUIREMENTS = Requirements.builder()
+            .requiredScopes(DOCUMENTS_READ)
+            .requireDelegation(true).requireChainContains("app_orchestrator").maxHopCount(2).build();
+
+    /** Where {@code get_document}'s own requirements are checked. */
+    public enum ToolChecks {
+        /**
+         * At the boundary (connectors.md §10.2 M9, M10): an {@link McpPolicy} rule with
+         * {@link #GET_DOCUMENT_BOUNDARY_REQUIREMENTS}; an unmet one is HTTP 401/403 before the tool runs (a
+         * missing {@code documents:read} a step-up challenge naming it), and {@code tools/list} shows
+         * {@code get_document} only to mandates that may call it. Routing headers are cross-checked.
+         * The default.
+         */
+        BOUNDARY,
+        /**
+         * In the tool, as the seeds' example does (connectors.md §7.1): {@link CaracalMcp#guard} with
+         * {@link #GET_DOCUMENT_REQUIREMENTS}; an unmet one is an HTTP 200 result with {@code isError} and
+         * {@code structuredContent.error}. No {@code documents:read} rule.
+         */
+        IN_TOOL
+    }
+
     private static final Logger log = LoggerFactory.getLogger(DocumentsMcpServer.class);
+
+    private static final McpPolicy POLICY = McpPolicy.builder().tool("get_document", GET_DOCUMENT_BOUNDARY_REQUIREMENTS).build();
 
     private final String host;
     private final int port;
     private final String resourceUrl;
     private final boolean wwwAuthenticate;
+    private final ToolChecks toolChecks;
+    private final List<String> authorizationServers;
     private final MandateVerifier verifier;
     private Server jetty;
     private McpSyncServer mcp;
@@ -106,6 +142,8 @@ public final class DocumentsMcpServer implements AutoCloseable {
         this.port = config.port;
         this.resourceUrl = config.resourceUrl;
         this.wwwAuthenticate = config.wwwAuthenticate;
+        this.toolChecks = config.toolChecks;
+        this.authorizationServers = config.authorizationServers;
         this.verifier = verifier;
     }
 
@@ -141,18 +179,37 @@ public final class DocumentsMcpServer implements AutoCloseable {
         baseUrl = URI.create("http://" + hostForUrl(host) + ":" + connector.getLocalPort());
         resource = resourceUrl != null ? resourceUrl : baseUrl + MCP_PATH;
 
-        CaracalFilter boundary = CaracalFilter.builder()
+        ProtectedResourceMetadata metadata = ProtectedResourceMetadata.forResource(resource);
+        if (toolChecks == ToolChecks.BOUNDARY) {
+            List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
+            scopes.add(DOCUMENTS_READ);
+            metadata = metadata.scopesSupported(scopes.toArray(String[]::new));
+        }
+        if (!authorizationServers.isEmpty()) {
+            metadata = metadata.authorizationServers(authorizationServers.toArray(String[]::new));
+        }
+        CaracalFilter.Builder caracal = CaracalFilter.builder()
                 .verifier(verifier)
                 .wwwAuthenticate(wwwAuthenticate)
-                .resourceMetadata(ProtectedResourceMetadata.forResource(resource))
-                .build();
+                .resourceMetadata(metadata);
+        // M8: browsers may call only from this server's own origin (and the public one, behind a proxy).
+        if (resourceUrl != null) {
+            URI publicUrl = URI.create(resourceUrl);
+            caracal.allowedOrigins(publicUrl.getScheme() + "://" + publicUrl.getRawAuthority());
+        } else {
+            caracal.allowedOrigins();
+        }
+        CaracalFilter boundary = caracal.build();
+        McpBoundary mcpBoundary = toolChecks == ToolChecks.BOUNDARY
+                ? McpBoundary.builder().policy(POLICY, boundary.boundary()).maxRequestBytes(MAX_REQUEST_BYTES).build()
+                : McpBoundary.create();
         McpJsonMapper json = McpJsonDefaults.getMapper();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(new JsonRpcErrorMapper(json))
                 .mcpEndpoint(MCP_PATH)
                 .contextExtractor(CaracalMcp.contextExtractor())
                 .maxRequestSize(MAX_REQUEST_BYTES)
-                // SDK 2.1.0 runs the idle-session sweeper on a non-daemon thread that close() cannot stop,
+                // SDK 2.1.0 and 2.2.0 run the idle-session sweeper on a non-daemon thread that close() cannot stop,
                 // which would keep an embedding JVM alive. Sessions still end on DELETE and on close().
                 .sessionSweepInterval(null)
                 .build();
@@ -160,15 +217,17 @@ public final class DocumentsMcpServer implements AutoCloseable {
                 .serverInfo("documents-mcp", "1.0.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .jsonMapper(json)
-                .tools(new DocumentTools(json).all())
+                .tools(new DocumentTools(json, toolChecks == ToolChecks.BOUNDARY
+                        ? GET_DOCUMENT_BOUNDARY_REQUIREMENTS : GET_DOCUMENT_REQUIREMENTS).all())
                 .build();
 
         ServletContextHandler context = new ServletContextHandler();
         FilterHolder filter = new FilterHolder(boundary);
         filter.setAsyncSupported(true);
         context.addFilter(filter, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
-        // After the CaracalFilter mapping: sessions belong to the principal that initialized them (M12).
-        FilterHolder sessions = new FilterHolder(McpBoundary.create());
+        // After the CaracalFilter mapping: sessions belong to the principal that initialized them (M12), and,
+        // with ToolChecks.BOUNDARY, get_document's rule is checked before the transport (M9, M10).
+        FilterHolder sessions = new FilterHolder(mcpBoundary);
         sessions.setAsyncSupported(true);
         context.addFilter(sessions, MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
         addServlet(context, transport, MCP_PATH);
@@ -258,8 +317,30 @@ public final class DocumentsMcpServer implements AutoCloseable {
         private RevocationStore revocations;
         private String resourceUrl;
         private boolean wwwAuthenticate = true;
+        private ToolChecks toolChecks = ToolChecks.BOUNDARY;
+        private List<String> authorizationServers = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * @param toolChecks where {@code get_document}'s requirements are checked; default
+         *                   {@link ToolChecks#BOUNDARY}
+         * @return this builder
+         */
+        public Builder toolChecks(ToolChecks toolChecks) {
+            this.toolChecks = Objects.requireNonNull(toolChecks, "toolChecks");
+            return this;
+        }
+
+        /**
+         * @param servers the RFC 9728 {@code authorization_servers} (where clients obtain mandates, for
+         *                example an OAuth token endpoint's issuer); default: the issuer
+         * @return this builder
+         */
+        public Builder authorizationServers(String... servers) {
+            this.authorizationServers = List.copyOf(Arrays.asList(Objects.requireNonNull(servers, "authorizationServers")));
+            return this;
         }
 
         /**

@@ -12,10 +12,11 @@ import java.util.Map;
  * The SDK's JSON mapper, except that an {@link McpError} is written as a JSON-RPC error response
  * ({@code {"jsonrpc":"2.0","id":null,"error":{"code":…,"message":…}}}).
  *
- * <p>Why: the servlet transports of MCP Java SDK 2.1.0 answer a malformed body, a JSON-RPC batch or an
+ * <p>Why: the servlet transports of MCP Java SDK 2.1.0 and 2.2.0 answer a malformed body, a JSON-RPC batch or an
  * unknown session by serialising the {@code McpError} exception itself, which puts its Java stack trace
  * into the HTTP response. Those requests carry a verified mandate (the boundary rejected the others
- * before the transport saw them), but a stack trace is never a response.
+ * before the transport saw them), but a stack trace is never a response. {@code SdkWorkaroundsTest} fails
+ * once the SDK stops doing it.
  */
 final class JsonRpcErrorMapper implements McpJsonMapper {
 

@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * connectors.md §7.2 (M1–M7) and devtools.md §3.7 against the running {@code documents-mcp} server, with
+ * connectors.md §7.2 (M1–M7) and devtools.md §3.7 against the running {@code documents-mcp} server in its
+ * seed form ({@code --tool-checks in-tool}; the boundary form is {@link BoundaryToolChecksTest}), with
  * the MCP Java SDK client over Streamable HTTP where a client session is involved and raw HTTP where the
  * exact status, headers and body matter. Revocation through real Redis streams: {@link RevocationOverRedisTest}.
  */
@@ -68,6 +69,7 @@ class McpChecksTest {
                 .issuer(issuer.url())
                 .zoneId("zone_dev")
                 .revocations(issuer.revocations())
+                .toolChecks(DocumentsMcpServer.ToolChecks.IN_TOOL)
                 .build()
                 .start();
         mcp = server.mcpUrl();

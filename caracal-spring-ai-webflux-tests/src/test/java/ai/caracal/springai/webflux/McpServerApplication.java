@@ -1,7 +1,10 @@
 package ai.caracal.springai.webflux;
 
 import ai.caracal.mcp.CaracalMcp;
+import ai.caracal.mcp.McpPolicy;
+import ai.caracal.mcp.McpWebFilter;
 import ai.caracal.verify.Requirements;
+import ai.caracal.webflux.CaracalWebFilter;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -43,6 +46,20 @@ class McpServerApplication {
                 .build();
     }
 
+    /**
+     * Sessions belong to the principal that initialized them (M12), and the policy applies at the
+     * boundary (M9, M10): the WebFlux form of {@code McpBoundary}, ordered right after the starter's filter.
+     */
+    @Bean
+    McpWebFilter mcpBoundary(CaracalWebFilter caracalFilter) {
+        return McpWebFilter.builder().policy(POLICY, caracalFilter.boundary()).build();
+    }
+
+    /** M9/M10: {@code admin_report} needs the scope {@code admin} at the boundary, and is listed only to such mandates. */
+    static final McpPolicy POLICY = McpPolicy.builder()
+            .tool("admin_report", Requirements.builder().requiredScopes("admin").build())
+            .build();
+
     /** {@code whoami}: an {@code @McpTool} method. */
     @Bean
     AnnotatedTools annotatedTools() {
@@ -63,12 +80,18 @@ class McpServerApplication {
                 .description("Status of the caller's payouts; needs a delegated mandate")
                 .inputSchema(Map.of("type", "object"))
                 .build();
+        Tool adminReport = Tool.builder().name("admin_report").description("Needs the scope admin (McpPolicy)")
+                .inputSchema(Map.of("type", "object")).build();
         return List.of(SyncToolSpecification.builder()
                 .tool(payoutStatus)
                 .callHandler(CaracalMcp.guard(Requirements.builder().requireDelegation(true).build(),
                         (exchange, request, claims) -> CallToolResult.builder()
                                 .addTextContent("payouts of " + claims.sub() + ": none pending")
                                 .build()))
-                .build());
+                .build(),
+                SyncToolSpecification.builder().tool(adminReport)
+                        .callHandler((exchange, request) -> CallToolResult.builder()
+                                .addTextContent("report for " + CaracalMcp.claims(exchange).orElseThrow().sub()).build())
+                        .build());
     }
 }

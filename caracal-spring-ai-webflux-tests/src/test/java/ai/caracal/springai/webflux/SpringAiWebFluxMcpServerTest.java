@@ -10,6 +10,12 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
+import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
@@ -46,6 +52,8 @@ class SpringAiWebFluxMcpServerTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
             + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    private static final String WHOAMI = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}";
 
     private static ConfigurableApplicationContext context;
     private static URI mcp;
@@ -88,7 +96,7 @@ class SpringAiWebFluxMcpServerTest {
     }
 
     @Test
-    @DisplayName("the run uses the MCP Java SDK it names (the Spring AI run and the sdk-2.1 run)")
+    @DisplayName("the run uses the MCP Java SDK of this build")
     void runsOnTheExpectedSdk() {
         String expected = System.getProperty("caracal.expected-mcp-sdk");
         assertThat(expected).as("system property caracal.expected-mcp-sdk").isNotBlank();
@@ -203,6 +211,90 @@ class SpringAiWebFluxMcpServerTest {
         }
     }
 
+    @Test
+    @DisplayName("M12 on WebFlux: another principal naming a live session gets the transport's 404 for an unknown session on POST, GET and DELETE; the session carries on")
+    void sessionBelongsToItsPrincipal() {
+        String alice = "Bearer " + issuer.mint().sub("alice").scope("tool:call").sign();
+        String bob = "Bearer " + issuer.mint().sub("bob").scope("tool:call").sign();
+        HttpResponse<String> init = post(alice, null, INITIALIZE);
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(post(alice, session, INITIALIZED).statusCode()).isEqualTo(202);
+        String unknown = UUID.randomUUID().toString();
+
+        for (String method : new String[] {"POST", "GET", "DELETE"}) {
+            HttpResponse<String> foreign = sessionRequest(method, bob, session);
+            HttpResponse<String> notFound = sessionRequest(method, bob, unknown);
+            assertThat(foreign.statusCode()).as(method + " " + foreign.body()).isEqualTo(404);
+            assertThat(notFound.statusCode()).as(method).isEqualTo(404);
+            assertThat(withoutStackTrace(foreign.body())).as(method).isEqualTo(withoutStackTrace(notFound.body()).replace(unknown, session));
+            assertThat(foreign.headers().firstValue("Content-Type")).as(method).isEqualTo(notFound.headers().firstValue("Content-Type"));
+        }
+
+        HttpResponse<String> call = post(alice, session, WHOAMI);
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(call.body()).contains("alice").doesNotContain("bob");
+        assertThat(sessionRequest("DELETE", alice, session).statusCode()).isEqualTo(200);
+        assertThat(post(alice, session, WHOAMI).statusCode()).as("ended by its owner").isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("M9 step-up: admin_report needs admin; the SDK client gets the 403 challenge naming tool:call admin, obtains such a mandate and its retry succeeds; M10: listings follow the mandate")
+    void stepUpForAPolicyTool() {
+        AtomicReference<String> token = new AtomicReference<>(issuer.mint().sub("carol").scope("tool:call").sign());
+        List<String> challenges = new CopyOnWriteArrayList<>();
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(mcp.resolve("/").toString())
+                .endpoint(mcp.getPath())
+                .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token.get()))
+                .authorizationErrorHandler(McpHttpClientTransportAuthorizationErrorHandler.fromSync((request, response, context) -> {
+                    String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+                    challenges.add(response.statusCode() + " " + challenge);
+                    Matcher scope = Pattern.compile("scope=\"([^\"]*)\"").matcher(challenge);
+                    if (response.statusCode() != 403 || !scope.find()) {
+                        return false;
+                    }
+                    token.set(issuer.mint().sub("carol").scope(scope.group(1).split(" ")).sign());
+                    return true;
+                }))
+                .build();
+        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(TIMEOUT).initializationTimeout(TIMEOUT).build()) {
+            client.initialize();
+            assertThat(client.listTools().tools()).extracting(Tool::name).contains("whoami", "payout_status").doesNotContain("admin_report");
+
+            assertThat(text(client.callTool(new CallToolRequest("admin_report", Map.of())))).isEqualTo("report for carol");
+
+            assertThat(challenges).containsExactly("403 Bearer error=\"insufficient_scope\", error_description=\"Mandate lacks scope: admin\", "
+                    + "scope=\"tool:call admin\"");
+            assertThat(client.listTools().tools()).extracting(Tool::name).contains("whoami", "payout_status", "admin_report");
+        }
+    }
+
+    @Test
+    @DisplayName("M9: Mcp-Name that disagrees with the body is 400 (-32020), a batch 400 (-32600), before the transport; agreeing headers pass")
+    void headersAndBodyAreCrossChecked() {
+        String token = "Bearer " + issuer.mint().sub("dave").scope("tool:call", "admin").sign();
+        HttpResponse<String> init = post(token, null, INITIALIZE);
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(post(token, session, INITIALIZED).statusCode()).isEqualTo(202);
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"admin_report\",\"arguments\":{}}}";
+
+        HttpResponse<String> mismatch = send(HttpRequest.newBuilder(mcp).header("Authorization", token).header("Mcp-Session-Id", session)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", "whoami").POST(HttpRequest.BodyPublishers.ofString(call)));
+        HttpResponse<String> batch = post(token, session, "[" + call + "]");
+        HttpResponse<String> agreeing = send(HttpRequest.newBuilder(mcp).header("Authorization", token).header("Mcp-Session-Id", session)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", "admin_report").POST(HttpRequest.BodyPublishers.ofString(call)));
+
+        assertThat(mismatch.statusCode()).isEqualTo(400);
+        assertThat(mismatch.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32020,\"message\":\"Header mismatch: Mcp-Name does not match the body\"}}");
+        assertThat(batch.statusCode()).isEqualTo(400);
+        assertThat(batch.body()).contains("\"code\":-32600");
+        assertThat(agreeing.statusCode()).isEqualTo(200);
+        assertThat(agreeing.body()).contains("report for dave");
+    }
+
     /** An MCP Java SDK client over Streamable HTTP sending {@code Authorization: Bearer <token>} (none when null). */
     private static McpSyncClient client(String token) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(mcp.resolve("/").toString())
@@ -231,6 +323,10 @@ class SpringAiWebFluxMcpServerTest {
     }
 
     private static HttpResponse<String> post(String authorization, String body) {
+        return post(authorization, null, body);
+    }
+
+    private static HttpResponse<String> post(String authorization, String session, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(mcp)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
@@ -238,7 +334,28 @@ class SpringAiWebFluxMcpServerTest {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        if (session != null) {
+            request.header("Mcp-Session-Id", session);
+        }
         return send(request);
+    }
+
+    private static HttpResponse<String> sessionRequest(String method, String authorization, String session) {
+        switch (method) {
+            case "POST":
+                return post(authorization, session, WHOAMI);
+            case "GET":
+                return send(HttpRequest.newBuilder(mcp).header("Authorization", authorization).header("Mcp-Session-Id", session)
+                        .header("Accept", "text/event-stream").GET());
+            default:
+                return send(HttpRequest.newBuilder(mcp).header("Authorization", authorization).header("Mcp-Session-Id", session)
+                        .DELETE());
+        }
+    }
+
+    /** A serialised exception's stack trace differs from request to request; the rest of the answer must not. */
+    private static String withoutStackTrace(String body) {
+        return body.replaceAll("\"stackTrace\":\\[[^\\]]*\\]", "\"stackTrace\":[]");
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

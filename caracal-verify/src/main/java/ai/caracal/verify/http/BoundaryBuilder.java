@@ -4,11 +4,14 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.CaracalEnvironment;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
+import ai.caracal.verify.audit.AsyncAuditSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -41,7 +44,10 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     private ProtectedResourceMetadata metadata;
     private long drainLimit = EarlyAnswer.DEFAULT_DRAIN_LIMIT;
     private LiveConnections liveConnections;
+    private Set<String> allowedOrigins;
     private Function<String, String> environment = System::getenv;
+    private AsyncAuditSink audit;
+    private boolean baggage = true;
 
     /** For connector builders. */
     protected BoundaryBuilder() {
@@ -214,6 +220,65 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     }
 
     /**
+     * Sends one action-result event per decision about a mandate (allow or deny; not for excluded paths,
+     * preflights or the metadata document) to this sink, off the request's path (connectors.md §11).
+     *
+     * @param audit the bounded sink, owned and closed by the caller; {@code null} for none (default)
+     * @return this builder
+     */
+    public B audit(AsyncAuditSink audit) {
+        this.audit = audit;
+        return self();
+    }
+
+    /**
+     * @param enabled whether {@link HttpBoundary#enter(BoundaryDecision)} puts the {@code caracal.*} W3C
+     *                baggage of the verified claims in the OpenTelemetry context (and drops incoming
+     *                {@code caracal.*} entries) for the handler; default {@code true}. Without
+     *                {@code opentelemetry-api} on the class path there is nothing to do either way.
+     * @return this builder
+     */
+    public B baggage(boolean enabled) {
+        this.baggage = enabled;
+        return self();
+    }
+
+    /**
+     * Turns on the {@code Origin} rule (connectors.md §10.2 M8): a request carrying an {@code Origin}
+     * header is answered 403, with a JSON-RPC error body and before its mandate is looked at, unless that
+     * origin is the request's own (the scheme, host and port it was sent to) or one of {@code origins}.
+     * Requests without {@code Origin} (every non-browser client) are unaffected. Call it with no
+     * arguments to allow the request's own origin only. The metadata document, excluded paths and
+     * permitted preflights are not subject to it.
+     *
+     * <p>A request's own origin comes from its {@code Host}, which the client chooses: the rule stops a
+     * page on another origin from calling the server with the browser's help, not a client that forges
+     * both headers (which the mandate stops).
+     *
+     * @param origins further allowed origins, each {@code scheme://host[:port]} (for example
+     *                {@code https://app.example.com}); compared case-insensitively, default ports ignored
+     * @return this builder
+     * @throws IllegalArgumentException for something that is not one origin (a path, {@code null},
+     *                                  {@code *}, user information)
+     */
+    public B allowedOrigins(String... origins) {
+        Set<String> normalised = new LinkedHashSet<>();
+        for (String origin : Objects.requireNonNull(origins, "allowedOrigins")) {
+            String canonical = Origins.normalise(Objects.requireNonNull(origin, "allowedOrigins"));
+            if (canonical == null) {
+                throw new IllegalArgumentException("allowedOrigins: not an origin (scheme://host[:port]): " + origin);
+            }
+            normalised.add(canonical);
+        }
+        if (allowedOrigins != null) {
+            allowedOrigins.addAll(normalised);
+        } else {
+            allowedOrigins = normalised;
+        }
+        return self();
+    }
+
+    /**
      * @param environment where {@code CARACAL_STS_URL} and {@code CARACAL_ZONE_ID} defaults are read
      *                    from; default {@link System#getenv(String)}
      * @return this builder
@@ -269,6 +334,19 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
 
     LiveConnections liveConnections() {
         return liveConnections;
+    }
+
+    AsyncAuditSink audit() {
+        return audit;
+    }
+
+    boolean baggage() {
+        return baggage;
+    }
+
+    /** @return the configured origins, or {@code null} when the Origin rule is off */
+    Set<String> originAllowList() {
+        return allowedOrigins;
     }
 
     private MandateVerifier checkedVerifierOnly() {

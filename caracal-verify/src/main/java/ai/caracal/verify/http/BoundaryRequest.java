@@ -24,4 +24,16 @@ public interface BoundaryRequest {
      * @return every value of that header, in order; empty when absent; never {@code null}
      */
     List<String> headers(String name);
+
+    /**
+     * The origin this request was sent to, for the {@code Origin} rule (connectors.md §10.2 M8): the
+     * request's scheme and the host and port it was addressed to (its {@code Host}), written
+     * {@code scheme://host:port} (IPv6 hosts in brackets). The default implementation cannot tell and
+     * returns {@code null}: with the rule on, only the configured {@code allowedOrigins} then pass.
+     *
+     * @return for example {@code http://127.0.0.1:8080}, or {@code null} when unknown
+     */
+    default String targetOrigin() {
+        return null;
+    }
 }

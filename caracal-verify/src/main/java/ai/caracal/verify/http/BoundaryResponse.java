@@ -25,6 +25,23 @@ public final class BoundaryResponse {
         this.includeBody = includeBody;
     }
 
+    /**
+     * A JSON answer a connector writes itself (for example the MCP boundary's JSON-RPC errors), with the
+     * headers every boundary answer has: {@code Content-Type: application/json},
+     * {@code Cache-Control: no-store}.
+     *
+     * @param status      the HTTP status
+     * @param body        UTF-8 JSON; copied
+     * @param includeBody {@code false} for a {@code HEAD} request
+     * @return the response
+     */
+    public static BoundaryResponse json(int status, byte[] body, boolean includeBody) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", HttpBoundary.APPLICATION_JSON);
+        headers.put("Cache-Control", "no-store");
+        return new BoundaryResponse(status, headers, body.clone(), includeBody);
+    }
+
     /** @return the HTTP status */
     public int status() {
         return status;

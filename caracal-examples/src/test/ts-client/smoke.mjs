@@ -1,4 +1,4 @@
-// Smoke test of documents-mcp with the official MCP TypeScript SDK client (run by TypeScriptClientSmokeTest).
+// Smoke test of documents-mcp with the official MCP TypeScript SDK client (run by TypeScriptClientTest).
 // Usage: MCP_MANDATE=<mandate> node smoke.mjs <mcp-url>. Prints one JSON object on stdout; the mandate is never printed.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
