@@ -4,51 +4,76 @@ import ai.caracal.verify.http.StreamGuard;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
+import java.util.function.Supplier;
 
-/** The container's output stream of a live response, every write under its {@link StreamGuard}. */
+/**
+ * The container's output stream of a response that may become a live one: at the first write or flush
+ * the response decides ({@link LiveResponse}); a live response's writes then go through its
+ * {@link StreamGuard}, any other's straight to the container.
+ */
 final class GuardedOutputStream extends ServletOutputStream {
 
     private final ServletOutputStream target;
-    private final StreamGuard guard;
+    private final Supplier<StreamGuard> guard;
 
-    GuardedOutputStream(ServletOutputStream target, StreamGuard guard) {
+    GuardedOutputStream(ServletOutputStream target, Supplier<StreamGuard> guard) {
         this.target = target;
         this.guard = guard;
     }
 
     @Override
     public void write(int b) throws IOException {
-        guard.enter();
+        StreamGuard live = guard.get();
+        if (live == null) {
+            target.write(b);
+            return;
+        }
+        live.enter();
         try {
             target.write(b);
         } finally {
-            guard.exit();
+            live.exit();
         }
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        guard.enter();
+        StreamGuard live = guard.get();
+        if (live == null) {
+            target.write(b, off, len);
+            return;
+        }
+        live.enter();
         try {
             target.write(b, off, len);
         } finally {
-            guard.exit();
+            live.exit();
         }
     }
 
     @Override
     public void flush() throws IOException {
-        guard.enter();
+        StreamGuard live = guard.get();
+        if (live == null) {
+            target.flush();
+            return;
+        }
+        live.enter();
         try {
             target.flush();
         } finally {
-            guard.exit();
+            live.exit();
         }
     }
 
     @Override
     public void close() throws IOException {
-        guard.closeFromApplication();
+        StreamGuard live = guard.get();
+        if (live == null) {
+            target.close();
+        } else {
+            live.closeFromApplication();
+        }
     }
 
     @Override

@@ -17,10 +17,11 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * The response of a verified request, as the application sees it (connectors.md §10.4). When the
- * application takes the output stream or writer of a {@code text/event-stream} response, the stream is
- * registered with the boundary's {@link LiveConnections} and every write goes through a
- * {@link StreamGuard}; ending it closes the container's stream (the response completes, also while a
+ * The response of a verified request, as the application sees it (connectors.md §10.4). The output
+ * stream or writer the application takes is wrapped unless the response is already typed as something
+ * other than {@code text/event-stream}; at its first write or flush, a {@code text/event-stream} response
+ * is registered with the boundary's {@link LiveConnections} and every write then goes through a
+ * {@link StreamGuard}. Ending it closes the container's stream (the response completes, also while a
  * servlet still blocks in its dispatch, as the MCP SDK does for a POST answered as a stream) and
  * completes the asynchronous request if one was started. Other responses pass through unchanged.
  */
@@ -33,6 +34,8 @@ final class LiveResponse extends HttpServletResponseWrapper {
     private final LiveConnections registry;
     private ServletOutputStream stream;
     private PrintWriter writer;
+    private volatile boolean decided;
+    private boolean finished;
     private volatile StreamGuard guard;
     private volatile LiveConnection connection;
 
@@ -47,7 +50,7 @@ final class LiveResponse extends HttpServletResponseWrapper {
     public ServletOutputStream getOutputStream() throws IOException {
         if (stream == null) {
             ServletOutputStream own = super.getOutputStream();
-            stream = isEventStream() ? new GuardedOutputStream(own, track(own)) : own;
+            stream = mayStream() ? new GuardedOutputStream(own, () -> decide(own)) : own;
         }
         return stream;
     }
@@ -56,29 +59,43 @@ final class LiveResponse extends HttpServletResponseWrapper {
     public PrintWriter getWriter() throws IOException {
         if (writer == null) {
             PrintWriter own = super.getWriter();
-            writer = isEventStream() ? new PrintWriter(new GuardedWriter(own, track(own)), false) : own;
+            writer = mayStream() ? new PrintWriter(new GuardedWriter(own, () -> decide(own)), false) : own;
         }
         return writer;
     }
 
     /**
-     * After the filter chain returned: a stream still open asynchronously stays tracked until the
-     * asynchronous request ends; any other is forgotten.
+     * After the filter chain returned: a response still open asynchronously stays tracked (or may still
+     * become tracked at its first write) until the asynchronous request ends; any other is forgotten.
      */
     void afterChain() {
-        LiveConnection tracked = connection;
-        if (tracked == null) {
-            return;
-        }
         if (!request.isAsyncStarted()) {
-            tracked.close();
+            forget();
             return;
         }
         try {
-            request.getAsyncContext().addListener(new Forget(tracked));
+            request.getAsyncContext().addListener(new Forget(this));
         } catch (IllegalStateException e) {
+            forget();
+        }
+    }
+
+    /** The response is over: forgets its connection, and registers none afterwards. */
+    private void forget() {
+        LiveConnection tracked;
+        synchronized (this) {
+            finished = true;
+            decided = true;
+            tracked = connection;
+        }
+        if (tracked != null) {
             tracked.close();
         }
+    }
+
+    /** A response typed as anything else when the application takes its stream is not an event stream. */
+    private boolean mayStream() {
+        return getContentType() == null || isEventStream();
     }
 
     private boolean isEventStream() {
@@ -86,11 +103,24 @@ final class LiveResponse extends HttpServletResponseWrapper {
         return type != null && type.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM);
     }
 
-    private StreamGuard track(Closeable target) {
-        StreamGuard created = new StreamGuard(target);
-        guard = created;
-        connection = registry.open(claims, this::end);
-        return created;
+    /**
+     * At the first write or flush (the headers are final by then): registers a {@code text/event-stream}
+     * response and returns its guard; {@code null} for any other response, for good.
+     */
+    private StreamGuard decide(Closeable target) {
+        if (!decided) {
+            synchronized (this) {
+                if (!decided) {
+                    if (!finished && isEventStream()) {
+                        StreamGuard created = new StreamGuard(target);
+                        guard = created;
+                        connection = registry.open(claims, this::end);
+                    }
+                    decided = true;
+                }
+            }
+        }
+        return guard;
     }
 
     /** The registry's end action: on its thread. */
@@ -107,25 +137,25 @@ final class LiveResponse extends HttpServletResponseWrapper {
 
     /** Forgets the connection when its asynchronous request ends. */
     private static final class Forget implements AsyncListener {
-        private final LiveConnection connection;
+        private final LiveResponse response;
 
-        Forget(LiveConnection connection) {
-            this.connection = connection;
+        Forget(LiveResponse response) {
+            this.response = response;
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
-            connection.close();
+            response.forget();
         }
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            connection.close();
+            response.forget();
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            connection.close();
+            response.forget();
         }
 
         @Override

@@ -151,6 +151,22 @@ class LiveStreamTest {
         }
     }
 
+    /** Takes the writer first and types the response afterwards, as the MCP SDK 2.2 transport does. */
+    static final class LateTypedStream extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setCharacterEncoding("UTF-8");
+            PrintWriter writer = response.getWriter();
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            response.setContentType("text/event-stream");
+            writer.write("data: open\n\n");
+            writer.flush();
+        }
+    }
+
     /** Writes an event every 20 ms on the request thread until a write fails. */
     static final class BlockingStream extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -234,6 +250,24 @@ class LiveStreamTest {
         assertThat(end).as("ended, not reset").isCompletedWithValue(null);
         assertThat(servlet.asyncEnded.get(10, TimeUnit.SECONDS)).isEqualTo("complete");
         assertThat(live.size()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "tomcat"})
+    @DisplayName("a response typed text/event-stream after the servlet took its writer is still a live stream, ended on revocation")
+    void lateTypedStreamEndsOnRevocation(String container, TestIssuer issuer) throws Exception {
+        LiveConnections live = registry(issuer, b -> b.clock(issuer.clock()));
+        URI base = serve(container, filter(issuer.verifier().build(), live), new LateTypedStream());
+        SseClient client = new SseClient(base.resolve("/late"), issuer.mint().sid("sid-late").sign());
+        assertThat(client.nextLine()).isEqualTo("data: open");
+        CompletableFuture<Void> end = client.untilEnd();
+        assertThat(live.size()).isEqualTo(1);
+
+        issuer.revoke("sid-late");
+
+        Eventually.waitUntil(WAIT, "the client reads the end of the stream", end::isDone);
+        assertThat(end).isCompletedWithValue(null);
+        Eventually.waitUntil(WAIT, "the registry forgets the stream", () -> live.size() == 0);
     }
 
     @ParameterizedTest(name = "{0}")
