@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 /**
  * The demo (devtools.md §4.1), all in this process: a dev STS on loopback, the {@code documents-mcp}
  * server as {@code caracal serve} builds it twice (its JWKS fetched from the dev STS over HTTP), once with
- * {@code get_document}'s requirements checked in the tool ({@code --tool-checks in-tool}, rows D1–D15) and
+ * {@code get_document}'s requirements checked in the tool ({@code --tool-checks in-tool}, rows D1–D15, D27) and
  * once at the boundary (the default, rows D19–D26), sharing one revocation store, then the validation
  * table run row by row through the MCP Java SDK client.
  */
@@ -65,7 +65,7 @@ final class Demo {
                 sts.invalidateDelegations(settings.zone(), stored);
             }
             DemoRows rows = new DemoRows(sts, revocations, new McpProbe(server.mcpUrl()), new McpProbe(boundaryForm.mcpUrl()),
-                    settings.zone(), settings.audience(), Clock.systemUTC(), err);
+                    settings.zone(), settings.audience(), Clock.systemUTC(), err, server::notifyToolsListChanged);
             List<DemoReport.Result> results = new ArrayList<>();
             for (DemoCase row : DemoCase.values()) {
                 results.add(new DemoReport.Result(row, rows.run(row)));

@@ -2,8 +2,8 @@ package ai.caracal.cli;
 
 /**
  * The rows of the demo's validation table (devtools.md §4.2 and §5), in the order they run: what each
- * case is called and what it must produce. D1–D15 run against the server with in-tool checks, D19–D26
- * against the one with boundary checks. How each row is set up is {@link DemoRows}.
+ * case is called and what it must produce. D1–D15 and D27 run against the server with in-tool checks,
+ * D19–D26 against the one with boundary checks. How each row is set up is {@link DemoRows}.
  */
 enum DemoCase {
     D1("valid agent mandate", "ok", DemoObservation.TOOL, 200),
@@ -28,7 +28,8 @@ enum DemoCase {
     D23("boundary form: too many hops", "hop_count_exceeded", DemoObservation.BOUNDARY, 403),
     D24("wrong Origin", "rpc -32600", DemoObservation.BOUNDARY, 403),
     D25("Mcp-Name header mismatch", "rpc -32020", DemoObservation.BOUNDARY, 400),
-    D26("another principal's session ID", "session_not_found", DemoObservation.BOUNDARY, 404);
+    D26("another principal's session ID", "session_not_found", DemoObservation.BOUNDARY, 404),
+    D27("SSE stream closed by a revocation", "stream_closed", DemoObservation.STREAM, 200);
 
     private final String title;
     private final String expected;

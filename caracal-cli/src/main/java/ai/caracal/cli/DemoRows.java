@@ -15,8 +15,9 @@ import java.util.UUID;
 /**
  * How each row of the validation table (devtools.md §4.2) is set up and run: the mandate it mints
  * through the dev STS, the {@code Authorization} header it sends, the tool it calls, and what it changes
- * between {@code initialize} and the call. Rows run one after another, in table order; D15 last, since
- * every invalidation makes the zone's earlier delegated mandates stale.
+ * between {@code initialize} and the call. Rows run one after another, in table order; D15 after the other
+ * delegated rows of the in-tool server, since every invalidation makes the zone's earlier delegated
+ * mandates stale.
  */
 final class DemoRows {
 
@@ -33,9 +34,13 @@ final class DemoRows {
     private final String audience;
     private final Clock clock;
     private final PrintWriter err;
+    private final Runnable announce;
 
+    /**
+     * @param announce makes the in-tool server send an event on every session's {@code GET} stream (D27)
+     */
     DemoRows(DevSts sts, DemoRevocations revocations, McpProbe probe, McpProbe boundaryForm, String zone, String audience,
-            Clock clock, PrintWriter err) {
+            Clock clock, PrintWriter err, Runnable announce) {
         this.sts = sts;
         this.revocations = revocations;
         this.probe = probe;
@@ -44,6 +49,7 @@ final class DemoRows {
         this.audience = audience;
         this.clock = clock;
         this.err = err;
+        this.announce = announce;
     }
 
     /** @return what the row received; its body never contains the row's token */
@@ -74,6 +80,7 @@ final class DemoRows {
             case D25 -> withToken(delegated(THROUGH_ORCHESTRATOR, 1).scope("tool:call", "documents:read"),
                     token -> boundaryForm.run("Bearer " + token, GET_DOCUMENT, NOTHING, McpProbe.onToolCall("Mcp-Name", "search")));
             case D26 -> foreignSession();
+            case D27 -> streamClosedByRevocation();
         };
     }
 
@@ -87,6 +94,22 @@ final class DemoRows {
         String owner = mint(agent()).accessToken();
         String stranger = mint(agent().sub("user_other")).accessToken();
         return boundaryForm.foreignSession("Bearer " + owner, "Bearer " + stranger, SEARCH).withoutToken(owner).withoutToken(stranger);
+    }
+
+    /**
+     * D27 (connectors.md §10.4): an agent mandate's {@code GET /mcp} stream is open; its agent session is
+     * revoked (through the dev STS, and the Redis stream with {@code --redis}); the server must end the
+     * stream.
+     */
+    private DemoObservation streamClosedByRevocation() throws InterruptedException {
+        MintResponse minted = mint(agent());
+        String agentSession = (String) minted.claims().get("agent_session_id");
+        return probe.streamClosedBy("Bearer " + minted.accessToken(), announce, () -> {
+            sts.revoke(RevokeRequest.builder().zoneId(zone).agentSessionId(agentSession).build());
+            if (!revocations.awaitRevoked(agentSession)) {
+                warnNotApplied("the agent session revocation");
+            }
+        }).withoutToken(minted.accessToken());
     }
 
     /** A probe run that needs the token. */

@@ -9,15 +9,24 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Drives the MCP server the way an agent would: the MCP Java SDK client over Streamable HTTP runs
@@ -28,6 +37,9 @@ import java.util.OptionalInt;
 final class McpProbe {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long D27 waits for the server to end the stream after the revocation: the spec's 5 s, and as much again. */
+    static final Duration STREAM_WAIT = Duration.ofSeconds(10);
 
     /** Something to do between {@code initialize} and {@code tools/call} (revoke, invalidate). */
     @FunctionalInterface
@@ -185,6 +197,84 @@ final class McpProbe {
             return new DemoObservation(got, at, OptionalInt.of(answer.statusCode()), answer.body());
         } catch (IOException e) {
             return new DemoObservation("no_response", DemoObservation.NOWHERE, OptionalInt.empty(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * D27: opens a session over raw HTTP, then its {@code GET} stream, calling {@code announce} until the
+     * stream's head arrives (the transport sends it with the first event); then runs {@code revoke} and
+     * reads the stream until it ends, for at most {@link #STREAM_WAIT}.
+     *
+     * @return {@code stream_closed} (at {@code stream}, the stream's status) when the server ended the
+     *         stream, {@code stream_open} when it did not, or what a refused request received
+     */
+    DemoObservation streamClosedBy(String authorization, Runnable announce, Step revoke) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "caracal-demo-stream");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            HttpResponse<String> init = client.send(post(authorization, null, INITIALIZE), HttpResponse.BodyHandlers.ofString());
+            Optional<String> session = init.headers().firstValue("Mcp-Session-Id");
+            if (init.statusCode() != 200 || session.isEmpty()) {
+                return refusedOrMissing(init.statusCode(), init.body(), "no_session");
+            }
+            client.send(post(authorization, session.get(), INITIALIZED), HttpResponse.BodyHandlers.discarding());
+            CompletableFuture<HttpResponse<InputStream>> opened = client.sendAsync(HttpRequest.newBuilder(mcp)
+                    .header("Authorization", authorization).header("Mcp-Session-Id", session.get())
+                    .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!opened.isDone() && System.nanoTime() < deadline) {
+                announce.run();
+                Thread.sleep(50);
+            }
+            if (!opened.isDone()) {
+                opened.cancel(true);
+                return new DemoObservation("no_response", DemoObservation.NOWHERE, OptionalInt.empty(), "the GET stream sent no head");
+            }
+            HttpResponse<InputStream> stream = opened.join();
+            if (stream.statusCode() != 200) {
+                String body = new String(stream.body().readAllBytes(), StandardCharsets.UTF_8);
+                return refusedOrMissing(stream.statusCode(), body, "no_stream");
+            }
+            CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> drain(stream.body()), reader);
+            revoke.run();
+            long revoked = System.nanoTime();
+            try {
+                ended.get(STREAM_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return new DemoObservation("stream_open", DemoObservation.STREAM, OptionalInt.of(200),
+                        "the stream was still open " + STREAM_WAIT.toSeconds() + " s after the revocation was applied");
+            } catch (ExecutionException e) {
+                return new DemoObservation("stream_reset", DemoObservation.STREAM, OptionalInt.of(200),
+                        String.valueOf(e.getCause().getMessage()));
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revoked);
+            return new DemoObservation("stream_closed", DemoObservation.STREAM, OptionalInt.of(200),
+                    "the server ended the stream " + millis + " ms after the revocation was applied");
+        } catch (IOException e) {
+            return new DemoObservation("no_response", DemoObservation.NOWHERE, OptionalInt.empty(), String.valueOf(e.getMessage()));
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    private static DemoObservation refusedOrMissing(int status, String body, String otherwise) {
+        return status >= 400 ? new DemoObservation(errorOf(body), DemoObservation.BOUNDARY, OptionalInt.of(status), body)
+                : new DemoObservation(otherwise, DemoObservation.NOWHERE, OptionalInt.of(status), body);
+    }
+
+    /** Reads a stream to its end; a read error (a reset) fails. */
+    private static void drain(InputStream body) {
+        try (InputStream in = body) {
+            byte[] buffer = new byte[1024];
+            while (in.read(buffer) >= 0) {
+                // events until the end
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

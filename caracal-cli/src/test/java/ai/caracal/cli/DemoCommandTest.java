@@ -53,7 +53,8 @@ class DemoCommandTest {
             " D24 wrong Origin                           rpc -32600           rpc -32600           boundary  403   PASS",
             " D25 Mcp-Name header mismatch               rpc -32020           rpc -32020           boundary  400   PASS",
             " D26 another principal's session ID         session_not_found    session_not_found    boundary  404   PASS",
-            "23/23 passed");
+            " D27 SSE stream closed by a revocation      stream_closed        stream_closed        stream    200   PASS",
+            "24/24 passed");
 
     /** Every compact JWS starts with {@code eyJ}, the base64url of an opening brace and quote: no output may contain one. */
     static void assertNoToken(String output) {
@@ -61,7 +62,7 @@ class DemoCommandTest {
     }
 
     @Test
-    @DisplayName("§4.3: every row passes with the embedded defaults: exit 0, the header, 23 rows, 23/23 passed")
+    @DisplayName("§4.3: every row passes with the embedded defaults: exit 0, the header, 24 rows, 24/24 passed")
     void everyRowPasses() {
         CliRun run = CliRun.run("demo");
 
@@ -74,7 +75,7 @@ class DemoCommandTest {
     }
 
     @Test
-    @DisplayName("§4.3 --output json: sts, mcp, mcp_boundary, zone, store, 23 rows with canonical_status for tool-level codes, passed 23, failed 0")
+    @DisplayName("§4.3 --output json: sts, mcp, mcp_boundary, zone, store, 24 rows with canonical_status for tool-level codes, passed 23, failed 0")
     @SuppressWarnings("unchecked")
     void jsonOutput() {
         CliRun run = CliRun.run("demo", "--output", "json");
@@ -86,9 +87,9 @@ class DemoCommandTest {
         assertThat((String) report.get("mcp_boundary")).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
         assertThat((String) report.get("sts")).matches("http://127\\.0\\.0\\.1:\\d+");
         assertThat((String) report.get("mcp")).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
-        assertThat(report).containsEntry("zone", "zone_dev").containsEntry("passed", 23L).containsEntry("failed", 0L);
+        assertThat(report).containsEntry("zone", "zone_dev").containsEntry("passed", 24L).containsEntry("failed", 0L);
         List<Map<String, Object>> rows = (List<Map<String, Object>>) report.get("rows");
-        assertThat(rows).hasSize(23).allSatisfy(row -> {
+        assertThat(rows).hasSize(24).allSatisfy(row -> {
             assertThat(row.keySet()).containsExactly("id", "case", "expected", "got", "at", "http", "canonical_status", "pass");
             assertThat(row).containsEntry("pass", true);
         });
@@ -103,9 +104,11 @@ class DemoCommandTest {
                 row("D20", "boundary form: no documents:read", "insufficient_scope", "insufficient_scope", "boundary", 403L, null));
         assertThat(rows.get(21)).containsExactlyEntriesOf(
                 row("D25", "Mcp-Name header mismatch", "rpc -32020", "rpc -32020", "boundary", 400L, null));
+        assertThat(rows.get(23)).containsExactlyEntriesOf(
+                row("D27", "SSE stream closed by a revocation", "stream_closed", "stream_closed", "stream", 200L, null));
         assertThat(rows).extracting(row -> row.get("canonical_status"))
                 .containsExactly(null, null, null, null, null, null, null, null, null, null, null, 403L, 403L, 403L, null,
-                        null, null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null, null);
         assertNoToken(run.out());
     }
 
@@ -138,13 +141,13 @@ class DemoCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(3);
         List<String> lines = run.out().lines().toList();
-        assertThat(lines).hasSize(27);
+        assertThat(lines).hasSize(28);
         assertThat(lines.subList(1, 11)).containsExactlyElementsOf(PASSING_TABLE.subList(0, 10));
         assertThat(lines.get(11)).isEqualTo(
                 " D10 non-agent token with requireAgent      agent_required       ok                   tool      200   FAIL");
         assertThat(lines.get(12)).startsWith("     received: {").contains("\"isError\":false", "Result for: quarterly report");
-        assertThat(lines.subList(13, 26)).containsExactlyElementsOf(PASSING_TABLE.subList(11, 24));
-        assertThat(lines.get(26)).isEqualTo("22/23 passed");
+        assertThat(lines.subList(13, 27)).containsExactlyElementsOf(PASSING_TABLE.subList(11, 25));
+        assertThat(lines.get(27)).isEqualTo("23/24 passed");
         assertNoToken(run.out());
     }
 
@@ -164,7 +167,7 @@ class DemoCommandTest {
                 .containsEntry("error", "insufficient_scope")
                 .containsEntry("error_description", "Mandate lacks scope: documents:read");
         assertThat(rows.get(1)).containsEntry("pass", true).doesNotContainKey("received");
-        assertThat(report.get("passed")).isEqualTo(23L - (Long) report.get("failed"));
+        assertThat(report.get("passed")).isEqualTo(24L - (Long) report.get("failed"));
         assertNoToken(run.out());
     }
 

@@ -37,7 +37,7 @@ class DemoWithRedisTest {
     }
 
     @Test
-    @DisplayName("--redis: 23/23 passed with store redis; the revocation and both invalidations went over the real streams")
+    @DisplayName("--redis: 24/24 passed with store redis; the revocation and both invalidations went over the real streams")
     void everyRowPassesOverRedis() {
         String zone = "zone_demo_" + RedisForTests.unique("z").substring(2);
 

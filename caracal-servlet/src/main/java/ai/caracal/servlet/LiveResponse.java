@@ -19,8 +19,8 @@ import java.util.Locale;
 /**
  * The response of a verified request, as the application sees it (connectors.md §10.4). The output
  * stream or writer the application takes is wrapped unless the response is already typed as something
- * other than {@code text/event-stream}; at its first write or flush, a {@code text/event-stream} response
- * is registered with the boundary's {@link LiveConnections} and every write then goes through a
+ * other than {@code text/event-stream}; at its first write or flush, at {@code flushBuffer()}, or when the
+ * filter chain returns with the request asynchronous, a {@code text/event-stream} response is registered with the boundary's {@link LiveConnections} and every write then goes through a
  * {@link StreamGuard}. Ending it closes the container's stream (the response completes, also while a
  * servlet still blocks in its dispatch, as the MCP SDK does for a POST answered as a stream) and
  * completes the asynchronous request if one was started. Other responses pass through unchanged.
@@ -34,6 +34,7 @@ final class LiveResponse extends HttpServletResponseWrapper {
     private final LiveConnections registry;
     private ServletOutputStream stream;
     private PrintWriter writer;
+    private volatile Closeable target;
     private volatile boolean decided;
     private boolean finished;
     private volatile StreamGuard guard;
@@ -50,7 +51,12 @@ final class LiveResponse extends HttpServletResponseWrapper {
     public ServletOutputStream getOutputStream() throws IOException {
         if (stream == null) {
             ServletOutputStream own = super.getOutputStream();
-            stream = mayStream() ? new GuardedOutputStream(own, () -> decide(own)) : own;
+            if (mayStream()) {
+                target = own;
+                stream = new GuardedOutputStream(own, () -> decide(own));
+            } else {
+                stream = own;
+            }
         }
         return stream;
     }
@@ -59,9 +65,24 @@ final class LiveResponse extends HttpServletResponseWrapper {
     public PrintWriter getWriter() throws IOException {
         if (writer == null) {
             PrintWriter own = super.getWriter();
-            writer = mayStream() ? new PrintWriter(new GuardedWriter(own, () -> decide(own)), false) : own;
+            if (mayStream()) {
+                target = own;
+                writer = new PrintWriter(new GuardedWriter(own, () -> decide(own)), false);
+            } else {
+                writer = own;
+            }
         }
         return writer;
+    }
+
+    /** Sending the head is a moment to decide too: a stream may stay open a long time before its first event. */
+    @Override
+    public void flushBuffer() throws IOException {
+        super.flushBuffer();
+        Closeable own = target;
+        if (own != null) {
+            decide(own);
+        }
     }
 
     /**
@@ -72,6 +93,11 @@ final class LiveResponse extends HttpServletResponseWrapper {
         if (!request.isAsyncStarted()) {
             forget();
             return;
+        }
+        Closeable own = target;
+        if (own != null) {
+            // Left open with its head sent and nothing written yet: decide now, not at a first event that may never come.
+            decide(own);
         }
         try {
             request.getAsyncContext().addListener(new Forget(this));

@@ -167,6 +167,21 @@ class LiveStreamTest {
         }
     }
 
+    /** Sends only the head (flushBuffer) and keeps the stream open without an event, as the MCP SDK 2.2 GET stream does. */
+    static final class HeadOnlyStream extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setCharacterEncoding("UTF-8");
+            PrintWriter writer = response.getWriter();
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            response.setContentType("text/event-stream");
+            response.flushBuffer();
+        }
+    }
+
     /** Writes an event every 20 ms on the request thread until a write fails. */
     static final class BlockingStream extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -264,6 +279,24 @@ class LiveStreamTest {
         assertThat(live.size()).isEqualTo(1);
 
         issuer.revoke("sid-late");
+
+        Eventually.waitUntil(WAIT, "the client reads the end of the stream", end::isDone);
+        assertThat(end).isCompletedWithValue(null);
+        Eventually.waitUntil(WAIT, "the registry forgets the stream", () -> live.size() == 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "tomcat"})
+    @DisplayName("a stream that sent its head and no event yet is a live stream too, ended on revocation")
+    void headOnlyStreamEndsOnRevocation(String container, TestIssuer issuer) throws Exception {
+        LiveConnections live = registry(issuer, b -> b.clock(issuer.clock()));
+        URI base = serve(container, filter(issuer.verifier().build(), live), new HeadOnlyStream());
+        SseClient client = new SseClient(base.resolve("/head"), issuer.mint().sid("sid-head").sign());
+        assertThat(client.response.statusCode()).isEqualTo(200);
+        CompletableFuture<Void> end = client.untilEnd();
+        Eventually.waitUntil(WAIT, "the stream is registered", () -> live.size() == 1);
+
+        issuer.revoke("sid-head");
 
         Eventually.waitUntil(WAIT, "the client reads the end of the stream", end::isDone);
         assertThat(end).isCompletedWithValue(null);

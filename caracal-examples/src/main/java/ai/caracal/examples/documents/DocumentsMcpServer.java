@@ -265,6 +265,18 @@ public final class DocumentsMcpServer implements AutoCloseable {
         return resource;
     }
 
+    /**
+     * Sends {@code notifications/tools/list_changed} to every session, on its {@code GET} stream (the
+     * transport sends a stream's head with its first event): {@code caracal demo} uses it to see a stream
+     * open before it revokes its mandate (devtools.md §4.2, D27).
+     *
+     * @throws IllegalStateException when the server is not started
+     */
+    public synchronized void notifyToolsListChanged() {
+        requireStarted();
+        mcp.notifyToolsListChanged();
+    }
+
     /** Stops the MCP server and the HTTP server. Idempotent; never closes the revocation store. */
     @Override
     public synchronized void close() {
