@@ -88,6 +88,8 @@ public final class LiveConnections implements AutoCloseable {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         executor.setKeepAliveTime(10, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
     }
@@ -156,12 +158,21 @@ public final class LiveConnections implements AutoCloseable {
     }
 
     /**
-     * Stops the timers and the re-checks, and ends every connection still open with {@code invalid_token}
-     * (they can no longer be checked), on the calling thread. Idempotent.
+     * Stops the timers and the re-checks (a re-check in flight may finish, waited for at most 1 s), and ends
+     * every connection still open with {@code invalid_token} (they can no longer be checked), on the calling
+     * thread. Idempotent.
      */
     @Override
     public void close() {
         closed = true;
+        // No interrupt: a re-check in flight finishes its store call (bounded by the store's time-out) rather
+        // than reading the interrupt as a store failure.
+        executor.shutdown();
+        try {
+            executor.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         executor.shutdownNow();
         for (LiveConnection connection : List.copyOf(open)) {
             connection.end(ErrorCode.INVALID_TOKEN);
