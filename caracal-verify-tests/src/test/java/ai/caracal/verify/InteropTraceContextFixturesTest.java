@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * interop.md §1 and §3: the shared fixtures {@code trace-context.headers.valid.json} and
  * {@code w3c-baggage.valid.json}, checked against the rules of §1 (W3C Trace Context version 00, W3C
- * Baggage, the {@code caracal.*} names derived from verified claims). Until this layer propagates trace
- * context itself, the header parsing here is the test's own reading of the W3C rules; the {@code caracal.*}
- * entries are compared with the claims our verifier returns for {@code jwt-claims.resource.valid.json},
- * whose baggage they describe.
+ * Baggage, the {@code caracal.*} names derived from verified claims). The {@code caracal.*} entries are
+ * what {@code CaracalBaggage.entries} derives from the claims our verifier returns for
+ * {@code jwt-claims.resource.valid.json}, whose baggage they describe; the header syntax is checked with the
+ * test's own reading of the W3C rules (on the wire the OpenTelemetry propagators parse it: {@code BaggageTest}).
  */
 class InteropTraceContextFixturesTest {
 
@@ -87,6 +87,15 @@ class InteropTraceContextFixturesTest {
         Map<String, String> baggage = new LinkedHashMap<>();
         fixture("w3c-baggage.valid.json").properties().forEach(entry -> baggage.put(entry.getKey(), entry.getValue().asText()));
 
+        Map<String, String> caracalEntries = new LinkedHashMap<>(baggage);
+        caracalEntries.keySet().removeIf(name -> !name.startsWith("caracal."));
+        // The parent edge is "the parent delegation edge when known": the claims fixture's delegation_path holds
+        // only its own edge, so the header example's parent edge (delegation-root) is not derivable from it.
+        caracalEntries.remove("caracal.parent_edge");
+
+        assertThat(ai.caracal.verify.http.CaracalBaggage.entries(claims))
+                .as("the boundary's baggage for these verified claims is the fixture's caracal.* entries")
+                .containsExactlyInAnyOrderEntriesOf(caracalEntries);
         assertThat(baggage).containsEntry("caracal.session", claims.sid())
                 .containsEntry("caracal.agent_session", claims.agentSessionId().orElseThrow())
                 .containsEntry("caracal.delegation_edge", claims.delegationEdgeId().orElseThrow())

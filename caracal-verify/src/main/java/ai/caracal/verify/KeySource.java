@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class KeySource {
 
     /** Longest wait of a warm-up for the keys' precomputed tables; the keys verify through the provider meanwhile. */
     static final long TABLES_WAIT_MILLIS = 10_000;
+    /** Shortest interval between two WARN lines about failed fetches of one URL. */
+    static final long WARN_INTERVAL_MILLIS = 10_000;
 
     private final URI uri;
     private final JwksPolicy policy;
@@ -51,6 +54,7 @@ final class KeySource {
     private volatile KeySet held;
     /** One line on why the latest fetch failed, or {@code null} when it succeeded (or none finished yet). */
     private volatile String lastFailure;
+    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
 
     // Guarded by this.
     private long nextRefetchAt = Long.MIN_VALUE;
@@ -306,16 +310,43 @@ final class KeySource {
                 inFlight = null;
             }
         }
+        // Listeners hear of the fetch before its waiters continue, so a caller that saw the outcome finds it counted.
+        report(arrived != null ? VerificationListener.JwksFetch.SUCCESS : VerificationListener.JwksFetch.FAILURE);
         if (arrived != null) {
+            if (lastFailure != null) {
+                log.info("JWKS {} answers again: {} usable key(s)", uri, keys.size());
+            }
             lastFailure = null;
             log.debug("JWKS fetched from {}: {} usable key(s)", uri, keys.size());
             fetch.complete(arrived);
         } else {
             lastFailure = describe(problem);
-            log.debug("{}", lastFailure);
+            warnFetchFailed(lastFailure);
             fetch.completeExceptionally(problem);
         }
-        report(arrived != null ? VerificationListener.JwksFetch.SUCCESS : VerificationListener.JwksFetch.FAILURE);
+    }
+
+    /**
+     * A failed fetch is an outage of the issuer (or of the network to it), never something a caller's
+     * token can cause: one WARN per {@value #WARN_INTERVAL_MILLIS} ms per key set URL says what failed,
+     * where, and what mandates get meanwhile.
+     */
+    private void warnFetchFailed(String failure) {
+        long now = System.nanoTime();
+        long next = nextWarning.get();
+        if (now - next < 0 || !nextWarning.compareAndSet(next, now + TimeUnit.MILLISECONDS.toNanos(WARN_INTERVAL_MILLIS))) {
+            log.debug("{}", failure);
+            return;
+        }
+        KeySet current = held;
+        long age = current == null ? -1 : policy.clock().millis() - current.fetchedAt;
+        if (current != null && age < policy.maxStaleMillis()) {
+            log.warn("{}; the key set fetched {} s ago still verifies mandates (until it is {} s old)", failure,
+                    age / 1000, policy.maxStaleMillis() / 1000);
+        } else {
+            log.warn("{}; mandates are rejected as invalid_token (cause keys_unavailable) until it answers. "
+                    + "Further failures of this URL are logged at most every {} s", failure, WARN_INTERVAL_MILLIS / 1000);
+        }
     }
 
     private void report(VerificationListener.JwksFetch outcome) {

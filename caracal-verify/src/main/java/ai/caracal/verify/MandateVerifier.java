@@ -1,6 +1,7 @@
 package ai.caracal.verify;
 
 import ai.caracal.revocation.RevocationCheck;
+import ai.caracal.revocation.RevocationStoreException;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class MandateVerifier {
 
     private static final long LEEWAY_SECONDS = 60;
     private static final long STORE_WARN_INTERVAL_MILLIS = 10_000;
-    private static final AtomicLong lastStoreWarning = new AtomicLong();
+    private static final AtomicLong lastUnexpectedWarning = new AtomicLong();
 
     /**
      * Test seam, package-private on purpose: when set, {@link #authenticate(String)} and its siblings
@@ -75,6 +76,8 @@ public final class MandateVerifier {
     private final VerificationListener[] listeners;
     private final IssuerSpelling issuerSpelling;
     private final Tracing tracing;
+    /** When this verifier last logged a store outage; each verifier logs at most one line per 10 s. */
+    private final AtomicLong lastStoreWarning = new AtomicLong();
 
     private MandateVerifier(VerifierOptions options, KeySource keys, VerifiedTokenCache tokenCache) {
         this.options = options;
@@ -450,9 +453,14 @@ public final class MandateVerifier {
     /** Steps 23 and 24, then the {@code onVerified} listeners. */
     private AuthResult afterRevocation(Claims claims, RevocationCheck revocation) {
         if (revocation == null) {
+            RuntimeException error = new RevocationStoreException(options.revocations().getClass().getSimpleName()
+                    + " answered no revocation check");
+            warnStoreFailure(error);
+            notifyStoreFailure(error);
             return rejected(REVOCATION_UNAVAILABLE, "revocation-store-null");
         }
         if (revocation.unavailable()) {
+            storeUnavailable();
             return rejected(STORE_FAILED_CLOSED, "revocation-store-failed-closed");
         }
         if (revocation.revoked()) {
@@ -493,9 +501,24 @@ public final class MandateVerifier {
         span.stop(result.ok() ? "ok" : result.error().code().wire(), result.cause().wire(), zone);
     }
 
+    /** The store answered that it could not read its state (it failed closed): an outage, not a revocation. */
+    private void storeUnavailable() {
+        warnStoreFailure(null);
+        if (listeners.length == 0) {
+            return;
+        }
+        notifyStoreFailure(new RevocationStoreException(options.revocations().getClass().getSimpleName()
+                + " could not read its state and failed closed"));
+    }
+
     private AuthResult storeFailed(Throwable e) {
         RuntimeException error = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         warnStoreFailure(error);
+        notifyStoreFailure(error);
+        return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
+    }
+
+    private void notifyStoreFailure(RuntimeException error) {
         for (VerificationListener listener : listeners) {
             try {
                 listener.revocationCheckFailed(error);
@@ -503,7 +526,6 @@ public final class MandateVerifier {
                 ListenerFailures.record(ignored);
             }
         }
-        return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
     }
 
     private AuthResult finish(AuthResult result, long start) {
@@ -527,7 +549,12 @@ public final class MandateVerifier {
 
     private static AuthResult unexpected(RuntimeException e) {
         // A bug or a library surprise on hostile input: still a rejection, never an escape.
-        log.warn("Mandate verification failed unexpectedly; rejecting it ({})", e.getClass().getName());
+        long now = System.currentTimeMillis();
+        long last = lastUnexpectedWarning.get();
+        if (now - last >= STORE_WARN_INTERVAL_MILLIS && lastUnexpectedWarning.compareAndSet(last, now)) {
+            log.warn("Mandate verification failed unexpectedly; rejecting it as invalid_token (cause internal; {}); "
+                    + "further such failures are logged at most every 10 s", e.getClass().getName());
+        }
         return INVALID_TOKEN;
     }
 
@@ -556,12 +583,24 @@ public final class MandateVerifier {
         return results;
     }
 
-    private static void warnStoreFailure(RuntimeException e) {
+    /**
+     * One WARN per 10 s for a store outage: what failed (the store, and why when it threw) and how
+     * mandates are answered meanwhile.
+     *
+     * @param e what the store threw; {@code null} when it failed closed
+     */
+    private void warnStoreFailure(RuntimeException e) {
         long now = System.currentTimeMillis();
         long last = lastStoreWarning.get();
         if (now - last >= STORE_WARN_INTERVAL_MILLIS && lastStoreWarning.compareAndSet(last, now)) {
-            log.warn("Revocation store failed; rejecting mandates as invalid_token until it answers ({}: {})",
-                    e.getClass().getName(), e.getMessage());
+            String store = options.revocations().getClass().getName();
+            if (e == null) {
+                log.warn("Revocation store {} could not answer and failed closed; rejecting mandates as session_revoked "
+                        + "(cause store_unavailable) until it answers", store);
+            } else {
+                log.warn("Revocation store {} failed; rejecting mandates as invalid_token (cause store_unavailable) "
+                        + "until it answers ({}: {})", store, e.getClass().getName(), e.getMessage());
+            }
         }
     }
 

@@ -49,10 +49,13 @@ public interface VerificationListener {
     }
 
     /**
-     * The revocation store threw instead of answering (the mandate was rejected as
-     * {@code invalid_token}).
+     * The revocation store could not answer (cause {@code store_unavailable}): it threw or answered
+     * nothing (the mandate was rejected as {@code invalid_token}), or it failed closed, answering
+     * {@link ai.caracal.revocation.RevocationCheck#FAILED_CLOSED} (rejected as {@code session_revoked}).
+     * Called before {@link #verified}, once per such check.
      *
-     * @param error what the store threw; its message never contains a token
+     * @param error what the store threw, or an exception describing the fail-closed answer; its message
+     *              never contains a token
      */
     default void revocationCheckFailed(RuntimeException error) {
     }

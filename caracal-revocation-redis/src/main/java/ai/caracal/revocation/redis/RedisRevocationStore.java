@@ -6,6 +6,7 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -71,11 +72,14 @@ import org.slf4j.LoggerFactory;
  * blocking commands. Built from a client, it opens that connection on a background thread, so
  * construction never needs Redis up: a lookup made while a connect attempt is in flight waits for it
  * within its timeout, and until the connection is open every call behaves as if Redis were unavailable.
- * Failed attempts are retried after 100 ms, doubling up to every 2 s. Once open, Lettuce's
- * auto-reconnect (on by default) restores the connection after an outage with no action from you. The
+ * Failed attempts are retried after 100 ms, doubling up to every 2 s, and each is waited for at most
+ * 5 s. Once open, Lettuce's auto-reconnect (on by default) restores the connection after an outage with
+ * no action from you. A Redis that goes silent without closing the socket (host gone, packets dropped)
+ * is noticed by the store itself: after three command time-outs in a row it drops the connection and
+ * opens a new one (state.md S71), so it answers again within seconds of Redis being reachable. The
  * store owns that connection and closes it in {@link #close()}; the client stays yours. Built from a
- * connection, the connection stays yours and is never closed. Client and connection settings are never
- * changed.
+ * connection, the connection stays yours and is never closed, not even when it goes silent (the store
+ * then warns; reconnecting it is yours to do). Client and connection settings are never changed.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use by any number of threads.
  */
@@ -297,9 +301,12 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         }
         return answer.orTimeout(link.timeoutMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
             lookup.cancel();
-            return failedLookup(failure instanceof TimeoutException
-                    ? new RevocationStoreException("MGET got no reply within " + link.timeoutMillis() + " ms")
-                    : unwrap(failure));
+            if (failure instanceof TimeoutException) {
+                link.timedOut();
+                return failedLookup(new RevocationStoreException("MGET got no reply within " + link.timeoutMillis()
+                        + " ms"));
+            }
+            return failedLookup(unwrap(failure));
         });
     }
 
@@ -374,6 +381,9 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         }
         lookup.sent = reply;
         reply.whenComplete((values, failure) -> {
+            if (failure == null || !(unwrap(failure) instanceof RedisCommandTimeoutException)) {
+                link.answered();
+            }
             if (failure != null) {
                 answer.completeExceptionally(new RevocationStoreException("MGET failed: " + unwrap(failure).getMessage(),
                         unwrap(failure)));
@@ -491,11 +501,13 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     private void unavailable(Throwable e) {
         if (unavailableWarning.admit()) {
             if (failClosed) {
-                log.warn("Redis revocation lookup failed ({}); failing closed: every mandate is rejected as revoked "
-                        + "until Redis answers. Further warnings are suppressed for 10 s", e.getMessage());
+                log.warn("Redis revocation lookup in {} (key prefix {}) failed ({}); failing closed: every mandate is "
+                        + "rejected as revoked (cause store_unavailable) until Redis answers. Further warnings are "
+                        + "suppressed for 10 s", link.description(), keyPrefix, e.getMessage());
             } else {
-                log.warn("Redis revocation lookup failed ({}); failing open (failClosed=false): revocations are NOT "
-                        + "enforced until Redis answers. Further warnings are suppressed for 10 s", e.getMessage());
+                log.warn("Redis revocation lookup in {} (key prefix {}) failed ({}); failing open (failClosed=false): "
+                        + "revocations are NOT enforced until Redis answers. Further warnings are suppressed for 10 s",
+                        link.description(), keyPrefix, e.getMessage());
             }
         }
     }

@@ -102,8 +102,10 @@ class RedisRevocationStoreOutageTest {
             assertThat(store.isRevoked("a")).isTrue();
             assertThat(store.currentDelegationEpoch("zone1")).isEqualTo(Long.MAX_VALUE);
             assertThat(store.check(List.of("a", "b"), "zone1")).isEqualTo(RevocationCheck.FAILED_CLOSED);
+            // The third time-out in a row took the paused server for a silent peer (S71): the fourth command
+            // finds the store reconnecting, and fails as fast.
             assertThatThrownBy(() -> store.revoke("a")).isInstanceOf(RevocationStoreException.class)
-                    .hasMessageContaining("no reply within 250 ms");
+                    .message().containsAnyOf("no reply within 250 ms", "not connected to Redis");
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             // Four commands, each abandoned after 250 ms, none waiting for the server to speak again (30 s).
             // How close to 4 x 250 ms this comes is a performance figure, not checked here.
