@@ -72,6 +72,8 @@ final class RedisLink implements AutoCloseable {
     }
 
     private final Supplier<Open> opener;
+    /** {@code null} for a caller's connection. */
+    private final BoundedConnect<Open> connector;
     private final boolean owned;
     private final long timeoutNanos;
     private final long timeoutMillis;
@@ -91,6 +93,8 @@ final class RedisLink implements AutoCloseable {
         this.open = given;
         this.opener = opener;
         this.owned = opener != null;
+        this.connector = opener == null ? null
+                : new BoundedConnect<>(opener, late -> late.connection.closeAsync(), description);
         this.description = description;
         this.timeoutNanos = saturated(timeout, TimeUnit.NANOSECONDS);
         this.timeoutMillis = saturated(timeout, TimeUnit.MILLISECONDS);
@@ -309,6 +313,9 @@ final class RedisLink implements AutoCloseable {
         if (toClose != null) {
             toClose.connection.close();
         }
+        if (connector != null) {
+            connector.close();
+        }
     }
 
     private Open awaitAttempt(long deadline) {
@@ -335,7 +342,7 @@ final class RedisLink implements AutoCloseable {
             }
             Open opened;
             try {
-                opened = BoundedConnect.open(opener, late -> late.connection.closeAsync(), description);
+                opened = connector.open();
             } catch (IllegalStateException | IllegalArgumentException e) {
                 log.error("Cannot connect the revocation store to {}, and retrying will not help: {}", description,
                         e.getMessage());

@@ -85,6 +85,9 @@ final class StreamConsumerEngine implements AutoCloseable {
     private final RateLimitedWarning listenerWarning = new RateLimitedWarning();
     private final Logger log;
 
+    /** Exactly one of the two is set, as of the two clients. */
+    private final BoundedConnect<StatefulRedisConnection<String, String>> standaloneConnector;
+    private final BoundedConnect<StatefulRedisClusterConnection<String, String>> clusterConnector;
     private final ReentrantLock pollLock = new ReentrantLock();
     /** Set by a failed poll; the next poll first takes up this consumer's own pending entries. Guarded by pollLock. */
     private boolean replayOwnPending;
@@ -136,6 +139,11 @@ final class StreamConsumerEngine implements AutoCloseable {
         this.applier = applier;
         this.listener = settings.listener;
         this.log = LoggerFactory.getLogger(owner);
+        this.standaloneConnector = client == null ? null
+                : new BoundedConnect<>(client::connect, StatefulConnection::closeAsync, "Redis for stream " + stream);
+        this.clusterConnector = clusterClient == null ? null
+                : new BoundedConnect<>(clusterClient::connect, StatefulConnection::closeAsync,
+                        "Redis Cluster for stream " + stream);
     }
 
     String stream() {
@@ -302,6 +310,12 @@ final class StreamConsumerEngine implements AutoCloseable {
         if (open != null) {
             open.close();
         }
+        if (standaloneConnector != null) {
+            standaloneConnector.close();
+        }
+        if (clusterConnector != null) {
+            clusterConnector.close();
+        }
     }
 
     private int handleAll(RedisClusterCommands<String, String> redis, List<StreamMessage<String, String>> messages) {
@@ -436,15 +450,12 @@ final class StreamConsumerEngine implements AutoCloseable {
             if (commands == null) {
                 try {
                     if (client != null) {
-                        StatefulRedisConnection<String, String> opened = BoundedConnect.open(client::connect,
-                                StatefulConnection::closeAsync, "Redis for stream " + stream);
+                        StatefulRedisConnection<String, String> opened = standaloneConnector.open();
                         opened.setTimeout(block.plus(TIMEOUT_MARGIN));
                         connection = opened;
                         commands = opened.sync();
                     } else {
-                        StatefulRedisClusterConnection<String, String> opened = BoundedConnect.open(
-                                clusterClient::connect, StatefulConnection::closeAsync,
-                                "Redis Cluster for stream " + stream);
+                        StatefulRedisClusterConnection<String, String> opened = clusterConnector.open();
                         opened.setTimeout(block.plus(TIMEOUT_MARGIN));
                         connection = opened;
                         commands = opened.sync();

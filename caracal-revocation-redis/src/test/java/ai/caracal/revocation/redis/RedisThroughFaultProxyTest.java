@@ -180,11 +180,13 @@ class RedisThroughFaultProxyTest {
             }, "outage-caller-" + i));
         }
         int most = before;
+        int reconnecting = 0;
         workers.forEach(Thread::start);
         try {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
             while (System.nanoTime() < end) {
                 most = Math.max(most, ownThreads());
+                reconnecting = Math.max(reconnecting, reconnectThreads());
                 Thread.sleep(20);
             }
         } finally {
@@ -203,6 +205,7 @@ class RedisThroughFaultProxyTest {
         assertThat(Duration.ofNanos(slowest.get())).isLessThan(FAULT_BOUND);
         // The callers themselves, and a little slack for JVM housekeeping threads: no thread per call.
         assertThat(most).isLessThanOrEqualTo(before + callers + 2);
+        assertThat(reconnecting).isLessThanOrEqualTo(1 + BoundedConnect.MAX_IN_FLIGHT);
     }
 
     @Test
@@ -281,9 +284,21 @@ class RedisThroughFaultProxyTest {
     }
 
     /** Live threads of this JVM, without the proxy's own (which stand in for the network). */
+    /**
+     * @return live threads, leaving out the proxy's and the store's reconnect threads (the third time-out
+     *         in a row reconnects, S71: one {@code caracal-redis-connect} thread and its attempts, bounded
+     *         by {@link BoundedConnect#MAX_IN_FLIGHT}, counted by {@link #reconnectThreads()})
+     */
     private static int ownThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> !thread.getName().startsWith(TcpFaultProxy.THREAD_PREFIX))
+                .filter(thread -> !thread.getName().startsWith("caracal-redis-connect"))
+                .count();
+    }
+
+    private static int reconnectThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("caracal-redis-connect"))
                 .count();
     }
 
