@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# HTTP throughput of the servlet example's protected GET /api/documents (Jetty 12 + CaracalFilter, repeat-use
-# mandate) versus the same endpoint on the same Jetty set-up without the filter, and versus the example's
-# excluded /healthz, measured by wrk on loopback. Usage: caracal-bench/http-throughput.sh [seconds per run]
-# (default 6; ROUNDS=5 by default: every round runs each endpoint once, after a 20 s warm-up of each server)
-# Needs wrk (Debian: apt-get install wrk).
+# HTTP throughput of an example's protected GET /api/documents (repeat-use mandate) versus the same endpoint
+# on the same server stack without the filter, and versus the example's excluded /healthz, measured by wrk on
+# loopback. Usage: caracal-bench/http-throughput.sh [seconds per run] [servlet|webflux]
+# (defaults 6 and servlet: Jetty 12 + CaracalFilter; webflux: Reactor Netty + CaracalWebFilter).
+# ROUNDS=5 by default: every round runs each endpoint once, after a 20 s warm-up of each server.
+# REDIS_URL=redis://... makes the example use the Redis revocation store (a namespace of its own), else the
+# in-memory store. Builds caracal-bench first. Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 seconds="${1:-6}"
+stack="${2:-servlet}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 ./mvnw -B -q -DskipTests -pl caracal-bench -am package
 out="$(mktemp)"
 java -cp "caracal-bench/target/caracal-bench.jar:caracal-bench/target/lib/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  ai.caracal.bench.load.HttpThroughputServer > "$out" &
+  ai.caracal.bench.load.HttpThroughputServer "$stack" > "$out" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$out"' EXIT
-for _ in $(seq 1 100); do grep -q '^ready$' "$out" && break; sleep 0.2; done
+for _ in $(seq 1 300); do grep -q '^ready$' "$out" && break; sleep 0.2; done
 base="$(sed -n 1p "$out")"; token="$(sed -n 2p "$out")"; control="$(sed -n 3p "$out")"
 run() { wrk -t2 -c32 -d"${seconds}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
 # Warm-up: throughput on loopback keeps climbing for about 15 s of load (JIT), on both servers.

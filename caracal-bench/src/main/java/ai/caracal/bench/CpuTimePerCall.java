@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * threads is not counted, so read the allocation column next to it.
  *
  * <p>Usage: {@code java -cp "caracal-bench/target/caracal-bench.jar:caracal-bench/target/lib/*"
- * ai.caracal.bench.CpuTimePerCall [engine ...]} (default: tables bc accp conscrypt).
+ * ai.caracal.bench.CpuTimePerCall [engine ...]} (default: tables bc accp conscrypt), or {@code async} alone for the
+ * blocking and asynchronous forms of {@link AsyncVerifyBenchmark} side by side.
  */
 public final class CpuTimePerCall {
 
@@ -32,7 +33,17 @@ public final class CpuTimePerCall {
         List<String> engines = args.length > 0 ? List.of(args) : List.of("tables", "bc", "accp", "conscrypt");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<String> rows = new ArrayList<>();
-        for (String engine : engines) {
+        boolean asyncOnly = engines.equals(List.of("async"));
+        if (asyncOnly) {
+            AsyncVerifyBenchmark async = new AsyncVerifyBenchmark();
+            async.setUp();
+            rows.add(row(threads, "repeat, blocking authenticate", 50_000, () -> async.repeatBlocking().ok()));
+            rows.add(row(threads, "repeat, authenticateAsync", 50_000, () -> async.repeatAsync().ok()));
+            rows.add(row(threads, "first-seen, blocking authenticate", 2_000, () -> async.firstSeenBlocking().ok()));
+            rows.add(row(threads, "first-seen, authenticateAsync", 2_000, () -> async.firstSeenAsync().ok()));
+            async.tearDown();
+        }
+        for (String engine : asyncOnly ? List.<String>of() : engines) {
             VerifyBenchmark verify = new VerifyBenchmark();
             verify.provider = engine;
             verify.setUp();
@@ -51,10 +62,12 @@ public final class CpuTimePerCall {
             }));
             raw.tearDown();
         }
-        AlternativesBenchmark alternatives = new AlternativesBenchmark();
-        alternatives.setUp();
-        rows.add(row(threads, "Spring Security NimbusJwtDecoder (JDK)", 200, () -> alternatives.springNimbusJwtDecoder() != null));
-        alternatives.tearDown();
+        if (!asyncOnly) {
+            AlternativesBenchmark alternatives = new AlternativesBenchmark();
+            alternatives.setUp();
+            rows.add(row(threads, "Spring Security NimbusJwtDecoder (JDK)", 200, () -> alternatives.springNimbusJwtDecoder() != null));
+            alternatives.tearDown();
+        }
         System.out.println("JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; median of "
                 + ROUNDS + " rounds after warm-up\n");
         System.out.println("| Operation | µs CPU/op | bytes allocated/op |\n|---|---:|---:|");

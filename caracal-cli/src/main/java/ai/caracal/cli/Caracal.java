@@ -26,6 +26,12 @@ import picocli.CommandLine.ScopeType;
             "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,",
             "            3 mandate rejected (demo: a row failed).",
             "",
+            "One vocabulary across commands (both spellings work wherever the option exists):",
+            "  --issuer, --sts URL          STS base URL (default: env CARACAL_STS_URL)",
+            "  --audience, --aud AUDIENCE   the resource server's audience",
+            "  --zone ZONE                  zone (default: env CARACAL_ZONE_ID)",
+            "  --output FORMAT              text (demo: table) or json",
+            "",
             "Run 'caracal <command> --help' for a command's options."})
 public final class Caracal {
 

@@ -21,15 +21,15 @@ import picocli.CommandLine.Spec;
                 + " answer against the expected one.",
             "Needs no Redis, no database and no network beyond loopback."},
         footer = {"",
-            "With --redis, revocations travel over the real streams caracal.sessions.revoke and",
-            "caracal.delegations.invalidate of that Redis: the demo publishes onto them (an agent-session",
-            "revocation and two delegation-epoch bumps for --zone), as a Caracal STS would. Its own consumers",
-            "read through a consumer group of their own and keep their keys under a prefix of their own; both",
-            "are removed when the demo ends. Consumers in other groups (for example 'caracal serve --redis' in",
-            "the default groups) receive and apply every event the demo published.",
+            "With --redis, revocations travel over the real streams caracal.sessions.revoke and"
+                + " caracal.delegations.invalidate of that Redis: the demo publishes onto them (an agent-session"
+                + " revocation and two delegation-epoch bumps for --zone), as a Caracal STS would. Its own consumers"
+                + " read through a consumer group of their own and keep their keys under a prefix of their own; both"
+                + " are removed when the demo ends. Consumers in other groups (for example 'caracal serve --redis' in"
+                + " the default groups) receive and apply every event the demo published.",
             "",
-            "Exit codes: 0 every row passed, 1 runtime failure (port in use, Redis unreachable),",
-            "            2 usage error, 3 at least one row failed."})
+            "Exit codes: 0 every row passed, 3 at least one row failed, 2 usage error,",
+            "            1 runtime failure (port in use, Redis unreachable)."})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--zone", paramLabel = "ZONE", description = "Zone of the dev STS, the server and the mandates (default: ${DEFAULT-VALUE}).")
     private String zone = DevSts.DEFAULT_ZONE;
 
-    @Option(names = "--audience", paramLabel = "AUDIENCE", description = "Audience of the demo server (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--audience", "--aud"}, paramLabel = "AUDIENCE", description = "Audience of the demo server (default: ${DEFAULT-VALUE}).")
     private String audience = DocumentsMcpServer.DEFAULT_AUDIENCE;
 
     @Option(names = "--sts-port", paramLabel = "PORT", description = "Dev STS port (default: 0, any free port).")
@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mcp-port", paramLabel = "PORT", description = "MCP server port (default: 0, any free port).")
     private int mcpPort;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--output", "--format"}, paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     private String format = "table";
 
     @Option(names = "--redis", paramLabel = "URL",
@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             throw usage("--audience must not be blank");
         }
         if (!format.equals("table") && !format.equals("json")) {
-            throw usage("--format must be table or json, not '" + format + "'");
+            throw usage("--output must be table or json, not '" + format + "'");
         }
         if (redis != null) {
             try {

@@ -23,11 +23,14 @@ import picocli.CommandLine.Spec;
         description = "Run a DEVELOPMENT issuer: per-zone ES256 keys, a JWKS, and endpoints to mint, revoke,"
                 + " invalidate delegations and rotate keys. Not a Caracal STS; loopback only unless --allow-remote.",
         footer = {"",
-            "Endpoints: GET /.well-known/jwks.json?zone_id=Z, POST /dev/mint, POST /dev/revoke,",
-            "           POST /dev/delegations/invalidate, POST /dev/zones/{zone}/rotate, GET /dev/zones, GET /health",
+            "Endpoints:",
+            "  GET  /.well-known/jwks.json?zone_id=Z",
+            "  POST /dev/mint, /dev/revoke, /dev/delegations/invalidate",
+            "  POST /dev/zones/{zone}/rotate",
+            "  GET  /dev/zones, /health",
             "",
-            "Without --redis there is no store to revoke into: start it with --redis to drive 'caracal serve --redis'.",
-            "Stop it with Ctrl-C."})
+            "Without --redis there is no store to revoke into: start it with --redis to drive"
+                + " 'caracal serve --redis'. Stop it with Ctrl-C."})
 final class DevStsCommand implements Callable<Integer> {
 
     static final String DEFAULT_URL = "http://127.0.0.1:8787";
@@ -44,7 +47,7 @@ final class DevStsCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Port (default 8787; 0 picks a free one).")
     private int port = 8787;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "The iss value and base URL (default http://<host>:<port>).")
+    @Option(names = {"--issuer", "--sts"}, paramLabel = "URL", description = "The iss value and base URL (default http://<host>:<port>).")
     private String issuer;
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "Zone with a key at start-up (repeatable; default zone_dev).")

@@ -35,10 +35,24 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  caracal inspect \"$TOKEN\"",
-            "  echo \"$TOKEN\" | caracal inspect --verify-signature --issuer \"$CARACAL_STS_URL\" -"})
+            "  echo \"$TOKEN\" | caracal inspect --verify-signature \\",
+            "      --issuer \"$CARACAL_STS_URL\" -"})
 final class InspectCommand implements Callable<Integer> {
 
     static final String BANNER = "UNVERIFIED \u2014 decoded only";
+
+    /**
+     * The first line: what was checked. Without {@code --verify-signature} nothing was; with it, the
+     * signature was, and only the signature (never the claims, which {@code caracal verify} checks).
+     */
+    static String banner(SignatureCheck signature) {
+        if (signature == null) {
+            return BANNER;
+        }
+        return signature.valid()
+                ? "SIGNATURE VALID (kid " + signature.kid().orElse("?") + ") \u2014 claims not checked (caracal verify checks them)"
+                : "SIGNATURE INVALID (" + signature.reason().orElse("unknown") + ") \u2014 decoded only";
+    }
 
     private static final String[] ANCHOR_CLAIMS = {"sid", "root_sid", "agent_session_id", "delegation_edge_id"};
 
@@ -54,7 +68,7 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--verify-signature", description = "Also check the signature against the JWKS of --issuer (and --zone).")
     private boolean verifySignature;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "STS base URL for --verify-signature (default: env CARACAL_STS_URL).")
+    @Option(names = {"--issuer", "--sts"}, paramLabel = "URL", description = "STS base URL for --verify-signature (default: env CARACAL_STS_URL).")
     private String issuer;
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "Zone of the JWKS for --verify-signature (default: env CARACAL_ZONE_ID).")
@@ -105,7 +119,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printText(PrintWriter out, Map<String, Object> header, Map<String, Object> claims, SignatureCheck signature) {
-        out.println(BANNER);
+        out.println(banner(signature));
         out.println("header:");
         out.println(JsonText.pretty(header));
         out.println("claims:");

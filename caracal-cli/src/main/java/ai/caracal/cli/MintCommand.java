@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 minted, 1 the STS is unreachable or refused, 2 usage error.",
             "",
             "Examples:",
-            "  TOKEN=$(caracal mint --aud resource://documents --scope tool:call --agent-session new)",
-            "  caracal mint --aud resource://documents --claim 'zone_id=\"zone_other\"' --output json"})
+            "  TOKEN=$(caracal mint --aud resource://documents --scope tool:call \\",
+            "      --agent-session new)",
+            "  caracal mint --aud resource://documents --output json \\",
+            "      --claim 'zone_id=\"zone_other\"'"})
 final class MintCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -31,13 +33,13 @@ final class MintCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--sts", paramLabel = "URL", description = "Dev STS base URL (default: env CARACAL_STS_URL, else http://127.0.0.1:8787).")
+    @Option(names = {"--sts", "--issuer"}, paramLabel = "URL", description = "Dev STS base URL (default: env CARACAL_STS_URL, else http://127.0.0.1:8787).")
     private String sts;
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "zone_id (default: env CARACAL_ZONE_ID, else the STS's first zone).")
     private String zone;
 
-    @Option(names = "--aud", required = true, paramLabel = "AUDIENCE", description = "Audience (repeatable).")
+    @Option(names = {"--aud", "--audience"}, required = true, paramLabel = "AUDIENCE", description = "Audience (repeatable).")
     private List<String> audience = new ArrayList<>();
 
     @Option(names = "--sub", paramLabel = "SUB", description = "Subject (default: the client ID).")

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  caracal revoke --agent-session 0193a4c2-...",
-            "  caracal revoke --redis redis://127.0.0.1:6379 --zone zone_dev --sid 0193a4c2-...",
+            "  caracal revoke --redis redis://127.0.0.1:6379 --zone zone_dev \\",
+            "      --sid 0193a4c2-...",
             "  caracal revoke --delegations --zone zone_dev"})
 final class RevokeCommand implements Callable<Integer> {
 
@@ -43,7 +44,7 @@ final class RevokeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--sts", paramLabel = "URL", description = "Dev STS base URL (default: env CARACAL_STS_URL, else http://127.0.0.1:8787).")
+    @Option(names = {"--sts", "--issuer"}, paramLabel = "URL", description = "Dev STS base URL (default: env CARACAL_STS_URL, else http://127.0.0.1:8787).")
     private String sts;
 
     @Option(names = "--redis", paramLabel = "URL", description = "Instead of the STS, XADD directly to the stream.")

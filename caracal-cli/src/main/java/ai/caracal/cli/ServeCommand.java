@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
             "",
             "Prints 'listening on http://<host>:<port>/mcp' when ready.",
             "SIGTERM or Ctrl-C stops the server and the Redis consumers, which leave their groups.",
-            "A consumer group records whether its members check signatures; joining it with the other",
-            "setting is refused (exit 2): use the same --stream-hmac-key everywhere, or another --consumer-group.",
+            "A consumer group records whether its members check signatures; joining it with the other"
+                + " setting is refused (exit 2): use the same --stream-hmac-key everywhere, or another --consumer-group.",
             "Exit codes: 1 runtime failure (the port cannot be bound),",
             "            2 usage or configuration error.",
             "",
@@ -67,13 +67,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Port to bind, 0 for any free one (default: ${DEFAULT-VALUE}).")
     private int port = 8080;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "STS base URL (default: env CARACAL_STS_URL; required).")
+    @Option(names = {"--issuer", "--sts"}, paramLabel = "URL", description = "STS base URL (default: env CARACAL_STS_URL; required).")
     private String issuer;
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "Zone mandates must belong to (default: env CARACAL_ZONE_ID).")
     private String zone;
 
-    @Option(names = "--audience", paramLabel = "AUDIENCE", description = {"This server's audience.", "Default: ${DEFAULT-VALUE}."})
+    @Option(names = {"--audience", "--aud"}, paramLabel = "AUDIENCE", description = {"This server's audience.", "Default: ${DEFAULT-VALUE}."})
     private String audience = DocumentsMcpServer.DEFAULT_AUDIENCE;
 
     @Option(names = "--scope", paramLabel = "SCOPE", description = "Scope every request needs (repeatable; default: tool:call).")

@@ -49,10 +49,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Verify an Authorization header value instead, for example \"Bearer eyJ...\".")
     private String header;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "STS base URL (default: env CARACAL_STS_URL).")
+    @Option(names = {"--issuer", "--sts"}, paramLabel = "URL", description = "STS base URL (default: env CARACAL_STS_URL).")
     private String issuer;
 
-    @Option(names = "--aud", required = true, paramLabel = "AUDIENCE", description = "Audience the mandate must carry.")
+    @Option(names = {"--aud", "--audience"}, required = true, paramLabel = "AUDIENCE", description = "Audience the mandate must carry.")
     private String audience;
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "Zone the mandate must belong to (default: env CARACAL_ZONE_ID).")

@@ -74,14 +74,15 @@ class DemoCommandTest {
     }
 
     @Test
-    @DisplayName("§4.3 --format json: sts, mcp, mcp_boundary, zone, 23 rows with canonical_status for tool-level codes, passed 23, failed 0")
+    @DisplayName("§4.3 --output json: sts, mcp, mcp_boundary, zone, store, 23 rows with canonical_status for tool-level codes, passed 23, failed 0")
     @SuppressWarnings("unchecked")
     void jsonOutput() {
-        CliRun run = CliRun.run("demo", "--format", "json");
+        CliRun run = CliRun.run("demo", "--output", "json");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         Map<String, Object> report = JsonText.readObject(run.out()).orElseThrow();
-        assertThat(report.keySet()).containsExactly("sts", "mcp", "mcp_boundary", "zone", "rows", "passed", "failed");
+        assertThat(report.keySet()).containsExactly("sts", "mcp", "mcp_boundary", "zone", "store", "rows", "passed", "failed");
+        assertThat(report).containsEntry("store", "in-memory");
         assertThat((String) report.get("mcp_boundary")).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
         assertThat((String) report.get("sts")).matches("http://127\\.0\\.0\\.1:\\d+");
         assertThat((String) report.get("mcp")).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
@@ -169,7 +170,8 @@ class DemoCommandTest {
 
     @ParameterizedTest(name = "{0} {1}: exit 2")
     @CsvSource({
-        "--format, xml, '--format must be table or json'",
+        "--output, xml, '--output must be table or json'",
+        "--format, xml, '--output must be table or json'",
         "--sts-port, 70000, '--sts-port must be between 0 and 65535'",
         "--mcp-port, -1, '--mcp-port must be between 0 and 65535'",
         "--zone, '', '--zone must be 1 to 128 characters'",
@@ -188,7 +190,7 @@ class DemoCommandTest {
         CliRun run = CliRun.run("demo", "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--zone", "--audience", "--sts-port", "--mcp-port", "--format", "--redis",
+        assertThat(run.out()).contains("--zone", "--audience", "--sts-port", "--mcp-port", "--output", "--format", "--redis",
                 "--keep-running", "caracal.sessions.revoke", "caracal.delegations.invalidate");
         assertThat(CliRun.run("--help").out()).contains("demo");
     }

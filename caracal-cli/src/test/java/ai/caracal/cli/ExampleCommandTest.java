@@ -46,4 +46,27 @@ class ExampleCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("CARACAL_STS_URL");
     }
+
+    @ParameterizedTest(name = "PORT={0}: a usage error in words, not a parser's exception text")
+    @ValueSource(strings = {"abc", "70000", "-1", "80 80"})
+    void malformedPortIsSaidInWords(String port) {
+        CliRun run = CliRun.run(Map.of("CARACAL_STS_URL", "http://127.0.0.1:8787", "PORT", port), "", "example", "servlet");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("caracal: PORT must be a port number from 0 to 65535 (0 picks a free port), not '"
+                + port + "'").doesNotContain("Exception", "For input string");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "REDIS_URL={0}: a usage error in words that never repeats the URL")
+    @ValueSource(strings = {"nope", "http://user:secret@127.0.0.1:6379", "tcp://127.0.0.1:6379"})
+    void malformedRedisUrlIsSaidInWords(String url) {
+        CliRun run = CliRun.run(Map.of("CARACAL_STS_URL", "http://127.0.0.1:8787", "PORT", "0", "REDIS_URL", url), "",
+                "example", "jdkhttp");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("caracal: REDIS_URL is not a Redis URL (expected redis://host:port")
+                .doesNotContain(url, "Exception");
+        assertThat(run.out()).isEmpty();
+    }
 }

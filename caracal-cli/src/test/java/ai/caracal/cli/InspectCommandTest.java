@@ -47,7 +47,7 @@ class InspectCommandTest {
     }
 
     @Test
-    @DisplayName("--verify-signature reports a valid signature with its kid and sets verified=true")
+    @DisplayName("--verify-signature opens with the valid signature and its kid (never UNVERIFIED) and sets verified=true")
     void validSignature(TestIssuer issuer) {
         String token = issuer.mint().sign();
 
@@ -56,7 +56,9 @@ class InspectCommandTest {
                 "--output", "json", token);
 
         assertThat(text.exitCode()).isZero();
-        assertThat(text.out()).startsWith("UNVERIFIED \u2014 decoded only").contains("signature: valid (kid k1)");
+        assertThat(text.out().lines().findFirst()).hasValue(
+                "SIGNATURE VALID (kid k1) \u2014 claims not checked (caracal verify checks them)");
+        assertThat(text.out()).doesNotContain("UNVERIFIED").contains("signature: valid (kid k1)");
         assertThat(json.exitCode()).isZero();
         assertThat(json.out()).startsWith("{\"verified\":true,");
     }
@@ -69,6 +71,7 @@ class InspectCommandTest {
         CliRun run = CliRun.run("inspect", "--verify-signature", "--issuer", issuer.url(), "--zone", "zone_dev", token);
 
         assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.out().lines().findFirst()).hasValue("SIGNATURE INVALID (bad-signature) \u2014 decoded only");
         assertThat(run.out()).contains("signature: invalid (bad-signature)");
     }
 

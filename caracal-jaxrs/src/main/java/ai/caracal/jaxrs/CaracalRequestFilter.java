@@ -14,7 +14,10 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
@@ -74,11 +77,17 @@ import org.slf4j.LoggerFactory;
  * Registering the object registers both roles; a provider class of your own (Quarkus) delegates
  * {@link #aroundWriteTo} too.
  *
+ * <p><b>Live connections</b> (connectors.md §10.4). The object is also a {@link ContainerResponseFilter}:
+ * a verified response of type {@code text/event-stream} (an {@code SseEventSink} resource) gets an entity
+ * stream that ends, completing the response, when the mandate expires, is revoked or becomes stale. A
+ * provider class of your own delegates {@link #filter(ContainerRequestContext, ContainerResponseContext)}
+ * too.
+ *
  * <p>Thread-safe: one instance serves every request.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
-public final class CaracalRequestFilter implements ContainerRequestFilter, WriterInterceptor {
+public final class CaracalRequestFilter implements ContainerRequestFilter, ContainerResponseFilter, WriterInterceptor {
 
     /** The request property holding the verified {@link Claims}. */
     public static final String CLAIMS_PROPERTY = "ai.caracal.claims";
@@ -136,6 +145,26 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Write
             attach(decision, request, secure);
             suspension.resume(request);
         });
+    }
+
+    /**
+     * Registers a verified {@code text/event-stream} response as a live connection (connectors.md §10.4):
+     * its entity stream is replaced by one that the boundary's {@link ai.caracal.verify.http.LiveConnections}
+     * closes when the mandate expires, is revoked or becomes stale. Other responses are left alone.
+     *
+     * @param request  the request context
+     * @param response the response context
+     */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!(request.getProperty(CLAIMS_PROPERTY) instanceof Claims claims)) {
+            return;
+        }
+        MediaType type = response.getMediaType();
+        if (type == null || !MediaType.SERVER_SENT_EVENTS_TYPE.isCompatible(type)) {
+            return;
+        }
+        response.setEntityStream(new LiveEntityStream(response.getEntityStream(), claims, boundary.liveConnections()));
     }
 
     /** Every reading must pass; the first answer found is the one written. */

@@ -4,6 +4,7 @@ import ai.caracal.verify.Claims;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.BoundaryScope;
 import ai.caracal.verify.http.EarlyAnswer;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
@@ -47,6 +48,10 @@ import java.util.Optional;
  *       exchange, so a client still sending receives the answer instead of a connection reset (the JDK
  *       server alone drains only 64 KiB). A body announced larger gets {@code Connection: close}
  *       (connectors.md §10.3).</li>
+ *   <li>A verified response sent as {@code text/event-stream} (its {@code Content-Type} set before the
+ *       first write) is registered with the boundary's {@link ai.caracal.verify.http.LiveConnections} and
+ *       ends (the server's stream is closed, ending the exchange; the handler's next write fails) when its
+ *       mandate expires, is revoked or becomes stale (connectors.md §10.4).</li>
  *   <li>When the filter is mapped narrowly and {@code resourceMetadata(...)} is set, serve the RFC 9728
  *       document from a context at the host root:
  *       {@code http.createContext(filter.metadata().documentPath(), CaracalHttpFilter.metadataHandler(filter.metadata()))}.</li>
@@ -112,7 +117,9 @@ public final class CaracalHttpFilter extends Filter {
             case VERIFIED:
                 Binding previous = CURRENT.get();
                 CURRENT.set(new Binding(exchange, decision.claims()));
-                try {
+                exchange.setStreams(null, new LiveResponseBody(exchange, exchange.getResponseBody(), decision.claims(),
+                        boundary.liveConnections()));
+                try (BoundaryScope scope = boundary.enter(decision)) {
                     chain.doFilter(exchange);
                 } finally {
                     if (previous == null) {
@@ -123,7 +130,9 @@ public final class CaracalHttpFilter extends Filter {
                 }
                 break;
             case PASS:
-                chain.doFilter(exchange);
+                try (BoundaryScope scope = boundary.enter(decision)) {
+                    chain.doFilter(exchange);
+                }
                 break;
             default:
                 ExchangeResponses.write(decision.response(), exchange, boundary.drainLimit());

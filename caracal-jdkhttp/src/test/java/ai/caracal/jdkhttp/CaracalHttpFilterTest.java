@@ -281,6 +281,27 @@ class CaracalHttpFilterTest {
         }
     }
 
+    @Test
+    @DisplayName("§3.5: the JDK picks a context by the raw path's string prefix, so /payouts/../items runs the /payouts handler: it needs the rules of both readings")
+    void dotSegmentsNeedTheRulesOfEveryReading(TestIssuer issuer) throws Exception {
+        CaracalHttpFilter filter = filter(issuer)
+                .route("/payouts", ai.caracal.verify.Requirements.builder().requiredScopes("billing:payout").build())
+                .build();
+        HttpServer server = server(2);
+        server.createContext("/payouts", exchange -> reply(exchange, 200, "payouts")).getFilters().add(filter);
+        server.createContext("/items", exchange -> reply(exchange, 200, "items")).getFilters().add(filter);
+        URI base = start(server);
+        String readOnly = issuer.mint().scope("read").sign();
+        String payout = issuer.mint().scope("read billing:payout").sign();
+
+        HttpResponse<String> weaker = get(base, "/payouts/../items", readOnly);
+        assertThat(weaker.statusCode()).as("a read-only mandate on %s", "/payouts/../items").isEqualTo(403);
+        assertThat(weaker.body()).isNotEqualTo("payouts");
+        assertThat(get(base, "/items/../payouts", readOnly).statusCode()).as("a read-only mandate on /items/../payouts").isEqualTo(403);
+        assertThat(get(base, "/payouts/../items", payout).body()).as("a mandate meeting both rules").isEqualTo("payouts");
+        assertThat(get(base, "/items", readOnly).body()).isEqualTo("items");
+    }
+
     private static CaracalHttpFilter.Builder filter(TestIssuer issuer) {
         return CaracalHttpFilter.builder().verifier(issuer.verifier().requiredScopes("read").build());
     }

@@ -174,6 +174,28 @@ public interface RevocationStore {
         }
     }
 
+    /**
+     * Many {@link #check(List, String)} calls at once, for connectors that re-check their open
+     * connections (connectors.md §10.4): answer {@code i} is the answer to query {@code i}. A store backed
+     * by a network should answer the whole batch in one round trip (the Redis store sends one
+     * {@code MGET} of the distinct keys); this default calls {@link #check(List, String)} once per query,
+     * which is right for in-memory stores.
+     *
+     * <p>A fail-closed store that cannot read its state answers {@link RevocationCheck#FAILED_CLOSED} for
+     * every query; a store may also throw {@link RevocationStoreException}, like {@code check}.
+     *
+     * @param queries the queries; never {@code null}, possibly empty
+     * @return one answer per query, in the same order; never {@code null}
+     */
+    default List<RevocationCheck> checkEach(List<RevocationQuery> queries) {
+        RevocationCheck[] answers = new RevocationCheck[queries.size()];
+        for (int i = 0; i < answers.length; i++) {
+            RevocationQuery query = queries.get(i);
+            answers[i] = check(query.anchors(), query.zoneId());
+        }
+        return List.of(answers);
+    }
+
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }

@@ -176,6 +176,19 @@ class InMemoryRevocationStoreTest {
         assertThat(store.check(List.of("a"), "")).isEqualTo(RevocationCheck.CLEAR);
     }
 
+    @Test
+    @DisplayName("S72 checkEach answers every query as check does, in order")
+    void checkEachAnswersEveryQueryInOrder() {
+        store.revoke("b");
+        store.advanceDelegationEpoch("z", 3);
+        assertThat(store.checkEach(List.of(new RevocationQuery(List.of("a", "b"), "z"),
+                new RevocationQuery(List.of("a"), "z"), new RevocationQuery(List.of("a"), null),
+                new RevocationQuery(List.of(), "other"))))
+                .containsExactly(new RevocationCheck(true, 3), new RevocationCheck(false, 3), RevocationCheck.CLEAR,
+                        RevocationCheck.CLEAR);
+        assertThat(store.checkEach(List.of())).isEmpty();
+    }
+
     @ParameterizedTest(name = "S66 revoke(\"{0}\") throws IllegalArgumentException and writes nothing")
     @ValueSource(strings = {"delegation-epoch:zone-1", "delegation-epoch:", "consumer-policy:caracal.sessions.revoke:g"})
     void reservedAnchorsAreRefused(String anchor) {

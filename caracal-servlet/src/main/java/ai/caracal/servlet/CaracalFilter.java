@@ -5,6 +5,7 @@ import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.BoundaryScope;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import jakarta.servlet.Filter;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Register it async-supported (the MCP and SSE transports need it), for the {@code REQUEST}
  * dispatcher only, after any CORS filter. Routes, exclusions and responses follow {@link HttpBoundary}.
+ *
+ * <p>An SSE stream (a verified response whose {@code Content-Type} is {@code text/event-stream} when the
+ * application takes its output stream or writer: the MCP SDK's {@code GET} and streamed {@code POST}
+ * answers, Spring's {@code SseEmitter}) is registered with the boundary's
+ * {@link ai.caracal.verify.http.LiveConnections} and ends (its response completes) when its mandate
+ * expires, is revoked or becomes stale (connectors.md §10.4).
  *
  * <p>A rejection is written before anything has read the request body, often while the client is still
  * sending it. The filter then reads and discards that body up to the builder's {@code drainLimit} (16 MiB
@@ -111,14 +118,34 @@ public final class CaracalFilter implements Filter {
         switch (decision.kind()) {
             case VERIFIED:
                 httpRequest.setAttribute(CLAIMS_ATTRIBUTE, decision.claims());
-                chain.doFilter(request, response);
+                LiveResponse live = new LiveResponse(httpRequest, (HttpServletResponse) response, decision.claims(),
+                        boundary().liveConnections());
+                try (BoundaryScope scope = boundary().enter(decision)) {
+                    chain.doFilter(request, live);
+                } finally {
+                    live.afterChain();
+                }
                 break;
             case PASS:
-                chain.doFilter(request, response);
+                try (BoundaryScope scope = boundary().enter(decision)) {
+                    chain.doFilter(request, response);
+                }
                 break;
             default:
                 ServletResponses.answer(decision.response(), httpRequest, (HttpServletResponse) response,
                         boundary().drainLimit());
+        }
+    }
+
+    /**
+     * Closes the boundary's own {@link ai.caracal.verify.http.LiveConnections} (ending the SSE streams still
+     * open); a registry handed to the builder stays open.
+     */
+    @Override
+    public void destroy() {
+        HttpBoundary current = boundary;
+        if (current != null) {
+            current.close();
         }
     }
 

@@ -22,7 +22,9 @@ import org.springframework.context.annotation.Import;
  * the default rule's {@link MandateVerifier}, the {@code caracalFilter} registration of
  * {@link CaracalFilter}, the Redis stream consumers' {@code ConsumerRunner}, the {@code @CaracalClaims}
  * resolver and {@code @CaracalRequires} interceptor, Micrometer metrics when a {@code MeterRegistry}
- * exists, and Postgres token state when enabled.
+ * exists, spans through the {@code ObservationRegistry} when one exists ({@code caracal.tracing.*}), the
+ * {@link CaracalAudit} queue over every {@link ai.caracal.verify.audit.AuditSink} bean
+ * ({@code caracal.audit.*}), and Postgres token state when enabled.
  *
  * <p>Only classes and annotations that Spring Boot 3.5 and 4.1 both have, in the same packages, are
  * used; the classes of optional integrations are only touched behind {@code @ConditionalOnClass}.
@@ -39,18 +41,21 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnProperty(name = "caracal.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CaracalProperties.class)
 @Import({CaracalVerifierConfiguration.class, RevocationStoreConfiguration.class, RedisRevocationConfiguration.class,
-        CaracalMetricsConfiguration.class, TokenStateConfiguration.class, CaracalWebMvcConfiguration.class})
+        CaracalMetricsConfiguration.class, TokenStateConfiguration.class, CaracalWebMvcConfiguration.class,
+        CaracalObservationConfiguration.class, CaracalAuditConfiguration.class})
 public class CaracalAutoConfiguration {
 
     /**
      * @param properties {@code caracal.*}
      * @param verifier   the default rule's verifier
+     * @param audit      the audit queue
      * @return the filter registration: async-supported, {@code REQUEST} dispatcher,
      *         order {@code caracal.filter-order}
      */
     @Bean(name = CaracalFilters.NAME)
     @ConditionalOnMissingBean(name = CaracalFilters.NAME)
-    public FilterRegistrationBean<CaracalFilter> caracalFilter(CaracalProperties properties, MandateVerifier verifier) {
-        return CaracalFilters.registration(properties, verifier);
+    public FilterRegistrationBean<CaracalFilter> caracalFilter(CaracalProperties properties, MandateVerifier verifier,
+                                                               CaracalAudit audit) {
+        return CaracalFilters.registration(properties, verifier, audit);
     }
 }

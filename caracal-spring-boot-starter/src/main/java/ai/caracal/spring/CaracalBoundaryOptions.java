@@ -18,15 +18,17 @@ final class CaracalBoundaryOptions {
     }
 
     /**
-     * Applies the boundary options of {@code caracal.*} (the verifier, exclusions, preflight, challenge,
-     * routes, metadata) to a connector builder.
+     * Applies the boundary options of {@code caracal.*} (the verifier, audit, baggage, exclusions,
+     * preflight, challenge, routes, metadata) to a connector builder.
      *
      * @return the resource metadata set on the builder, or {@code null} when disabled
      * @throws IllegalArgumentException for a bad route, exclusion or metadata setting
      */
     static ProtectedResourceMetadata configure(BoundaryBuilder<?> builder, CaracalProperties properties,
-                                               MandateVerifier verifier) {
+                                               MandateVerifier verifier, CaracalAudit audit) {
         builder.verifier(verifier)
+                .audit(audit.sink())
+                .baggage(properties.getTracing().isBaggage())
                 .exclude(properties.getExclude() == null ? new String[0] : properties.getExclude().toArray(String[]::new))
                 .permitPreflight(properties.isPermitPreflight())
                 .wwwAuthenticate(properties.getWwwAuthenticate().isEnabled())

@@ -20,13 +20,15 @@ final class CaracalFilters {
     /**
      * @param properties the bound properties
      * @param verifier   the default rule's verifier
+     * @param audit      the audit queue (possibly without a sink)
      * @return an async-supported, {@code REQUEST}-only registration at {@code caracal.filter-order},
      *         mapped to {@code caracal.url-patterns} plus the metadata document path when metadata is on
      * @throws IllegalArgumentException for a bad route, exclusion or metadata setting
      */
-    static FilterRegistrationBean<CaracalFilter> registration(CaracalProperties properties, MandateVerifier verifier) {
+    static FilterRegistrationBean<CaracalFilter> registration(CaracalProperties properties, MandateVerifier verifier,
+                                                              CaracalAudit audit) {
         CaracalFilter.Builder builder = CaracalFilter.builder();
-        ProtectedResourceMetadata metadata = CaracalBoundaryOptions.configure(builder, properties, verifier);
+        ProtectedResourceMetadata metadata = CaracalBoundaryOptions.configure(builder, properties, verifier, audit);
         CaracalFilter filter = builder.build();
 
         FilterRegistrationBean<CaracalFilter> registration = new FilterRegistrationBean<>(filter);

@@ -91,6 +91,8 @@ public class CaracalProperties {
     private final Jwks jwks = new Jwks();
     private final Revocation revocation = new Revocation();
     private final TokenState tokenState = new TokenState();
+    private final Tracing tracing = new Tracing();
+    private final Audit audit = new Audit();
 
     // @formatter:off
     public boolean isEnabled() { return enabled; }
@@ -137,6 +139,8 @@ public class CaracalProperties {
     public Jwks getJwks() { return jwks; }
     public Revocation getRevocation() { return revocation; }
     public TokenState getTokenState() { return tokenState; }
+    public Tracing getTracing() { return tracing; }
+    public Audit getAudit() { return audit; }
     // @formatter:on
 
     /** One route rule ({@code caracal.routes[n].*}); unset fields keep the default rule's value. */
@@ -204,6 +208,70 @@ public class CaracalProperties {
         public List<String> getAllowedOrigins() { return allowedOrigins; }
         public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
         // @formatter:on
+    }
+
+    /** Spans and W3C baggage ({@code caracal.tracing.*}). */
+    public static class Tracing {
+
+        /** Whether the verifier records observations (spans) in the ObservationRegistry bean, when there is one. */
+        private boolean enabled = true;
+
+        /** Whether verified requests carry the caracal.* W3C baggage (OpenTelemetry context, servlet applications). */
+        private boolean baggage = true;
+
+        // @formatter:off
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public boolean isBaggage() { return baggage; }
+        public void setBaggage(boolean baggage) { this.baggage = baggage; }
+        // @formatter:on
+    }
+
+    /** Audit events of the boundary's decisions ({@code caracal.audit.*}). */
+    public static class Audit {
+
+        /** Whether each decision is logged as one JSON line to the caracal.audit logger (or caracal.audit.logger). */
+        private boolean log;
+
+        /** The SLF4J logger of the JSON-lines sink. */
+        private String logger = "caracal.audit";
+
+        /** Events held while the sinks are slow; beyond, events are dropped and counted. */
+        private int capacity = 10_000;
+
+        private final Redis redis = new Redis();
+
+        // @formatter:off
+        public boolean isLog() { return log; }
+        public void setLog(boolean log) { this.log = log; }
+        public String getLogger() { return logger; }
+        public void setLogger(String logger) { this.logger = logger; }
+        public int getCapacity() { return capacity; }
+        public void setCapacity(int capacity) { this.capacity = capacity; }
+        public Redis getRedis() { return redis; }
+        // @formatter:on
+
+        /** The Redis stream sink ({@code caracal.audit.redis.*}); needs the Redis revocation store. */
+        public static class Redis {
+
+            /** Whether decisions are appended to a Redis stream (the revocation store's Redis). */
+            private boolean enabled;
+
+            /** The audit stream. */
+            private String stream = "caracal.audit.events";
+
+            /** The stream's approximate bound (MAXLEN ~). */
+            private long maxLength = 100_000;
+
+            // @formatter:off
+            public boolean isEnabled() { return enabled; }
+            public void setEnabled(boolean enabled) { this.enabled = enabled; }
+            public String getStream() { return stream; }
+            public void setStream(String stream) { this.stream = stream; }
+            public long getMaxLength() { return maxLength; }
+            public void setMaxLength(long maxLength) { this.maxLength = maxLength; }
+            // @formatter:on
+        }
     }
 
     /** The RFC 6750 challenge ({@code caracal.www-authenticate.*}). */

@@ -34,19 +34,21 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnProperty(name = "caracal.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CaracalProperties.class)
 @Import({CaracalVerifierConfiguration.class, RevocationStoreConfiguration.class, RedisRevocationConfiguration.class,
-        CaracalMetricsConfiguration.class, TokenStateConfiguration.class, CaracalWebFluxConfiguration.class})
+        CaracalMetricsConfiguration.class, TokenStateConfiguration.class, CaracalWebFluxConfiguration.class,
+        CaracalObservationConfiguration.class, CaracalAuditConfiguration.class})
 public class CaracalReactiveAutoConfiguration {
 
     /**
      * @param properties {@code caracal.*}
      * @param verifier   the default rule's verifier
+     * @param audit      the audit queue
      * @return the web filter, at order {@code caracal.filter-order}
      */
     @Bean(name = CaracalFilters.NAME)
     @ConditionalOnMissingBean(CaracalWebFilter.class)
-    public CaracalWebFilter caracalFilter(CaracalProperties properties, MandateVerifier verifier) {
+    public CaracalWebFilter caracalFilter(CaracalProperties properties, MandateVerifier verifier, CaracalAudit audit) {
         CaracalWebFilter.Builder builder = CaracalWebFilter.builder().order(properties.getFilterOrder());
-        CaracalBoundaryOptions.configure(builder, properties, verifier);
+        CaracalBoundaryOptions.configure(builder, properties, verifier, audit);
         return builder.build();
     }
 }

@@ -3,6 +3,7 @@ package ai.caracal.spring;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.redis.ConsumerRunner;
 import ai.caracal.revocation.redis.DelegationInvalidationConsumer;
+import ai.caracal.revocation.redis.RedisAuditSink;
 import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.revocation.redis.StreamEventListener;
@@ -137,6 +138,24 @@ class RedisRevocationConfiguration {
             }
             long pid = ProcessHandle.current().pid();
             return host + "-" + pid;
+        }
+    }
+
+    /** The Redis stream audit sink on the store's Redis, when {@code caracal.audit.redis.enabled}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "caracal.audit.redis.enabled", havingValue = "true")
+    static class Audit {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RedisAuditSink caracalRedisAuditSink(CaracalRedisClient redis, CaracalProperties properties) {
+            CaracalProperties.Audit.Redis settings = properties.getAudit().getRedis();
+            try {
+                return RedisAuditSink.builder().client(redis.client()).stream(settings.getStream())
+                        .maxLength(settings.getMaxLength()).build();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("Invalid caracal.audit.redis settings: " + e.getMessage(), e);
+            }
         }
     }
 

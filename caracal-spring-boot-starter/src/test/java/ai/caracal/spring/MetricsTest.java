@@ -11,7 +11,9 @@ import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.VerificationListener;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -31,9 +33,11 @@ class MetricsTest {
             assertThat(app.get("/items", Mandates.now(issuer).scope("write").sign()).statusCode()).isEqualTo(403);
             assertThat(app.get("/items", null).statusCode()).isEqualTo(401);
 
-            assertThat(registry.get("caracal.verify").tag("outcome", "ok").timer().count()).isEqualTo(2);
-            assertThat(registry.get("caracal.verify").tag("outcome", "insufficient_scope").timer().count()).isEqualTo(1);
-            assertThat(registry.get("caracal.verify").tag("outcome", "missing_token").timer().count()).isEqualTo(1);
+            assertThat(registry.get("caracal.verify").tag("outcome", "ok").tag("cause", "none").timer().count()).isEqualTo(2);
+            assertThat(registry.get("caracal.verify").tag("outcome", "insufficient_scope").tag("cause", "requirement")
+                    .timer().count()).isEqualTo(1);
+            assertThat(registry.get("caracal.verify").tag("outcome", "missing_token").tag("cause", "missing")
+                    .timer().count()).isEqualTo(1);
             assertThat(registry.get("caracal.jwks.fetch").tag("result", "success").counter().count()).isEqualTo(1);
             assertThat(registry.get("caracal.revocation.check.errors").counter().count()).isZero();
         }
@@ -79,8 +83,50 @@ class MetricsTest {
                 .bean("meterRegistry", registry).bean("brokenStore", new BrokenStore()).start()) {
             assertThat(app.get("/items", Mandates.now(issuer).sign()).statusCode()).isEqualTo(401);
             assertThat(registry.get("caracal.revocation.check.errors").counter().count()).isEqualTo(1);
-            assertThat(registry.get("caracal.verify").tag("outcome", "invalid_token").timer().count()).isEqualTo(1);
+            assertThat(registry.get("caracal.verify").tag("outcome", "invalid_token").tag("cause", "store_unavailable")
+                    .timer().count()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aStoreThatFailsClosedIsCountedAsAStoreError(TestIssuer issuer) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (TestApp app = TestApp.with(issuer).without("caracal.revocation.store").sources(EchoFixture.class)
+                .bean("meterRegistry", registry).bean("closedStore", new FailedClosedStore()).start()) {
+            assertThat(app.get("/items", Mandates.now(issuer).sign()).statusCode()).isEqualTo(401);
+            assertThat(app.get("/items", Mandates.now(issuer).sign()).statusCode()).isEqualTo(401);
+
+            assertThat(registry.get("caracal.revocation.check.errors").counter().count()).isEqualTo(2);
+            assertThat(registry.get("caracal.verify").tag("outcome", "session_revoked").tag("cause", "store_unavailable")
+                    .timer().count()).isEqualTo(2);
+            assertThat(registry.find("caracal.verify").tag("cause", "revoked").timer()).isNull();
+        }
+    }
+
+    @Test
+    void aRegistryThatFailsChangesNoDecisionAndIsCounted(TestIssuer issuer) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getName().equals("caracal.verify")) {
+                    throw new IllegalStateException("registry broken");
+                }
+                return id;
+            }
+        });
+        CaracalMetrics metrics = new CaracalMetrics(registry);
+        MandateVerifier verifier = issuer.verifier().listener(metrics).build();
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(verifier.authenticate(Mandates.now(issuer).sign()).ok()).isTrue();
+            assertThat(verifier.authenticate(Mandates.now(issuer).scope("other").sign(),
+                    ai.caracal.verify.Requirements.builder().requiredScopes("read").build()).ok()).isFalse();
+        }
+
+        assertThat(metrics.registryFailures()).isEqualTo(100);
+        assertThat(registry.find("caracal.verify").timer()).isNull();
+        assertThat(registry.get("caracal.revocation.check.errors").counter().count()).isZero();
     }
 
     @Test
@@ -123,6 +169,34 @@ class MetricsTest {
 
     static List<VerificationListener> listeners(MandateVerifier verifier) {
         return verifier.options().listeners();
+    }
+
+    /** A store that cannot read its state and fails closed, as {@code RedisRevocationStore} does while Redis is down. */
+    static final class FailedClosedStore implements RevocationStore {
+        @Override
+        public boolean isRevoked(String anchor) {
+            return true;
+        }
+
+        @Override
+        public void revoke(String anchor, Duration ttl) {
+            throw new RevocationStoreException("down");
+        }
+
+        @Override
+        public long currentDelegationEpoch(String zoneId) {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public boolean advanceDelegationEpoch(String zoneId, long epoch, Duration ttl) {
+            throw new RevocationStoreException("down");
+        }
+
+        @Override
+        public RevocationCheck check(List<String> anchors, String zoneId) {
+            return RevocationCheck.FAILED_CLOSED;
+        }
     }
 
     /** A store whose every call throws, as an unreachable backend would. */

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     RedisClient client = RedisClient.create("redis://127.0.0.1:" + proxy.port());
  *     proxy.latency(Duration.ofMillis(500)); // every byte arrives 500 ms late, in order
  *     proxy.blackhole();                     // bytes are swallowed in both directions; nothing is answered
+ *     proxy.silence();                       // open connections go silent for good; new ones pass through
  *     proxy.reset();                         // open and new connections get a TCP RST
  *     proxy.restore();                       // pass-through again
  * }
@@ -37,7 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Modes.</b> The proxy starts in pass-through. {@link #latency(Duration)} delays every chunk of
  * bytes, in either direction, by the given time after it was read (order is kept; latency does not
  * accumulate). {@link #blackhole()} keeps accepting connections but forwards nothing, in either direction,
- * on old and new connections alike, like a partitioned network. {@link #reset()} closes every open
+ * on old and new connections alike, like a partitioned network. {@link #silence()} swallows every byte of
+ * the connections open at that moment, for the rest of their lives and without closing them, while
+ * connections accepted afterwards pass through: a peer that vanished without a reset (host gone, packets
+ * dropped, a frozen server) and came back, which a client only notices by its own time-outs. {@link #reset()} closes every open
  * connection with a TCP RST and resets new ones as soon as they are accepted, like a crashed server (the
  * port stays the proxy's). {@link #restore()} goes back to pass-through without latency.
  *
@@ -110,7 +114,8 @@ public final class TcpFaultProxy implements AutoCloseable {
 
     /**
      * Delays every chunk of bytes, in both directions, by {@code latency} from the moment it was read;
-     * leaves blackhole or refuse mode for pass-through.
+     * leaves blackhole or refuse mode for pass-through. Connections that lost bytes, or were silenced,
+     * are closed with a TCP RST.
      *
      * @param latency the added one-way delay; zero for none; not {@code null} or negative
      */
@@ -154,7 +159,7 @@ public final class TcpFaultProxy implements AutoCloseable {
 
     /**
      * Back to pass-through without latency, listening on the same port. Connections that lost bytes to
-     * a blackhole are closed with a TCP RST.
+     * a blackhole, or were silenced, are closed with a TCP RST.
      *
      * @throws UncheckedIOException if the port cannot be bound again
      */
@@ -203,6 +208,27 @@ public final class TcpFaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Silences the connections the proxy has accepted by now, for good: their bytes are swallowed in both directions and they are
+     * never closed by the proxy (until {@link #restore()} or {@link #close()} resets them, as they lost
+     * bytes). Connections accepted from now on pass through, with the latency set (leaves blackhole or
+     * refuse mode for pass-through). The client sees no reset, no end of stream and no refused connection:
+     * only replies that never come.
+     *
+     * @return how many connections were silenced
+     */
+    public int silence() {
+        synchronized (lock) {
+            links.removeIf(Link::isDone);
+            for (Link link : links) {
+                link.silenced = true;
+            }
+            listenAgain();
+            mode = Mode.PASS;
+            return links.size();
+        }
+    }
+
     @Override
     public String toString() {
         return "TcpFaultProxy[127.0.0.1:" + port + " -> " + upstream.getHostString() + ":" + upstream.getPort()
@@ -212,14 +238,12 @@ public final class TcpFaultProxy implements AutoCloseable {
 
     private void passThrough() {
         listenAgain();
-        if (mode == Mode.BLACKHOLE) {
-            for (Link link : links) {
-                if (link.lostBytes) {
-                    link.abort();
-                }
+        for (Link link : links) {
+            if (link.lostBytes || link.silenced) {
+                link.abort();
             }
-            links.removeIf(Link::isDone);
         }
+        links.removeIf(Link::isDone);
         mode = Mode.PASS;
     }
 
@@ -285,6 +309,8 @@ public final class TcpFaultProxy implements AutoCloseable {
         final int id;
         final AtomicInteger directionsEnded = new AtomicInteger();
         volatile boolean lostBytes;
+        /** Set by {@link #silence()}: this connection forwards nothing for the rest of its life. */
+        volatile boolean silenced;
         volatile boolean done;
 
         Link(Socket client) {
@@ -324,7 +350,7 @@ public final class TcpFaultProxy implements AutoCloseable {
             try {
                 InputStream in = from.getInputStream();
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    if (mode == Mode.PASS) {
+                    if (mode == Mode.PASS && !silenced) {
                         queue.add(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + latencyNanos));
                     } else if (n > 0) {
                         lostBytes = true;

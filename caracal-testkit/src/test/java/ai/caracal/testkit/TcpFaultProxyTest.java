@@ -110,6 +110,44 @@ class TcpFaultProxyTest {
     }
 
     @Test
+    @DisplayName("silence: the open connections answer nothing and are not closed; new ones pass through")
+    void silenceMutesOnlyTheOpenConnections() throws IOException {
+        try (Socket old = connect()) {
+            assertThat(roundTrip(old, "before")).isEqualTo("before");
+
+            assertThat(proxy.silence()).isEqualTo(1);
+
+            old.setSoTimeout(300);
+            send(old, "lost");
+            assertThatThrownBy(() -> old.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            try (Socket fresh = connect()) {
+                assertThat(roundTrip(fresh, "after")).isEqualTo("after");
+            }
+            send(old, "still lost");
+            assertThatThrownBy(() -> old.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            assertThat(old.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("blackhole then silence: a connection accepted during the blackhole stays silent; new ones pass")
+    void connectionsFromTheBlackholeStaySilent() throws IOException {
+        proxy.blackhole();
+        try (Socket duringOutage = connect()) {
+            Eventually.waitUntil(Duration.ofSeconds(5), "the proxy accepts the connection",
+                    () -> proxy.acceptedConnections() == 1);
+            assertThat(proxy.silence()).isEqualTo(1);
+
+            duringOutage.setSoTimeout(300);
+            send(duringOutage, "handshake");
+            assertThatThrownBy(() -> duringOutage.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            try (Socket fresh = connect()) {
+                assertThat(roundTrip(fresh, "back")).isEqualTo("back");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("reset: open connections are reset, new ones too, on the same port; restore() passes through again")
     void resetRefusesUntilRestored() throws IOException {
         Socket old = connect();

@@ -60,16 +60,23 @@ class HttpBoundaryRoutesTest {
     }
 
     @Test
-    @DisplayName("§3.3: /payouts needs payout and an agent; the uncollapsed /healthz/../payouts gets the same rule")
+    @DisplayName("§3.3: /payouts needs payout and an agent; the uncollapsed /healthz/../payouts gets the same rule, and"
+            + " (§3.5, Java departs) the default rule of its literal reading too")
     void payoutsNeedsAnAgent(TestIssuer issuer) {
         HttpBoundary boundary = boundary(issuer);
         String payoutOnly = issuer.mint().scope("payout").sign();
         for (String path : List.of("/payouts/create", "/healthz/../payouts")) {
             assertThat(new String(boundary.evaluate(request(path, payoutOnly)).response().body(), StandardCharsets.UTF_8))
                     .as(path).contains("\"agent_required\"");
-            BoundaryDecision ok = boundary.evaluate(request(path, issuer.mint().scope("payout").agentSession().sign()));
-            assertThat(ok.kind()).as(path).isEqualTo(BoundaryDecision.Kind.VERIFIED);
         }
+        assertThat(boundary.evaluate(request("/payouts/create", issuer.mint().scope("payout").agentSession().sign())).kind())
+                .isEqualTo(BoundaryDecision.Kind.VERIFIED);
+        String agentPayout = issuer.mint().scope("payout").agentSession().sign();
+        assertThat(new String(boundary.evaluate(request("/healthz/../payouts", agentPayout)).response().body(), StandardCharsets.UTF_8))
+                .as("the literal reading /healthz/../payouts is not excluded: the default rule's read is missing")
+                .contains("Mandate lacks scope: read");
+        assertThat(boundary.evaluate(request("/healthz/../payouts", issuer.mint().scope("payout read").agentSession().sign())).kind())
+                .isEqualTo(BoundaryDecision.Kind.VERIFIED);
     }
 
     @Test

@@ -118,6 +118,7 @@ class VerificationListenerTest {
         MandateVerifier failing = issuer.verifier().revocations(broken).listener(throwing).listener(recorder).build();
         MandateVerifier healthy = issuer.verifier().listener(throwing).build();
 
+        long failuresBefore = MandateVerifier.listenerFailures();
         AuthResult failed = failing.authenticate(issuer.mint().sign());
 
         assertThat(failed.error().description()).isEqualTo("Revocation state unavailable");
@@ -125,6 +126,7 @@ class VerificationListenerTest {
         assertThat(recorder.fetches()).containsExactly("jwks SUCCESS");
         assertThat(recorder.others()).containsExactly("store store down", "invalid_token");
         assertThat(healthy.authenticate(issuer.mint().sign()).ok()).isTrue();
+        assertThat(MandateVerifier.listenerFailures()).as("each throw is counted").isGreaterThanOrEqualTo(failuresBefore + 2);
     }
 
     private static void awaitFetchEvents(Recorder recorder, int count) {

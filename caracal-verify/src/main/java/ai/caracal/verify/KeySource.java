@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class KeySource {
 
     /** Longest wait of a warm-up for the keys' precomputed tables; the keys verify through the provider meanwhile. */
     static final long TABLES_WAIT_MILLIS = 10_000;
+    /** Shortest interval between two WARN lines about failed fetches of one URL. */
+    static final long WARN_INTERVAL_MILLIS = 10_000;
 
     private final URI uri;
     private final JwksPolicy policy;
@@ -51,6 +54,7 @@ final class KeySource {
     private volatile KeySet held;
     /** One line on why the latest fetch failed, or {@code null} when it succeeded (or none finished yet). */
     private volatile String lastFailure;
+    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
 
     // Guarded by this.
     private long nextRefetchAt = Long.MIN_VALUE;
@@ -79,10 +83,21 @@ final class KeySource {
      *         by the fetch in flight, on the fetcher's thread. Never fails.
      */
     CompletableFuture<KeyLookup> lookup(String kid) {
+        return lookup(kid, Tracing.NONE);
+    }
+
+    /**
+     * {@link #lookup(String)}, with a span for a fetch it starts.
+     *
+     * @param kid     the header {@code kid}
+     * @param tracing where the span of a fetch this lookup starts goes (a child of the current span)
+     * @return as {@link #lookup(String)}
+     */
+    CompletableFuture<KeyLookup> lookup(String kid, Tracing tracing) {
         long now = policy.clock().millis();
         KeySet observed = held;
         if (observed == null || now - observed.fetchedAt >= policy.maxStaleMillis()) {
-            CompletableFuture<KeySet> fetch = fetch(observed, now, Need.REQUIRED);
+            CompletableFuture<KeySet> fetch = fetch(observed, now, Need.REQUIRED, tracing);
             if (fetch == null) {
                 report(VerificationListener.JwksFetch.REJECTED_BACKOFF);
                 return UNAVAILABLE;
@@ -90,13 +105,13 @@ final class KeySource {
             return fetch.handle((keys, failure) -> keys == null ? KeyLookup.Missing.UNAVAILABLE : keys.lookup(kid));
         }
         if (now - observed.fetchedAt >= policy.ttlMillis()) {
-            fetch(observed, now, Need.COOLED_DOWN);
+            fetch(observed, now, Need.COOLED_DOWN, tracing);
         }
         VerificationKey key = observed.keys.get(kid);
         if (key != null) {
             return key.asLookup();
         }
-        CompletableFuture<KeySet> refetch = fetch(observed, now, Need.COOLED_DOWN);
+        CompletableFuture<KeySet> refetch = fetch(observed, now, Need.COOLED_DOWN, tracing);
         if (refetch == null) {
             log.debug("JWKS refetch for an unknown kid held back by the cooldown or back-off: {}", uri);
             report(VerificationListener.JwksFetch.REJECTED_COOLDOWN);
@@ -113,7 +128,12 @@ final class KeySource {
      * @return the answer; never {@code null}
      */
     KeyLookup lookupBlocking(String kid) {
-        CompletableFuture<KeyLookup> lookup = lookup(kid);
+        return lookupBlocking(kid, Tracing.NONE);
+    }
+
+    /** {@link #lookupBlocking(String)}, with a span for a fetch it starts. */
+    KeyLookup lookupBlocking(String kid, Tracing tracing) {
+        CompletableFuture<KeyLookup> lookup = lookup(kid, tracing);
         if (lookup.isDone()) {
             return lookup.join();
         }
@@ -135,7 +155,7 @@ final class KeySource {
      *         never fails a warm-up); fails with {@link JwksUnavailableException} when no usable set arrived
      */
     CompletableFuture<Void> refresh() {
-        return fetch(held, policy.clock().millis(), Need.FORCED).handle((keys, failure) -> {
+        return fetch(held, policy.clock().millis(), Need.FORCED, Tracing.NONE).handle((keys, failure) -> {
             if (keys == null) {
                 throw new JwksUnavailableException(describe(failure));
             }
@@ -199,7 +219,7 @@ final class KeySource {
      *
      * @return the set to come, or {@code null} when the cooldown or the back-off holds a fetch back
      */
-    private CompletableFuture<KeySet> fetch(KeySet observed, long now, Need need) {
+    private CompletableFuture<KeySet> fetch(KeySet observed, long now, Need need, Tracing tracing) {
         CompletableFuture<KeySet> started;
         synchronized (this) {
             if (inFlight != null) {
@@ -218,6 +238,10 @@ final class KeySource {
             nextRefetchAt = now + policy.cooldownMillis();
             started = new CompletableFuture<>();
             inFlight = started;
+        }
+        Tracing.Span span = tracing.jwksFetch(uri);
+        if (span != Tracing.Span.NONE) {
+            started.whenComplete((keys, failure) -> span.stop(keys != null ? "success" : "failure", null, null));
         }
         CompletionStage<byte[]> body;
         try {
@@ -286,16 +310,43 @@ final class KeySource {
                 inFlight = null;
             }
         }
+        // Listeners hear of the fetch before its waiters continue, so a caller that saw the outcome finds it counted.
+        report(arrived != null ? VerificationListener.JwksFetch.SUCCESS : VerificationListener.JwksFetch.FAILURE);
         if (arrived != null) {
+            if (lastFailure != null) {
+                log.info("JWKS {} answers again: {} usable key(s)", uri, keys.size());
+            }
             lastFailure = null;
             log.debug("JWKS fetched from {}: {} usable key(s)", uri, keys.size());
             fetch.complete(arrived);
         } else {
             lastFailure = describe(problem);
-            log.debug("{}", lastFailure);
+            warnFetchFailed(lastFailure);
             fetch.completeExceptionally(problem);
         }
-        report(arrived != null ? VerificationListener.JwksFetch.SUCCESS : VerificationListener.JwksFetch.FAILURE);
+    }
+
+    /**
+     * A failed fetch is an outage of the issuer (or of the network to it), never something a caller's
+     * token can cause: one WARN per {@value #WARN_INTERVAL_MILLIS} ms per key set URL says what failed,
+     * where, and what mandates get meanwhile.
+     */
+    private void warnFetchFailed(String failure) {
+        long now = System.nanoTime();
+        long next = nextWarning.get();
+        if (now - next < 0 || !nextWarning.compareAndSet(next, now + TimeUnit.MILLISECONDS.toNanos(WARN_INTERVAL_MILLIS))) {
+            log.debug("{}", failure);
+            return;
+        }
+        KeySet current = held;
+        long age = current == null ? -1 : policy.clock().millis() - current.fetchedAt;
+        if (current != null && age < policy.maxStaleMillis()) {
+            log.warn("{}; the key set fetched {} s ago still verifies mandates (until it is {} s old)", failure,
+                    age / 1000, policy.maxStaleMillis() / 1000);
+        } else {
+            log.warn("{}; mandates are rejected as invalid_token (cause keys_unavailable) until it answers. "
+                    + "Further failures of this URL are logged at most every {} s", failure, WARN_INTERVAL_MILLIS / 1000);
+        }
     }
 
     private void report(VerificationListener.JwksFetch outcome) {
@@ -303,7 +354,7 @@ final class KeySource {
             try {
                 listener.jwksFetched(uri, outcome);
             } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
+                ListenerFailures.record(e);
             }
         }
     }

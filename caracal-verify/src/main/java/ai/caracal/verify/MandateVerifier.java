@@ -1,6 +1,7 @@
 package ai.caracal.verify;
 
 import ai.caracal.revocation.RevocationCheck;
+import ai.caracal.revocation.RevocationStoreException;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class MandateVerifier {
 
     private static final long LEEWAY_SECONDS = 60;
     private static final long STORE_WARN_INTERVAL_MILLIS = 10_000;
-    private static final AtomicLong lastStoreWarning = new AtomicLong();
+    private static final AtomicLong lastUnexpectedWarning = new AtomicLong();
 
     /**
      * Test seam, package-private on purpose: when set, {@link #authenticate(String)} and its siblings
@@ -74,6 +75,9 @@ public final class MandateVerifier {
     private final Consumer<Claims>[] onVerified;
     private final VerificationListener[] listeners;
     private final IssuerSpelling issuerSpelling;
+    private final Tracing tracing;
+    /** When this verifier last logged a store outage; each verifier logs at most one line per 10 s. */
+    private final AtomicLong lastStoreWarning = new AtomicLong();
 
     private MandateVerifier(VerifierOptions options, KeySource keys, VerifiedTokenCache tokenCache) {
         this.options = options;
@@ -85,6 +89,7 @@ public final class MandateVerifier {
         this.onVerified = array;
         this.listeners = options.listeners().toArray(new VerificationListener[0]);
         this.issuerSpelling = new IssuerSpelling(options.issuer());
+        this.tracing = options.tracing();
     }
 
     static MandateVerifier create(VerifierOptions options) {
@@ -227,6 +232,14 @@ public final class MandateVerifier {
         return keys.refresh();
     }
 
+    /**
+     * @return how many times a {@link VerificationListener} threw in this process (each logged at WARN at
+     *         most once a minute; no result was changed)
+     */
+    public static long listenerFailures() {
+        return ListenerFailures.count();
+    }
+
     /** @return the validated configuration, with the merged requirements of this verifier */
     public VerifierOptions options() {
         return options;
@@ -239,27 +252,39 @@ public final class MandateVerifier {
             return verifyAsync(token, demands).toCompletableFuture().join();
         }
         long start = listeners.length == 0 ? 0L : System.nanoTime();
-        return finish(verifyBlocking(token, demands), start);
+        if (tracing == Tracing.NONE) {
+            return finish(verifyBlocking(token, demands, Tracing.Span.NONE), start);
+        }
+        Tracing.Span span = tracing.verification(zoneId);
+        AuthResult result;
+        try (Tracing.Scope scope = span.open()) {
+            result = verifyBlocking(token, demands, span);
+        }
+        stopSpan(span, result);
+        return finish(result, start);
     }
 
-    private AuthResult verifyBlocking(String token, Demands demands) {
+    private AuthResult verifyBlocking(String token, Demands demands, Tracing.Span span) {
         if (token == null || token.isEmpty()) {
             return rejected(MISSING_TOKEN, "no-token");
         }
         try {
             long now = Math.floorDiv(options.clock().millis(), 1000L);
             Candidate candidate = candidate(token, now);
-            Claims claims = verifiedClaims(candidate, keys.lookupBlocking(candidate.kid()), now);
+            Claims claims = verifiedClaims(candidate, keys.lookupBlocking(candidate.kid(), tracing), now);
             AuthResult early = checkClaims(claims, demands, now);
             if (early != null) {
                 return early;
             }
             RevocationCheck revocation;
-            try {
+            Tracing.Span check = tracing.revocationCheck(span, claims.zoneId());
+            try (Tracing.Scope scope = check.open()) {
                 revocation = options.revocations().check(claims.anchors(), claims.zoneId());
             } catch (RuntimeException e) {
+                check.stop("error", null, null);
                 return storeFailed(e);
             }
+            check.stop(storeOutcome(claims, revocation), null, null);
             return afterRevocation(claims, revocation);
         } catch (InvalidMandate e) {
             return rejectedAs(e);
@@ -270,7 +295,23 @@ public final class MandateVerifier {
 
     private CompletableFuture<AuthResult> verifyAsync(String token, Demands demands) {
         long start = listeners.length == 0 ? 0L : System.nanoTime();
-        CompletableFuture<AuthResult> result = verifyAsyncUntimed(token, demands);
+        CompletableFuture<AuthResult> result;
+        if (tracing == Tracing.NONE) {
+            result = verifyAsyncUntimed(token, demands, Tracing.Span.NONE);
+        } else {
+            Tracing.Span span = tracing.verification(zoneId);
+            try (Tracing.Scope scope = span.open()) {
+                result = verifyAsyncUntimed(token, demands, span);
+            }
+            if (result.isDone()) {
+                stopSpan(span, result.join());
+            } else {
+                result = result.thenApply(done -> {
+                    stopSpan(span, done);
+                    return done;
+                });
+            }
+        }
         if (listeners.length == 0) {
             return result;
         }
@@ -281,7 +322,7 @@ public final class MandateVerifier {
         return result.thenApply(done -> finish(done, start));
     }
 
-    private CompletableFuture<AuthResult> verifyAsyncUntimed(String token, Demands demands) {
+    private CompletableFuture<AuthResult> verifyAsyncUntimed(String token, Demands demands, Tracing.Span span) {
         if (token == null || token.isEmpty()) {
             rejected(MISSING_TOKEN, "no-token");
             return MISSING_TOKEN_NOW;
@@ -289,11 +330,11 @@ public final class MandateVerifier {
         try {
             long now = Math.floorDiv(options.clock().millis(), 1000L);
             Candidate candidate = candidate(token, now);
-            CompletableFuture<KeyLookup> lookup = keys.lookup(candidate.kid());
+            CompletableFuture<KeyLookup> lookup = keys.lookup(candidate.kid(), tracing);
             if (lookup.isDone()) {
-                return afterKey(candidate, lookup.join(), demands, now);
+                return afterKey(candidate, lookup.join(), demands, now, span);
             }
-            return lookup.thenCompose(key -> afterKey(candidate, key, demands, now));
+            return lookup.thenCompose(key -> afterKey(candidate, key, demands, now, span));
         } catch (InvalidMandate e) {
             return CompletableFuture.completedFuture(rejectedAs(e));
         } catch (RuntimeException e) {
@@ -301,7 +342,8 @@ public final class MandateVerifier {
         }
     }
 
-    private CompletableFuture<AuthResult> afterKey(Candidate candidate, KeyLookup key, Demands demands, long now) {
+    private CompletableFuture<AuthResult> afterKey(Candidate candidate, KeyLookup key, Demands demands, long now,
+                                                   Tracing.Span span) {
         try {
             Claims claims = verifiedClaims(candidate, key, now);
             AuthResult early = checkClaims(claims, demands, now);
@@ -309,15 +351,19 @@ public final class MandateVerifier {
                 return CompletableFuture.completedFuture(early);
             }
             CompletableFuture<RevocationCheck> revocation;
-            try {
+            Tracing.Span check = tracing.revocationCheck(span, claims.zoneId());
+            try (Tracing.Scope scope = check.open()) {
                 revocation = options.revocations().checkAsync(claims.anchors(), claims.zoneId()).toCompletableFuture();
             } catch (RuntimeException e) {
+                check.stop("error", null, null);
                 return CompletableFuture.completedFuture(storeFailed(e));
             }
             if (revocation.isDone() && !revocation.isCompletedExceptionally()) {
+                check.stop(storeOutcome(claims, revocation.join()), null, null);
                 return CompletableFuture.completedFuture(afterRevocation(claims, revocation.join()));
             }
             return revocation.handle((answer, failure) -> {
+                check.stop(failure != null ? "error" : storeOutcome(claims, answer), null, null);
                 try {
                     return failure != null ? storeFailed(unwrap(failure)) : afterRevocation(claims, answer);
                 } catch (RuntimeException e) {
@@ -407,9 +453,14 @@ public final class MandateVerifier {
     /** Steps 23 and 24, then the {@code onVerified} listeners. */
     private AuthResult afterRevocation(Claims claims, RevocationCheck revocation) {
         if (revocation == null) {
+            RuntimeException error = new RevocationStoreException(options.revocations().getClass().getSimpleName()
+                    + " answered no revocation check");
+            warnStoreFailure(error);
+            notifyStoreFailure(error);
             return rejected(REVOCATION_UNAVAILABLE, "revocation-store-null");
         }
         if (revocation.unavailable()) {
+            storeUnavailable();
             return rejected(STORE_FAILED_CLOSED, "revocation-store-failed-closed");
         }
         if (revocation.revoked()) {
@@ -429,17 +480,52 @@ public final class MandateVerifier {
         return AuthResult.ok(claims);
     }
 
+    /** The store's answer for the span: {@code live}, {@code revoked}, {@code stale_epoch} or {@code unavailable}. */
+    private static String storeOutcome(Claims claims, RevocationCheck revocation) {
+        if (revocation == null || revocation.unavailable()) {
+            return "unavailable";
+        }
+        if (revocation.revoked()) {
+            return "revoked";
+        }
+        long epoch = claims.delegationGraphEpochOrMinusOne();
+        return epoch >= 0 && revocation.currentEpoch() > epoch ? "stale_epoch" : "live";
+    }
+
+    /**
+     * Ends a verification span. The zone is the configured one, else the accepted mandate's (signed, so
+     * bounded by the issuer's zones), else {@code none}: never a value from a rejected token.
+     */
+    private void stopSpan(Tracing.Span span, AuthResult result) {
+        String zone = zoneId != null ? zoneId : result.ok() ? result.principal().zoneId() : null;
+        span.stop(result.ok() ? "ok" : result.error().code().wire(), result.cause().wire(), zone);
+    }
+
+    /** The store answered that it could not read its state (it failed closed): an outage, not a revocation. */
+    private void storeUnavailable() {
+        warnStoreFailure(null);
+        if (listeners.length == 0) {
+            return;
+        }
+        notifyStoreFailure(new RevocationStoreException(options.revocations().getClass().getSimpleName()
+                + " could not read its state and failed closed"));
+    }
+
     private AuthResult storeFailed(Throwable e) {
         RuntimeException error = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         warnStoreFailure(error);
+        notifyStoreFailure(error);
+        return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
+    }
+
+    private void notifyStoreFailure(RuntimeException error) {
         for (VerificationListener listener : listeners) {
             try {
                 listener.revocationCheckFailed(error);
             } catch (RuntimeException ignored) {
-                log.warn("A VerificationListener threw; ignored", ignored);
+                ListenerFailures.record(ignored);
             }
         }
-        return rejected(REVOCATION_UNAVAILABLE, "revocation-store-error");
     }
 
     private AuthResult finish(AuthResult result, long start) {
@@ -451,7 +537,7 @@ public final class MandateVerifier {
             try {
                 listener.verified(result, elapsed);
             } catch (RuntimeException e) {
-                log.warn("A VerificationListener threw; ignored", e);
+                ListenerFailures.record(e);
             }
         }
         return result;
@@ -463,7 +549,12 @@ public final class MandateVerifier {
 
     private static AuthResult unexpected(RuntimeException e) {
         // A bug or a library surprise on hostile input: still a rejection, never an escape.
-        log.warn("Mandate verification failed unexpectedly; rejecting it ({})", e.getClass().getName());
+        long now = System.currentTimeMillis();
+        long last = lastUnexpectedWarning.get();
+        if (now - last >= STORE_WARN_INTERVAL_MILLIS && lastUnexpectedWarning.compareAndSet(last, now)) {
+            log.warn("Mandate verification failed unexpectedly; rejecting it as invalid_token (cause internal; {}); "
+                    + "further such failures are logged at most every 10 s", e.getClass().getName());
+        }
         return INVALID_TOKEN;
     }
 
@@ -492,12 +583,24 @@ public final class MandateVerifier {
         return results;
     }
 
-    private static void warnStoreFailure(RuntimeException e) {
+    /**
+     * One WARN per 10 s for a store outage: what failed (the store, and why when it threw) and how
+     * mandates are answered meanwhile.
+     *
+     * @param e what the store threw; {@code null} when it failed closed
+     */
+    private void warnStoreFailure(RuntimeException e) {
         long now = System.currentTimeMillis();
         long last = lastStoreWarning.get();
         if (now - last >= STORE_WARN_INTERVAL_MILLIS && lastStoreWarning.compareAndSet(last, now)) {
-            log.warn("Revocation store failed; rejecting mandates as invalid_token until it answers ({}: {})",
-                    e.getClass().getName(), e.getMessage());
+            String store = options.revocations().getClass().getName();
+            if (e == null) {
+                log.warn("Revocation store {} could not answer and failed closed; rejecting mandates as session_revoked "
+                        + "(cause store_unavailable) until it answers", store);
+            } else {
+                log.warn("Revocation store {} failed; rejecting mandates as invalid_token (cause store_unavailable) "
+                        + "until it answers ({}: {})", store, e.getClass().getName(), e.getMessage());
+            }
         }
     }
 

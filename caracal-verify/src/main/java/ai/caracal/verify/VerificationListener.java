@@ -9,8 +9,9 @@ import java.net.URI;
  * fetches. With no listener registered, verification does no timing and no extra work.
  *
  * <p>Methods are called on the verifying thread (fetch events on a {@code caracal-jwks-*} thread or the
- * caller's), must be fast and thread-safe, and must not throw: an exception is logged at WARN and
- * ignored. They never receive tokens.
+ * caller's), must be fast and thread-safe, and must not throw: an exception is ignored, counted
+ * ({@link MandateVerifier#listenerFailures()}) and logged at WARN at most once a minute. They never
+ * receive tokens.
  */
 public interface VerificationListener {
 
@@ -48,10 +49,13 @@ public interface VerificationListener {
     }
 
     /**
-     * The revocation store threw instead of answering (the mandate was rejected as
-     * {@code invalid_token}).
+     * The revocation store could not answer (cause {@code store_unavailable}): it threw or answered
+     * nothing (the mandate was rejected as {@code invalid_token}), or it failed closed, answering
+     * {@link ai.caracal.revocation.RevocationCheck#FAILED_CLOSED} (rejected as {@code session_revoked}).
+     * Called before {@link #verified}, once per such check.
      *
-     * @param error what the store threw; its message never contains a token
+     * @param error what the store threw, or an exception describing the fail-closed answer; its message
+     *              never contains a token
      */
     default void revocationCheckFailed(RuntimeException error) {
     }

@@ -40,6 +40,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     private JwksCache jwksCache;
     private final List<Consumer<Claims>> onVerified = new ArrayList<>();
     private final List<VerificationListener> listeners = new ArrayList<>();
+    private CaracalObservation observation;
     private boolean verifiedTokenCache = true;
     private final JwksCache.Builder privateCache = JwksCache.builder();
     private boolean privateCacheWanted;
@@ -320,6 +321,19 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     }
 
     /**
+     * Records spans for each verification, the key set fetches it starts and its revocation-store check
+     * through Micrometer Observation (see {@link CaracalObservation} for names and keys). Off by default;
+     * a misbehaving registry never changes a result.
+     *
+     * @param observation made with {@link CaracalObservation#of}
+     * @return this builder
+     */
+    public B observation(CaracalObservation observation) {
+        this.observation = Objects.requireNonNull(observation, "observation");
+        return self();
+    }
+
+    /**
      * @param enabled whether a repeated token may skip parsing and the signature check (default
      *                {@code true}); expiry, requirements, revocation and the epoch are always checked
      * @return this builder
@@ -361,6 +375,6 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
         Demands demands = new Demands(requiredUse, requiredTargets, requiredScopes, requireAgent, requireDelegation,
                 requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT, scopeHierarchy);
         return new VerifierOptions(validIssuer, audience, zoneId, demands, revocations, clock, cache, onVerified,
-                listeners, verifiedTokenCache);
+                listeners, verifiedTokenCache, observation == null ? Tracing.NONE : observation.tracing());
     }
 }

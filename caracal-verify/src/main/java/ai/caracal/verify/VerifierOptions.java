@@ -25,10 +25,11 @@ public final class VerifierOptions {
     private final List<Consumer<Claims>> onVerified;
     private final List<VerificationListener> listeners;
     private final boolean verifiedTokenCache;
+    private final Tracing tracing;
 
     VerifierOptions(String issuer, String audience, String zoneId, Demands demands, RevocationStore revocations,
                     Clock clock, JwksCache jwksCache, List<Consumer<Claims>> onVerified,
-                    List<VerificationListener> listeners, boolean verifiedTokenCache) {
+                    List<VerificationListener> listeners, boolean verifiedTokenCache, Tracing tracing) {
         this.issuer = issuer;
         this.audience = audience;
         this.zoneId = zoneId;
@@ -40,11 +41,17 @@ public final class VerifierOptions {
         this.onVerified = List.copyOf(onVerified);
         this.listeners = List.copyOf(listeners);
         this.verifiedTokenCache = verifiedTokenCache;
+        this.tracing = tracing;
     }
 
     VerifierOptions withDemands(Demands merged) {
         return new VerifierOptions(issuer, audience, zoneId, merged, revocations, clock, jwksCache, onVerified,
-                listeners, verifiedTokenCache);
+                listeners, verifiedTokenCache, tracing);
+    }
+
+    /** @return where spans go; {@link Tracing#NONE} unless an observation was configured */
+    Tracing tracing() {
+        return tracing;
     }
 
     /** @return the issuer exactly as configured; {@code iss} must equal it */

@@ -5,11 +5,14 @@ import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
 import ai.caracal.verify.http.HttpBoundary;
+import ai.caracal.verify.http.LiveConnections;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -52,6 +55,10 @@ import reactor.util.context.Context;
  *       container refuses it. Routes, exclusions and responses follow {@link HttpBoundary}.</li>
  *   <li>The filter answers the RFC 9728 document itself at its path when {@code resourceMetadata(...)}
  *       is set: a {@code WebFilter} sees every request of the application.</li>
+ *   <li><b>Live connections</b> (connectors.md §10.4): a verified response written as
+ *       {@code text/event-stream} (an SSE endpoint, Spring AI's WebFlux MCP transport) is registered with
+ *       the boundary's {@link LiveConnections} and completes when its mandate expires, is revoked or becomes
+ *       stale; WebSockets are closed with 1008 through {@link CaracalWebSocketService}.</li>
  *   <li>{@link #getOrder()} is {@value #DEFAULT_ORDER} by default: after Spring Security's
  *       {@code WebFilterChainProxy} (-100), before application filters. Put CORS handling before it.</li>
  * </ul>
@@ -64,6 +71,9 @@ public final class CaracalWebFilter implements WebFilter, Ordered {
     /** The exchange attribute holding the verified {@link Claims}. */
     public static final String CLAIMS_ATTRIBUTE = "ai.caracal.claims";
 
+    /** The exchange attribute holding the boundary's {@link LiveConnections}, for {@link CaracalWebSocketService}. */
+    static final String LIVE_CONNECTIONS_ATTRIBUTE = "ai.caracal.liveConnections";
+
     /** The default {@link #getOrder()}: after Spring Security's web filter chain (-100). */
     public static final int DEFAULT_ORDER = -90;
 
@@ -71,6 +81,7 @@ public final class CaracalWebFilter implements WebFilter, Ordered {
 
     private final HttpBoundary boundary;
     private final int order;
+    private final AtomicBoolean untrackedWebSocketWarned = new AtomicBoolean();
 
     private CaracalWebFilter(HttpBoundary boundary, int order) {
         this.boundary = boundary;
@@ -99,17 +110,46 @@ public final class CaracalWebFilter implements WebFilter, Ordered {
                 .flatMap(done -> apply(done, exchange, chain));
     }
 
-    private static Mono<Void> apply(BoundaryDecision decision, ServerWebExchange exchange, WebFilterChain chain) {
+    private Mono<Void> apply(BoundaryDecision decision, ServerWebExchange exchange, WebFilterChain chain) {
         switch (decision.kind()) {
             case VERIFIED:
                 Claims claims = decision.claims();
+                LiveConnections live = boundary.liveConnections();
                 exchange.getAttributes().put(CLAIMS_ATTRIBUTE, claims);
-                return chain.filter(exchange).contextWrite(Context.of(Claims.class, claims));
+                exchange.getAttributes().put(LIVE_CONNECTIONS_ATTRIBUTE, live);
+                ServerWebExchange tracked = exchange.mutate()
+                        .response(new LiveHttpResponse(exchange.getResponse(), claims, live)).build();
+                if (isWebSocketUpgrade(exchange)) {
+                    warnIfUntracked(tracked);
+                }
+                return chain.filter(tracked).contextWrite(Context.of(Claims.class, claims));
             case PASS:
                 return chain.filter(exchange);
             default:
                 return WebFluxResponses.write(decision.response(), exchange);
         }
+    }
+
+    private static boolean isWebSocketUpgrade(ServerWebExchange exchange) {
+        return "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getFirst("Upgrade"));
+    }
+
+    /** One WARN the first time a verified WebSocket is accepted without a {@link CaracalWebSocketService}. */
+    private void warnIfUntracked(ServerWebExchange exchange) {
+        if (untrackedWebSocketWarned.get()) {
+            return;
+        }
+        exchange.getResponse().beforeCommit(() -> {
+            HttpStatusCode status = exchange.getResponse().getStatusCode();
+            boolean accepted = status == null || status.is1xxInformational() || status.is2xxSuccessful();
+            if (accepted && exchange.getAttribute(CaracalWebSocketService.TRACKED_ATTRIBUTE) == null
+                    && untrackedWebSocketWarned.compareAndSet(false, true)) {
+                log.warn("A verified WebSocket was accepted without CaracalWebSocketService: it will not be closed when "
+                        + "its mandate expires or is revoked. Use new WebSocketHandlerAdapter(new CaracalWebSocketService()) "
+                        + "(connectors.md §10.4). Logged once");
+            }
+            return Mono.empty();
+        });
     }
 
     /** @return the order among web filters, {@value #DEFAULT_ORDER} unless configured */

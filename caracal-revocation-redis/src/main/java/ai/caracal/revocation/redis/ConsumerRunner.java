@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * backoff until it succeeds or the runner stops, then calls {@link RevocationStreamConsumer#pollOnce()}
  * in a loop. A poll blocks for at most the consumer's {@code block}, so an idle loop never spins.
  *
- * <p><b>Failures.</b> A failed poll is logged at WARN and followed by a pause of 1 s, 2 s, 4 s … up
- * to 30 s; the pause resets after the next successful poll. After a failure the thread re-creates the
+ * <p><b>Failures.</b> A failed poll is followed by a pause of 1 s, 2 s, 4 s, then 5 s; the pause resets
+ * after the next successful poll. Failures are logged at WARN at most once per 10 s per consumer (the
+ * others at DEBUG), and the first successful poll after them at INFO. A poll whose command got no reply
+ * replaces the consumer's connection (state.md S71), so a consumer recovers within 15 s of Redis
+ * answering again. After a failure the thread re-creates the
  * group before polling again (a no-op while it exists), so a Redis that lost its data recovers too.
  * Nothing is ever lost by a failure: the entries stay pending in Redis and are re-claimed later.
  *
@@ -267,7 +270,10 @@ public final class ConsumerRunner implements AutoCloseable {
     /** The loop of one consumer, and its health. */
     private final class Worker {
         final RevocationStreamConsumer consumer;
+        final RateLimitedWarning failureWarning = new RateLimitedWarning();
         volatile Instant lastSuccess = Instant.EPOCH;
+        /** Touched by the worker's own thread only. */
+        int failuresInARow;
 
         Worker(RevocationStreamConsumer consumer) {
             this.consumer = consumer;
@@ -299,6 +305,11 @@ public final class ConsumerRunner implements AutoCloseable {
                         lastSuccess = clock.instant();
                         lastPollSucceeded = true;
                         backoff.reset();
+                        if (failuresInARow > 0) {
+                            LOG.info("Consumer {} of stream {} polls again after {} failed attempt(s)",
+                                    consumer.consumerName(), consumer.stream(), failuresInARow);
+                            failuresInARow = 0;
+                        }
                     } catch (ConsumerGroupPolicyException e) {
                         lastError.set(e);
                         run.refusal.compareAndSet(null, e);
@@ -317,8 +328,16 @@ public final class ConsumerRunner implements AutoCloseable {
                         lastError.set(e);
                         groupReady = false;
                         Duration delay = backoff.next();
-                        LOG.warn("Consumer {} of stream {} failed ({}); retrying in {} s", consumer.consumerName(),
-                                consumer.stream(), e.toString(), delay.toSeconds());
+                        failuresInARow++;
+                        if (failureWarning.admit()) {
+                            LOG.warn("Consumer {} of stream {} (group {}) failed ({}); retrying in {} s; revocations wait"
+                                    + " in the stream meanwhile ({} failed attempt(s) in a row; further failures are "
+                                    + "logged at most every 10 s)", consumer.consumerName(), consumer.stream(),
+                                    consumer.group(), e.toString(), delay.toSeconds(), failuresInARow);
+                        } else {
+                            LOG.debug("Consumer {} of stream {} failed ({}); retrying in {} s", consumer.consumerName(),
+                                    consumer.stream(), e.toString(), delay.toSeconds());
+                        }
                         if (!run.pause(delay)) {
                             break;
                         }

@@ -2,6 +2,7 @@ package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationStoreException;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,9 +27,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening from a client never blocks the caller: Lettuce's {@code connect()} can block for its whole
  * connect timeout (10 s by default), so a daemon thread named {@code caracal-redis-connect} calls it,
- * retrying after 100 ms, doubling up to every 2 s, until it succeeds or the link is closed. Once open,
- * Lettuce's own auto-reconnect keeps the connection alive and the thread ends. Client-level settings are
- * never changed.
+ * retrying after 100 ms, doubling up to every 2 s, until it succeeds or the link is closed; each attempt
+ * is waited for at most {@link BoundedConnect#WAIT}. Once open, Lettuce's own auto-reconnect keeps the
+ * connection alive after a closed socket and the thread ends. Client-level settings are never changed.
+ *
+ * <p><b>Silent peer (state.md S71).</b> A Redis that stops answering without closing the socket (host
+ * gone, packets dropped, server frozen) leaves the connection open, so auto-reconnect never starts and
+ * every command would time out until TCP gives up, about 15 minutes later. The link therefore counts
+ * consecutive command time-outs: after {@value #TIMEOUTS_BEFORE_RECONNECT} in a row, with no reply in
+ * between, it drops an owned connection (closing it fails the commands still waiting on it) and opens a
+ * new one in the background, as at start. A connection handed in by the caller is never closed: then the
+ * link only warns (at most every 10 s) that the caller must reconnect it or bound it with TCP keep-alive
+ * / {@code TCP_USER_TIMEOUT}.
  *
  * <p>It also bounds every wait: {@link #await} gives a command until its {@link #deadline()}, the
  * store's {@code commandTimeout}, without touching the connection's own timeout settings.
@@ -39,6 +50,8 @@ final class RedisLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisRevocationStore.class);
     private static final long FIRST_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 2_000;
+    /** Consecutive command time-outs after which the connection is taken for silent and replaced. */
+    static final int TIMEOUTS_BEFORE_RECONNECT = 3;
 
     /** An open connection and its async commands, published together. */
     private static final class Open {
@@ -64,6 +77,12 @@ final class RedisLink implements AutoCloseable {
     private final long timeoutMillis;
     private final String description;
     private final RateLimitedWarning connectWarning = new RateLimitedWarning();
+    private final RateLimitedWarning silentWarning = new RateLimitedWarning();
+    private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
+    /** Set when a silent connection was dropped, until the next one is open. */
+    private volatile boolean replaced;
+    /** Time-outs before this {@link System#nanoTime()} are not counted (those of a dropped connection). */
+    private volatile long countTimeoutsFrom = System.nanoTime();
     private volatile Open open;
     private volatile CompletableFuture<Void> attempt;
     private volatile boolean closed;
@@ -184,12 +203,20 @@ final class RedisLink implements AutoCloseable {
      */
     <T> T await(RedisFuture<T> future, String command, long deadline) {
         try {
-            return future.get(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            T reply = future.get(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            answered();
+            return reply;
         } catch (TimeoutException e) {
             future.cancel(false);
+            timedOut();
             throw new RevocationStoreException(command + " got no reply within " + timeoutMillis + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RedisCommandTimeoutException) {
+                timedOut();
+            } else {
+                answered();
+            }
             throw new RevocationStoreException(command + " failed: " + cause.getMessage(), cause);
         } catch (CancellationException e) {
             throw new RevocationStoreException(command + " was cancelled", e);
@@ -198,6 +225,64 @@ final class RedisLink implements AutoCloseable {
             future.cancel(false);
             throw new RevocationStoreException(command + " was interrupted", e);
         }
+    }
+
+    /** A command got a reply (or a Redis error, which is a reply too): the peer is alive. */
+    void answered() {
+        if (consecutiveTimeouts.get() != 0) {
+            consecutiveTimeouts.set(0);
+        }
+    }
+
+    /**
+     * A command got no reply within its time-out. The {@value #TIMEOUTS_BEFORE_RECONNECT}th in a row
+     * replaces an owned connection (S71).
+     */
+    void timedOut() {
+        // Commands sent on a connection just dropped time out shortly after it: they say nothing of the next one.
+        if (System.nanoTime() - countTimeoutsFrom < 0
+                || consecutiveTimeouts.incrementAndGet() != TIMEOUTS_BEFORE_RECONNECT) {
+            return;
+        }
+        countTimeoutsFrom = System.nanoTime() + 2 * Math.min(timeoutNanos, TimeUnit.MINUTES.toNanos(1))
+                + TimeUnit.MILLISECONDS.toNanos(500);
+        consecutiveTimeouts.set(0);
+        if (!owned) {
+            if (silentWarning.admit()) {
+                log.warn("{} did not answer {} commands in a row. The connection was handed to the store, which "
+                        + "never closes it: reconnect it yourself, or let the client detect a silent peer (TCP "
+                        + "keep-alive, TCP_USER_TIMEOUT); lookups fail as configured meanwhile", description,
+                        TIMEOUTS_BEFORE_RECONNECT);
+            }
+            return;
+        }
+        Open silent;
+        synchronized (this) {
+            silent = open;
+            if (closed || silent == null) {
+                return;
+            }
+            open = null;
+            attempt = new CompletableFuture<>();
+        }
+        replaced = true;
+        if (silentWarning.admit()) {
+            log.warn("{} did not answer {} commands in a row (each within {} ms) though the connection is open: "
+                    + "taking the peer for silent, dropping the connection and reconnecting; lookups fail as "
+                    + "configured meanwhile", description, TIMEOUTS_BEFORE_RECONNECT, timeoutMillis);
+        } else {
+            log.debug("{} silent again; reconnecting", description);
+        }
+        silent.connection.closeAsync();
+        Thread thread = new Thread(() -> connectUntilOpen(commands -> {
+        }), "caracal-redis-connect");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return {@code Redis} or {@code Redis Cluster}, for log lines */
+    String description() {
+        return description;
     }
 
     private String unavailableReason() {
@@ -250,7 +335,7 @@ final class RedisLink implements AutoCloseable {
             }
             Open opened;
             try {
-                opened = opener.get();
+                opened = BoundedConnect.open(opener, late -> late.connection.closeAsync(), description);
             } catch (IllegalStateException | IllegalArgumentException e) {
                 log.error("Cannot connect the revocation store to {}, and retrying will not help: {}", description,
                         e.getMessage());
@@ -283,7 +368,12 @@ final class RedisLink implements AutoCloseable {
                 open = opened;
             }
             finishAttempt();
-            log.debug("Revocation store connected to {}", description);
+            if (replaced) {
+                replaced = false;
+                log.info("Revocation store connected to {} again", description);
+            } else {
+                log.debug("Revocation store connected to {}", description);
+            }
             onOpen.accept(opened.commands);
             return;
         }

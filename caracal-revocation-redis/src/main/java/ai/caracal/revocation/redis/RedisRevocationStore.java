@@ -1,10 +1,12 @@
 package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationCheck;
+import ai.caracal.revocation.RevocationQuery;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -15,7 +17,10 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -67,11 +72,14 @@ import org.slf4j.LoggerFactory;
  * blocking commands. Built from a client, it opens that connection on a background thread, so
  * construction never needs Redis up: a lookup made while a connect attempt is in flight waits for it
  * within its timeout, and until the connection is open every call behaves as if Redis were unavailable.
- * Failed attempts are retried after 100 ms, doubling up to every 2 s. Once open, Lettuce's
- * auto-reconnect (on by default) restores the connection after an outage with no action from you. The
+ * Failed attempts are retried after 100 ms, doubling up to every 2 s, and each is waited for at most
+ * 5 s. Once open, Lettuce's auto-reconnect (on by default) restores the connection after an outage with
+ * no action from you. A Redis that goes silent without closing the socket (host gone, packets dropped)
+ * is noticed by the store itself: after three command time-outs in a row it drops the connection and
+ * opens a new one (state.md S71), so it answers again within seconds of Redis being reachable. The
  * store owns that connection and closes it in {@link #close()}; the client stays yours. Built from a
- * connection, the connection stays yours and is never closed. Client and connection settings are never
- * changed.
+ * connection, the connection stays yours and is never closed, not even when it goes silent (the store
+ * then warns; reconnecting it is yours to do). Client and connection settings are never changed.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use by any number of threads.
  */
@@ -293,10 +301,73 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         }
         return answer.orTimeout(link.timeoutMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
             lookup.cancel();
-            return failedLookup(failure instanceof TimeoutException
-                    ? new RevocationStoreException("MGET got no reply within " + link.timeoutMillis() + " ms")
-                    : unwrap(failure));
+            if (failure instanceof TimeoutException) {
+                link.timedOut();
+                return failedLookup(new RevocationStoreException("MGET got no reply within " + link.timeoutMillis()
+                        + " ms"));
+            }
+            return failedLookup(unwrap(failure));
         });
+    }
+
+    /**
+     * One round trip for the whole batch: one {@code MGET} of the distinct keys of every query (each
+     * anchor's key once, then each zone's epoch key once), bounded by the same {@code commandTimeout};
+     * each answer is then read as {@link #check(List, String)} reads its own keys. Connectors re-check
+     * their open connections this way (connectors.md §10.4).
+     *
+     * @param queries the queries; never {@code null}; {@code null} or {@code ""} anchors are skipped
+     * @return one answer per query, in order; when Redis is unavailable, every answer is
+     *         {@link RevocationCheck#FAILED_CLOSED} if failing closed, otherwise {@link RevocationCheck#CLEAR}
+     */
+    @Override
+    public List<RevocationCheck> checkEach(List<RevocationQuery> queries) {
+        int count = Objects.requireNonNull(queries, "queries").size();
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        int[][] anchorSlots = new int[count][];
+        int[] zoneSlots = new int[count];
+        for (int i = 0; i < count; i++) {
+            RevocationQuery query = queries.get(i);
+            List<String> anchors = query.anchors();
+            int[] own = new int[anchors.size()];
+            int used = 0;
+            for (String anchor : anchors) {
+                if (anchor != null && !anchor.isEmpty()) {
+                    own[used++] = slots.computeIfAbsent(keyPrefix.concat(anchor), key -> slots.size());
+                }
+            }
+            anchorSlots[i] = used == own.length ? own : Arrays.copyOf(own, used);
+            zoneSlots[i] = isBlank(query.zoneId()) ? -1
+                    : slots.computeIfAbsent(epochKeyPrefix.concat(query.zoneId()), key -> slots.size());
+        }
+        if (slots.isEmpty()) {
+            return Collections.nCopies(count, RevocationCheck.CLEAR);
+        }
+        String[] keys = slots.keySet().toArray(new String[0]);
+        List<KeyValue<String, String>> values;
+        long deadline = link.deadline();
+        try {
+            values = link.await(link.commands(deadline).mget(keys), "MGET", deadline);
+            if (values == null || values.size() != keys.length) {
+                throw new RevocationStoreException("MGET of " + keys.length + " keys returned "
+                        + (values == null ? "nothing" : values.size() + " values"));
+            }
+        } catch (RuntimeException e) {
+            return Collections.nCopies(count, failedLookup(e));
+        }
+        RevocationCheck[] answers = new RevocationCheck[count];
+        for (int i = 0; i < count; i++) {
+            boolean revoked = false;
+            for (int slot : anchorSlots[i]) {
+                if (values.get(slot).hasValue()) {
+                    revoked = true;
+                    break;
+                }
+            }
+            long epoch = zoneSlots[i] < 0 ? 0L : Epochs.parse(values.get(zoneSlots[i]).getValueOrElse(null));
+            answers[i] = revoked || epoch != 0L ? new RevocationCheck(revoked, epoch) : RevocationCheck.CLEAR;
+        }
+        return List.of(answers);
     }
 
     private void send(Lookup lookup, RedisClusterAsyncCommands<String, String> commands,
@@ -310,6 +381,9 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         }
         lookup.sent = reply;
         reply.whenComplete((values, failure) -> {
+            if (failure == null || !(unwrap(failure) instanceof RedisCommandTimeoutException)) {
+                link.answered();
+            }
             if (failure != null) {
                 answer.completeExceptionally(new RevocationStoreException("MGET failed: " + unwrap(failure).getMessage(),
                         unwrap(failure)));
@@ -427,11 +501,13 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     private void unavailable(Throwable e) {
         if (unavailableWarning.admit()) {
             if (failClosed) {
-                log.warn("Redis revocation lookup failed ({}); failing closed: every mandate is rejected as revoked "
-                        + "until Redis answers. Further warnings are suppressed for 10 s", e.getMessage());
+                log.warn("Redis revocation lookup in {} (key prefix {}) failed ({}); failing closed: every mandate is "
+                        + "rejected as revoked (cause store_unavailable) until Redis answers. Further warnings are "
+                        + "suppressed for 10 s", link.description(), keyPrefix, e.getMessage());
             } else {
-                log.warn("Redis revocation lookup failed ({}); failing open (failClosed=false): revocations are NOT "
-                        + "enforced until Redis answers. Further warnings are suppressed for 10 s", e.getMessage());
+                log.warn("Redis revocation lookup in {} (key prefix {}) failed ({}); failing open (failClosed=false): "
+                        + "revocations are NOT enforced until Redis answers. Further warnings are suppressed for 10 s",
+                        link.description(), keyPrefix, e.getMessage());
             }
         }
     }

@@ -164,6 +164,7 @@ public final class RedisRevocations implements AutoCloseable {
         private String keyPrefix = RedisRevocationStore.DEFAULT_KEY_PREFIX;
         private String revocationStream = RedisRevocationConsumer.DEFAULT_STREAM;
         private String invalidationStream = DelegationInvalidationConsumer.DEFAULT_STREAM;
+        private StreamEventListener listener;
 
         private Builder(String redisUrl) {
             this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -236,6 +237,19 @@ public final class RedisRevocations implements AutoCloseable {
         }
 
         /**
+         * @param listener told of every entry both consumers handle (on their polling threads), for
+         *                 example to count outcomes, or to re-check open connections at once when this
+         *                 instance applies a revocation
+         *                 ({@code (stream, result) -> { if (result == APPLIED) live.recheckNow(); }});
+         *                 default none
+         * @return this builder
+         */
+        public Builder listener(StreamEventListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * Creates the client, the store and the consumers, and starts the consumers in the background.
          * Needs no Redis yet.
          *
@@ -258,6 +272,10 @@ public final class RedisRevocations implements AutoCloseable {
                 if (consumerGroup != null) {
                     revocations.group(consumerGroup);
                     delegations.group(consumerGroup);
+                }
+                if (listener != null) {
+                    revocations.listener(listener);
+                    delegations.listener(listener);
                 }
                 ConsumerRunner consumers = ConsumerRunner.builder().add(revocations.build()).add(delegations.build())
                         .build();

@@ -6,6 +6,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
@@ -44,8 +45,13 @@ import org.slf4j.LoggerFactory;
  * dead-letters it as {@code apply_failed}.
  *
  * <p>The dedicated connection is opened lazily on first use, so a consumer can be built while Redis is
- * down; a failed connect is retried on the next call. Polls are serialised by a lock. {@link #close()}
- * does not take that lock, so it interrupts a blocked read by closing the connection under it.
+ * down; a failed connect is retried on the next call, and each connect is waited for at most
+ * {@link BoundedConnect#WAIT}. A command that gets no reply within its time-out ({@code block} + 2 s)
+ * drops the connection, and the next call opens a new one: one command on a dedicated connection that
+ * outlived its whole read is proof enough of a silent peer (state.md S71), which Lettuce's
+ * auto-reconnect never notices while the socket stays open. Polls are serialised by a lock.
+ * {@link #close()} does not take that lock, so it interrupts a blocked read by closing the connection
+ * under it.
  */
 final class StreamConsumerEngine implements AutoCloseable {
 
@@ -80,6 +86,8 @@ final class StreamConsumerEngine implements AutoCloseable {
     private final Logger log;
 
     private final ReentrantLock pollLock = new ReentrantLock();
+    /** Set by a failed poll; the next poll first takes up this consumer's own pending entries. Guarded by pollLock. */
+    private boolean replayOwnPending;
     private final Object connectionLock = new Object();
     private StatefulConnection<String, String> connection;
     private RedisClusterCommands<String, String> commands;
@@ -217,31 +225,66 @@ final class StreamConsumerEngine implements AutoCloseable {
     int pollOnce() {
         pollLock.lock();
         try {
-            RedisClusterCommands<String, String> redis = commands();
-            Consumer<String> me = Consumer.from(group, consumer);
-            int handled = 0;
-            String cursor = FIRST_CURSOR;
-            while (true) {
-                String from = cursor;
-                ClaimedMessages<String, String> page = call("XAUTOCLAIM",
-                        () -> redis.xautoclaim(stream,
-                                XAutoClaimArgs.Builder.xautoclaim(me, pendingIdle, from).count(batchSize)));
-                List<StreamMessage<String, String>> claimed = page.getMessages();
-                handled += handleAll(redis, claimed);
-                String next = page.getId();
-                if (claimed.isEmpty() || next == null || next.isEmpty() || FIRST_CURSOR.equals(next)
-                        || next.equals(cursor)) {
-                    break;
-                }
-                cursor = next;
-            }
-            List<StreamMessage<String, String>> fresh = call("XREADGROUP",
-                    () -> redis.xreadgroup(me, XReadArgs.Builder.count(batchSize).block(block),
-                            StreamOffset.lastConsumed(stream)));
-            return handled + handleAll(redis, fresh);
+            return poll();
+        } catch (RuntimeException e) {
+            // What this consumer was delivered before the failure is taken up again at once by the next poll.
+            replayOwnPending = true;
+            throw e;
         } finally {
             pollLock.unlock();
         }
+    }
+
+    private int poll() {
+        RedisClusterCommands<String, String> redis = commands();
+        Consumer<String> me = Consumer.from(group, consumer);
+        int handled = replayOwnPending ? replayOwn(redis, me) : 0;
+        String cursor = FIRST_CURSOR;
+        while (true) {
+            String from = cursor;
+            ClaimedMessages<String, String> page = call("XAUTOCLAIM",
+                    () -> redis.xautoclaim(stream,
+                            XAutoClaimArgs.Builder.xautoclaim(me, pendingIdle, from).count(batchSize)));
+            List<StreamMessage<String, String>> claimed = page.getMessages();
+            handled += handleAll(redis, claimed);
+            String next = page.getId();
+            if (claimed.isEmpty() || next == null || next.isEmpty() || FIRST_CURSOR.equals(next)
+                    || next.equals(cursor)) {
+                break;
+            }
+            cursor = next;
+        }
+        List<StreamMessage<String, String>> fresh = call("XREADGROUP",
+                () -> redis.xreadgroup(me, XReadArgs.Builder.count(batchSize).block(block),
+                        StreamOffset.lastConsumed(stream)));
+        return handled + handleAll(redis, fresh);
+    }
+
+    /**
+     * After a failed poll: the entries pending for this very consumer (delivered, never acked: the failed
+     * entry, the rest of its batch, or entries whose delivery was lost with a silent connection), read
+     * from its own pending list ({@code XREADGROUP ... STREAMS <stream> <id>}), without waiting for
+     * {@code pendingIdle} (state.md §6.3 step 0, S71).
+     */
+    private int replayOwn(RedisClusterCommands<String, String> redis, Consumer<String> me) {
+        int handled = 0;
+        String after = FIRST_CURSOR;
+        while (true) {
+            String from = after;
+            List<StreamMessage<String, String>> mine = call("XREADGROUP (pending)",
+                    () -> redis.xreadgroup(me, XReadArgs.Builder.count(batchSize), StreamOffset.from(stream, from)));
+            if (mine.isEmpty()) {
+                break;
+            }
+            handled += handleAll(redis, mine);
+            String last = mine.get(mine.size() - 1).getId();
+            if (last == null || last.equals(after)) {
+                break;
+            }
+            after = last;
+        }
+        replayOwnPending = false;
+        return handled;
     }
 
     @Override
@@ -393,12 +436,15 @@ final class StreamConsumerEngine implements AutoCloseable {
             if (commands == null) {
                 try {
                     if (client != null) {
-                        StatefulRedisConnection<String, String> opened = client.connect();
+                        StatefulRedisConnection<String, String> opened = BoundedConnect.open(client::connect,
+                                StatefulConnection::closeAsync, "Redis for stream " + stream);
                         opened.setTimeout(block.plus(TIMEOUT_MARGIN));
                         connection = opened;
                         commands = opened.sync();
                     } else {
-                        StatefulRedisClusterConnection<String, String> opened = clusterClient.connect();
+                        StatefulRedisClusterConnection<String, String> opened = BoundedConnect.open(
+                                clusterClient::connect, StatefulConnection::closeAsync,
+                                "Redis Cluster for stream " + stream);
                         opened.setTimeout(block.plus(TIMEOUT_MARGIN));
                         connection = opened;
                         commands = opened.sync();
@@ -415,7 +461,25 @@ final class StreamConsumerEngine implements AutoCloseable {
         try {
             return command.get();
         } catch (RedisException e) {
+            if (e instanceof RedisCommandTimeoutException) {
+                dropConnection();
+            }
             throw failure(operation, e);
+        }
+    }
+
+    /** Closes the connection that let a command time out; the next call opens a new one (S71). */
+    private void dropConnection() {
+        StatefulConnection<String, String> silent;
+        synchronized (connectionLock) {
+            silent = connection;
+            connection = null;
+            commands = null;
+        }
+        if (silent != null) {
+            log.debug("No reply on the connection of stream {} within {} ms; reconnecting", stream,
+                    block.plus(TIMEOUT_MARGIN).toMillis());
+            silent.closeAsync();
         }
     }
 

@@ -3,6 +3,7 @@ package ai.caracal.revocation.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.revocation.RevocationCheck;
+import ai.caracal.revocation.RevocationQuery;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -76,6 +77,42 @@ class RedisRevocationStoreWireTest {
             // The server saw one MGET, plus the first INFO of this test, and nothing else.
             assertThat(delta(before, after)).isEqualTo(Map.of("mget", 1L, "info", 1L));
         }
+    }
+
+    @Test
+    @DisplayName("S73 checkEach sends one MGET of the distinct keys (anchors, then each zone's epoch key once) and answers each query")
+    void checkEachSendsOneMgetOfTheDistinctKeys() {
+        admin.set("caracal:revoked:sessions:a2", "1");
+        admin.set("caracal:revoked:sessions:delegation-epoch:zone1", "4");
+        admin.set("caracal:revoked:sessions:delegation-epoch:zone2", "nan");
+        try (RedisRevocationStore store = store()) {
+            Map<String, Long> before = commandCalls();
+
+            List<RevocationCheck> answers = store.checkEach(List.of(
+                    new RevocationQuery(List.of("a1", "a2"), "zone1"),
+                    new RevocationQuery(List.of("a1", "a3"), "zone1"),
+                    new RevocationQuery(List.of("a3"), "zone2"),
+                    new RevocationQuery(List.of("a2"), " "),
+                    new RevocationQuery(List.of(), null)));
+
+            Map<String, Long> after = commandCalls();
+            assertThat(answers).containsExactly(new RevocationCheck(true, 4), new RevocationCheck(false, 4),
+                    RevocationCheck.CLEAR, new RevocationCheck(true, 0), RevocationCheck.CLEAR);
+            assertThat(commands.sent()).containsExactly("MGET caracal:revoked:sessions:a1 caracal:revoked:sessions:a2 "
+                    + "caracal:revoked:sessions:delegation-epoch:zone1 caracal:revoked:sessions:a3 "
+                    + "caracal:revoked:sessions:delegation-epoch:zone2");
+            assertThat(delta(before, after)).isEqualTo(Map.of("mget", 1L, "info", 1L));
+        }
+    }
+
+    @Test
+    @DisplayName("checkEach of nothing, or of queries without keys, sends nothing")
+    void checkEachWithoutKeysSendsNothing() {
+        try (RedisRevocationStore store = store()) {
+            assertThat(store.checkEach(List.of())).isEmpty();
+            assertThat(store.checkEach(List.of(new RevocationQuery(List.of(""), "")))).containsExactly(RevocationCheck.CLEAR);
+        }
+        assertThat(commands.sent()).isEmpty();
     }
 
     @Test

@@ -73,6 +73,28 @@ class RedisRevocationsNamespaceTest {
     }
 
     @Test
+    @DisplayName("listener(...) is told of the entries both consumers apply")
+    void listenerHearsBothConsumers() {
+        String anchor = "sid-" + RedisForTests.unique("l");
+        List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RedisRevocations revocations = RedisRevocations.builder(RedisForTests.sharedUri().toURI().toString())
+                .namespace(namespace).listener((stream, result) -> applied.add(stream + " " + result)).start()) {
+            String revokeStream = namespace + ":" + RedisRevocationConsumer.DEFAULT_STREAM;
+            String invalidateStream = namespace + ":" + DelegationInvalidationConsumer.DEFAULT_STREAM;
+            Eventually.waitUntil(Duration.ofSeconds(30), "both groups exist",
+                    () -> groupsOf(revokeStream).contains(namespace) && groupsOf(invalidateStream).contains(namespace));
+
+            TestProducer.publish(redis, revokeStream, TestProducer.fields("zone_id", "zone-1", "session_id", anchor,
+                    "reason", "requested"));
+            TestProducer.publish(redis, invalidateStream, TestProducer.fields("zone_id", "zone-1", "epoch", "4"));
+
+            Eventually.waitUntil(Duration.ofSeconds(30), "both entries are reported", () -> applied.size() == 2);
+            assertThat(applied).containsExactlyInAnyOrder(revokeStream + " APPLIED", invalidateStream + " APPLIED");
+            assertThat(revocations.store().currentDelegationEpoch("zone-1")).isEqualTo(4);
+        }
+    }
+
+    @Test
     @DisplayName("no REDIS_URL: empty; a namespace with other characters: IllegalArgumentException naming it")
     void unsetUrlAndBadNamespace() {
         assertThat(RedisRevocations.fromEnvironment(Map.<String, String>of()::get)).isEqualTo(Optional.empty());

@@ -138,7 +138,8 @@ class RedisThroughFaultProxyTest {
                 CaracalAssertions.assertThat(verifier.authenticate(token)).isOk();
                 assertThat(elapsed(started)).isLessThan(FAULT_BOUND);
             }
-            assertThat(logs.at(Level.WARN)).singleElement().asString().contains("failing open");
+            // The third time-out in a row also takes the peer for silent (S71) and says so in a WARN of its own.
+            assertThat(logs.at(Level.WARN)).filteredOn(message -> message.contains("failing open")).hasSize(1);
             assertThat(logs.at(Level.WARN)).noneMatch(message -> message.contains(token));
         }
     }

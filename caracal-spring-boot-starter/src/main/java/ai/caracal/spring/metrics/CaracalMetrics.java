@@ -1,6 +1,7 @@
 package ai.caracal.spring.metrics;
 
 import ai.caracal.verify.AuthResult;
+import ai.caracal.verify.Cause;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.VerificationListener;
 import io.micrometer.core.instrument.Counter;
@@ -10,18 +11,24 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records Caracal verification in Micrometer (verification.md §11):
  *
  * <ul>
- *   <li>{@code caracal.verify}: timer of every {@code authenticate} / {@code authorization} call, tag
+ *   <li>{@code caracal.verify}: timer of every {@code authenticate} / {@code authorization} call, tags
  *       {@code outcome} = {@code ok} or the error code ({@code invalid_token}, {@code session_revoked},
- *       …);</li>
+ *       …) and {@code cause} = {@code none} or the {@link Cause} ({@code keys_unavailable},
+ *       {@code store_unavailable}, {@code bad_signature}, {@code expired}, …), so that an outage and an
+ *       attack answered with the same code are told apart;</li>
  *   <li>{@code caracal.jwks.fetch}: counter of key set fetch attempts, tag {@code result} =
- *       {@code success}, {@code failure} or {@code rejected_cooldown};</li>
- *   <li>{@code caracal.revocation.check.errors}: counter of revocation-store calls that threw.</li>
+ *       {@code success}, {@code failure}, {@code rejected_cooldown} or {@code rejected_backoff};</li>
+ *   <li>{@code caracal.revocation.check.errors}: counter of revocation checks the store could not answer,
+ *       whether it threw or failed closed (the mandate was rejected either way).</li>
  * </ul>
  *
  * <p>The stream consumers' counter, {@code caracal.revocation.events}, is recorded by
@@ -39,6 +46,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *     .build();
  * }</pre>
  *
+ * <p><b>A misbehaving registry.</b> Nothing the registry throws, when a meter is registered or recorded,
+ * reaches the verifier: it is caught, counted ({@link #registryFailures()}) and logged at WARN at most
+ * once a minute, and the decision is the one it would have been. A meter that failed to register is
+ * tried again on its next use.
+ *
  * <p>Meters are created on first use, so only outcomes that happened are exported, except the error
  * counter, which exists from the start (so a rate of zero can be alerted on). Thread-safe and
  * allocation-free once every meter exists.
@@ -49,58 +61,112 @@ public final class CaracalMetrics implements VerificationListener {
     public static final String VERIFY = "caracal.verify";
     /** Counter of key set fetch attempts. */
     public static final String JWKS_FETCH = "caracal.jwks.fetch";
-    /** Counter of revocation-store failures. */
+    /** Counter of revocation checks the store could not answer. */
     public static final String REVOCATION_CHECK_ERRORS = "caracal.revocation.check.errors";
 
+    private static final Logger log = LoggerFactory.getLogger(CaracalMetrics.class);
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final ErrorCode[] CODES = ErrorCode.values();
+    private static final Cause[] CAUSES = Cause.values();
     private static final JwksFetch[] FETCHES = JwksFetch.values();
 
     private final MeterRegistry registry;
-    /** Index 0 is {@code ok}, then one slot per {@link ErrorCode} ordinal. */
-    private final AtomicReferenceArray<Timer> verifyTimers = new AtomicReferenceArray<>(CODES.length + 1);
+    /** Index 0 is {@code ok}; then one slot per ({@link ErrorCode}, {@link Cause}) pair. */
+    private final AtomicReferenceArray<Timer> verifyTimers = new AtomicReferenceArray<>(1 + CODES.length * CAUSES.length);
     private final AtomicReferenceArray<Counter> fetchCounters = new AtomicReferenceArray<>(FETCHES.length);
-    private final Counter revocationErrors;
+    private volatile Counter revocationErrors;
+    private final AtomicLong registryFailures = new AtomicLong();
+    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
 
     /**
      * @param registry where the meters go; never {@code null}
      */
     public CaracalMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.revocationErrors = Counter.builder(REVOCATION_CHECK_ERRORS)
-                .description("Revocation-store calls that threw; the mandate was rejected")
-                .register(registry);
+        revocationErrors();
     }
 
     @Override
     public void verified(AuthResult result, long durationNanos) {
-        int slot = result.ok() ? 0 : result.error().code().ordinal() + 1;
-        Timer timer = verifyTimers.get(slot);
-        if (timer == null) {
-            timer = Timer.builder(VERIFY)
-                    .description("Caracal mandate verifications")
-                    .tag("outcome", slot == 0 ? "ok" : CODES[slot - 1].wire())
-                    .register(registry);
-            verifyTimers.set(slot, timer);
+        try {
+            int slot = result.ok() ? 0 : 1 + result.error().code().ordinal() * CAUSES.length + result.cause().ordinal();
+            Timer timer = verifyTimers.get(slot);
+            if (timer == null) {
+                timer = Timer.builder(VERIFY)
+                        .description("Caracal mandate verifications")
+                        .tag("outcome", result.ok() ? "ok" : result.error().code().wire())
+                        .tag("cause", result.cause().wire())
+                        .register(registry);
+                verifyTimers.set(slot, timer);
+            }
+            timer.record(durationNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            failed(e);
         }
-        timer.record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void jwksFetched(URI jwksUri, JwksFetch outcome) {
-        int slot = outcome.ordinal();
-        Counter counter = fetchCounters.get(slot);
-        if (counter == null) {
-            counter = Counter.builder(JWKS_FETCH)
-                    .description("Caracal key set fetch attempts")
-                    .tag("result", outcome.name().toLowerCase(Locale.ROOT))
-                    .register(registry);
-            fetchCounters.set(slot, counter);
+        try {
+            int slot = outcome.ordinal();
+            Counter counter = fetchCounters.get(slot);
+            if (counter == null) {
+                counter = Counter.builder(JWKS_FETCH)
+                        .description("Caracal key set fetch attempts")
+                        .tag("result", outcome.name().toLowerCase(Locale.ROOT))
+                        .register(registry);
+                fetchCounters.set(slot, counter);
+            }
+            counter.increment();
+        } catch (RuntimeException e) {
+            failed(e);
         }
-        counter.increment();
     }
 
     @Override
     public void revocationCheckFailed(RuntimeException error) {
-        revocationErrors.increment();
+        try {
+            Counter counter = revocationErrors;
+            if (counter == null) {
+                counter = revocationErrors();
+            }
+            if (counter != null) {
+                counter.increment();
+            }
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /**
+     * @return how many times the registry threw (registering or recording a meter) since this binder was
+     *         created; each such failure lost one measurement and changed no decision
+     */
+    public long registryFailures() {
+        return registryFailures.get();
+    }
+
+    /** @return the counter, registered now if it is not yet; {@code null} when the registry refused it */
+    private Counter revocationErrors() {
+        try {
+            Counter counter = Counter.builder(REVOCATION_CHECK_ERRORS)
+                    .description("Revocation checks the store could not answer; the mandate was rejected")
+                    .register(registry);
+            revocationErrors = counter;
+            return counter;
+        } catch (RuntimeException e) {
+            failed(e);
+            return null;
+        }
+    }
+
+    private void failed(RuntimeException e) {
+        long total = registryFailures.incrementAndGet();
+        long now = System.nanoTime();
+        long next = nextWarning.get();
+        if (now - next >= 0 && nextWarning.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
+            log.warn("The meter registry failed; Caracal's decisions are unchanged, the measurement is lost "
+                    + "({} failure(s) so far; {}: {})", total, e.getClass().getName(), e.getMessage());
+        }
     }
 }

@@ -4,6 +4,7 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.CaracalEnvironment;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
+import ai.caracal.verify.audit.AsyncAuditSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,8 +43,11 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     private String realm;
     private ProtectedResourceMetadata metadata;
     private long drainLimit = EarlyAnswer.DEFAULT_DRAIN_LIMIT;
+    private LiveConnections liveConnections;
     private Set<String> allowedOrigins;
     private Function<String, String> environment = System::getenv;
+    private AsyncAuditSink audit;
+    private boolean baggage = true;
 
     /** For connector builders. */
     protected BoundaryBuilder() {
@@ -202,6 +206,44 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
     }
 
     /**
+     * The registry that ends this connector's open SSE streams and WebSockets when their mandate expires,
+     * is revoked or becomes stale (connectors.md §10.4). By default the boundary creates its own, re-checking
+     * every 2 s against the verifier's store with the verifier's clock; hand one in to change the interval
+     * or to share one registry between connectors. A registry handed in is never closed by the connector.
+     *
+     * @param liveConnections the registry; its store should be the verifier's
+     * @return this builder
+     */
+    public B liveConnections(LiveConnections liveConnections) {
+        this.liveConnections = Objects.requireNonNull(liveConnections, "liveConnections");
+        return self();
+    }
+
+    /**
+     * Sends one action-result event per decision about a mandate (allow or deny; not for excluded paths,
+     * preflights or the metadata document) to this sink, off the request's path (connectors.md §11).
+     *
+     * @param audit the bounded sink, owned and closed by the caller; {@code null} for none (default)
+     * @return this builder
+     */
+    public B audit(AsyncAuditSink audit) {
+        this.audit = audit;
+        return self();
+    }
+
+    /**
+     * @param enabled whether {@link HttpBoundary#enter(BoundaryDecision)} puts the {@code caracal.*} W3C
+     *                baggage of the verified claims in the OpenTelemetry context (and drops incoming
+     *                {@code caracal.*} entries) for the handler; default {@code true}. Without
+     *                {@code opentelemetry-api} on the class path there is nothing to do either way.
+     * @return this builder
+     */
+    public B baggage(boolean enabled) {
+        this.baggage = enabled;
+        return self();
+    }
+
+    /**
      * Turns on the {@code Origin} rule (connectors.md §10.2 M8): a request carrying an {@code Origin}
      * header is answered 403, with a JSON-RPC error body and before its mandate is looked at, unless that
      * origin is the request's own (the scheme, host and port it was sent to) or one of {@code origins}.
@@ -288,6 +330,18 @@ public abstract class BoundaryBuilder<B extends BoundaryBuilder<B>> {
 
     long drainLimit() {
         return drainLimit;
+    }
+
+    LiveConnections liveConnections() {
+        return liveConnections;
+    }
+
+    AsyncAuditSink audit() {
+        return audit;
+    }
+
+    boolean baggage() {
+        return baggage;
     }
 
     /** @return the configured origins, or {@code null} when the Origin rule is off */

@@ -2,9 +2,14 @@ package ai.caracal.verify.http;
 
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.AuthResult;
+import ai.caracal.verify.Cause;
+import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.audit.AsyncAuditSink;
+import ai.caracal.verify.audit.AuditEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       {@code Access-Control-Request-Method}: pass;</li>
  *   <li>with {@code allowedOrigins(...)}, a request whose {@code Origin} is neither its own nor an
  *       allowed one: 403 with a JSON-RPC error body (connectors.md §10.2 M8);</li>
- *   <li>pick the rule of the longest matching route prefix (on the normalised path), else the default;</li>
+ *   <li>pick the rule of the longest matching route prefix (on the normalised path), else the default; a
+ *       path that is not canonical must also meet the rule of its literal reading, where that differs;</li>
  *   <li>more than one {@code Authorization} header: reject {@code invalid_token}; otherwise extract the
  *       bearer token (absent, another scheme or blank: {@code missing_token}, without touching the key
  *       set or the store);</li>
@@ -40,6 +46,14 @@ import org.slf4j.LoggerFactory;
  * <p>Rejections carry the status of {@link ai.caracal.verify.AuthErrors#httpStatus(ErrorCode)},
  * {@code Content-Type: application/json}, {@code Cache-Control: no-store}, an RFC 6750
  * {@code WWW-Authenticate} challenge (unless turned off) and the {@link AuthErrorBody} JSON.
+ *
+ * <p>Connectors also register the connections that stay open after the request (SSE streams,
+ * WebSockets) with {@link #liveConnections()}, which ends them when their mandate no longer holds.
+ *
+ * <p>Each decision about a mandate (steps 5 and 6) sends one {@link AuditEvent} to the configured
+ * {@link AsyncAuditSink}, never blocking. Around the application, connectors hold {@link #enter} open: it
+ * puts the {@code caracal.*} W3C baggage of the verified claims in the OpenTelemetry context
+ * (interop.md §1), when that API is present.
  *
  * <p>Immutable and thread-safe; build once and share.
  */
@@ -58,6 +72,11 @@ public final class HttpBoundary {
     private final ProtectedResourceMetadata metadata;
     private final ResourceMetadataEndpoint metadataEndpoint;
     private final long drainLimit;
+    private final LiveConnections liveConnections;
+    private final boolean ownsLiveConnections;
+    private final AsyncAuditSink audit;
+    private final boolean baggage;
+    private final Clock clock;
     private final Origins origins;
 
     HttpBoundary(BoundaryBuilder<?> b, MandateVerifier verifier) {
@@ -73,6 +92,13 @@ public final class HttpBoundary {
         this.realm = b.realm();
         this.metadata = b.metadata();
         this.drainLimit = b.drainLimit();
+        this.ownsLiveConnections = b.liveConnections() == null;
+        this.liveConnections = ownsLiveConnections
+                ? LiveConnections.builder().revocations(verifier.options().revocations()).clock(verifier.options().clock()).build()
+                : b.liveConnections();
+        this.audit = b.audit();
+        this.baggage = b.baggage() && OtelContext.PRESENT;
+        this.clock = verifier.options().clock();
         this.origins = b.originAllowList() == null ? null : new Origins(b.originAllowList());
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
@@ -105,12 +131,21 @@ public final class HttpBoundary {
             return early;
         }
         Rule rule = ruleFor(request.path());
+        Action action = action(request);
         List<String> authorization = request.headers("Authorization");
         if (authorization.size() > 1) {
-            return ambiguous(rule, request.method());
+            return ambiguous(rule, action);
         }
-        return decision(rule.verifier.authorization(authorization.isEmpty() ? null : authorization.get(0)),
-                rule, request.method());
+        String header = authorization.isEmpty() ? null : authorization.get(0);
+        AuthResult result = rule.verifier.authorization(header);
+        Rule literal = literalRuleFor(request.path(), rule);
+        if (literal != rule && result.ok()) {
+            AuthResult second = literal.verifier.authorization(header);
+            if (!second.ok()) {
+                return decision(second, literal, action);
+            }
+        }
+        return decision(result, rule, action);
     }
 
     /**
@@ -128,17 +163,51 @@ public final class HttpBoundary {
             return CompletableFuture.completedFuture(early);
         }
         Rule rule = ruleFor(request.path());
-        String method = request.method();
+        Action action = action(request);
         List<String> authorization = request.headers("Authorization");
         if (authorization.size() > 1) {
-            return CompletableFuture.completedFuture(ambiguous(rule, method));
+            return CompletableFuture.completedFuture(ambiguous(rule, action));
         }
-        CompletableFuture<AuthResult> result = rule.verifier
-                .authorizationAsync(authorization.isEmpty() ? null : authorization.get(0)).toCompletableFuture();
-        if (result.isDone()) {
-            return CompletableFuture.completedFuture(decision(result.join(), rule, method));
+        String header = authorization.isEmpty() ? null : authorization.get(0);
+        CompletableFuture<Reading> reading = read(rule, header);
+        Rule literal = literalRuleFor(request.path(), rule);
+        if (literal != rule) {
+            reading = reading.thenCompose(first -> !first.result.ok() ? CompletableFuture.completedFuture(first)
+                    : read(literal, header).thenApply(second -> second.result.ok() ? first : second));
         }
-        return result.thenApply(done -> decision(done, rule, method));
+        if (reading.isDone()) {
+            Reading done = reading.join();
+            return CompletableFuture.completedFuture(decision(done.result, done.rule, action));
+        }
+        return reading.thenApply(done -> decision(done.result, done.rule, action));
+    }
+
+    /** One rule's result for the request's credentials. */
+    private record Reading(AuthResult result, Rule rule) {
+    }
+
+    private static CompletableFuture<Reading> read(Rule rule, String header) {
+        return rule.verifier.authorizationAsync(header).toCompletableFuture().thenApply(result -> new Reading(result, rule));
+    }
+
+    /**
+     * Opens the request's context for the application: call it for a {@link BoundaryDecision.Kind#VERIFIED}
+     * or {@link BoundaryDecision.Kind#PASS} decision on the thread that runs the application, and close it
+     * when the application returns. With the OpenTelemetry API present (and {@code baggage} not turned
+     * off), the current baggage becomes: the {@code caracal.*} entries of the verified claims
+     * ({@link CaracalBaggage}), then the incoming entries outside {@code caracal.*}, within 64 members and
+     * 8,192 bytes; incoming {@code caracal.*} entries are dropped, also on unverified (passed) requests.
+     * Instrumented clients the application calls inside the scope propagate that baggage. Never throws: a
+     * failing OpenTelemetry call leaves the context as it was (counted, logged at a bounded rate).
+     *
+     * @param decision the decision of {@link #evaluate}
+     * @return the scope to close; {@link BoundaryScope#NONE} when there is nothing to do
+     */
+    public BoundaryScope enter(BoundaryDecision decision) {
+        if (!baggage || decision.kind() == BoundaryDecision.Kind.RESPOND) {
+            return BoundaryScope.NONE;
+        }
+        return OtelContext.enter(decision.claims());
     }
 
     /**
@@ -170,15 +239,42 @@ public final class HttpBoundary {
         return BoundaryResponse.json(403, Origins.FORBIDDEN_BODY.getBytes(StandardCharsets.UTF_8), !"HEAD".equals(method));
     }
 
-    private BoundaryDecision ambiguous(Rule rule, String method) {
-        return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, rule.verifier.options().requiredScopes(), method));
+    private BoundaryDecision ambiguous(Rule rule, Action action) {
+        audit(AMBIGUOUS, rule, action);
+        return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, rule.verifier.options().requiredScopes(), action.method));
     }
 
-    private BoundaryDecision decision(AuthResult result, Rule rule, String method) {
+    private BoundaryDecision decision(AuthResult result, Rule rule, Action action) {
+        audit(result, rule, action);
         if (result.ok()) {
             return BoundaryDecision.verified(result.principal());
         }
-        return BoundaryDecision.respond(rejection(result.error(), rule.verifier.options().requiredScopes(), method));
+        return BoundaryDecision.respond(rejection(result.error(), rule.verifier.options().requiredScopes(), action.method));
+    }
+
+    /** What the audit event needs from the request, read on the calling thread. */
+    private record Action(String method, String path, String traceId) {
+    }
+
+    private Action action(BoundaryRequest request) {
+        return new Action(request.method(), request.path(), audit == null ? null : TraceParent.traceId(request));
+    }
+
+    /** Hands the decision's event to the audit sink; never blocks, never throws. */
+    private void audit(AuthResult result, Rule rule, Action action) {
+        if (audit == null) {
+            return;
+        }
+        try {
+            Claims claims = result.principal();
+            String zone = claims != null ? claims.zoneId() : rule.verifier.options().zoneId().orElse(null);
+            audit.offer(new AuditEvent(clock.instant(), result.ok(), result.ok() ? null : result.error().code().wire(),
+                    result.cause(), zone, claims == null ? null : claims.sub(), claims == null ? null : claims.clientId(),
+                    claims == null ? null : claims.agentSessionId().orElse(null), action.method + " " + action.path,
+                    action.traceId));
+        } catch (RuntimeException e) {
+            log.warn("Caracal audit event could not be made ({}); the decision is unchanged", e.getClass().getName());
+        }
     }
 
     /**
@@ -224,6 +320,25 @@ public final class HttpBoundary {
         return drainLimit;
     }
 
+    /**
+     * @return the registry of this boundary's open connections (SSE streams, WebSockets), which ends them
+     *         when their mandate expires, is revoked or becomes stale (connectors.md §10.4)
+     */
+    public LiveConnections liveConnections() {
+        return liveConnections;
+    }
+
+    /**
+     * Releases what the boundary created: closes its own {@link LiveConnections} (ending the connections
+     * still open), never one handed to the builder. For connectors with a lifecycle (a servlet filter's
+     * {@code destroy}); idempotent. The boundary still evaluates requests afterwards.
+     */
+    public void close() {
+        if (ownsLiveConnections) {
+            liveConnections.close();
+        }
+    }
+
     /** @return the metadata endpoint, when resource metadata is configured */
     public Optional<ResourceMetadataEndpoint> metadataEndpoint() {
         return Optional.ofNullable(metadataEndpoint);
@@ -240,7 +355,22 @@ public final class HttpBoundary {
 
     /** Step 4: the rule of the longest matching route prefix, on the normalised path, else the default. */
     private Rule ruleFor(String requestPath) {
-        String path = CanonicalPath.isCanonical(requestPath) ? requestPath : CanonicalPath.normalize(requestPath);
+        return ruleOn(CanonicalPath.isCanonical(requestPath) ? requestPath : CanonicalPath.normalize(requestPath));
+    }
+
+    /**
+     * Step 4, second reading: a server that routes on the path as sent (the JDK server picks a context by
+     * the raw path's prefix, so {@code /payouts/../items} runs the {@code /payouts} handler) may run a
+     * handler other than the normalised path's. A path that is not canonical must therefore meet the
+     * rule of its literal reading too.
+     *
+     * @return the rule of the path as sent, or {@code normalised} when it is the same rule
+     */
+    private Rule literalRuleFor(String requestPath, Rule normalised) {
+        return CanonicalPath.isCanonical(requestPath) ? normalised : ruleOn(requestPath);
+    }
+
+    private Rule ruleOn(String path) {
         for (int i = 0; i < routes.size(); i++) {
             if (CanonicalPath.matches(path, routes.get(i).prefix)) {
                 return routes.get(i);
@@ -251,6 +381,7 @@ public final class HttpBoundary {
 
     /** More than one Authorization header: ambiguous credentials, rejected before any parsing. */
     private static final AuthError AMBIGUOUS_CREDENTIALS = AuthError.of(ErrorCode.INVALID_TOKEN);
+    private static final AuthResult AMBIGUOUS = AuthResult.failure(AMBIGUOUS_CREDENTIALS, Cause.MALFORMED);
 
     /** A route prefix and the verifier built for it once, at construction. */
     private static final class Rule {

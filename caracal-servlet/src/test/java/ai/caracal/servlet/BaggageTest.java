@@ -1,0 +1,215 @@
+package ai.caracal.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.caracal.testkit.CaracalTest;
+import ai.caracal.testkit.TestIssuer;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * interop.md §1 on a real Jetty: the caller's {@code traceparent} and {@code baggage} are extracted by
+ * OpenTelemetry's W3C propagators (as a server instrumentation does), the handler calls a downstream
+ * server through the same propagators, and the downstream server sees the {@code caracal.*} entries of the
+ * verified claims, the third-party entries unchanged, and none of the caller's forged {@code caracal.*}.
+ */
+@CaracalTest(zone = "zone-1", audience = "https://api.test")
+class BaggageTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TextMapPropagator W3C = TextMapPropagator.composite(
+            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+
+    private HttpServer downstream;
+    private final AtomicReference<String> downstreamBaggage = new AtomicReference<>();
+    private final AtomicReference<String> downstreamTraceparent = new AtomicReference<>();
+    private final AtomicReference<String> baggageAfterHandler = new AtomicReference<>();
+
+    @BeforeEach
+    void startDownstream() throws IOException {
+        downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        downstream.createContext("/", exchange -> {
+            downstreamBaggage.set(exchange.getRequestHeaders().getFirst("baggage"));
+            downstreamTraceparent.set(exchange.getRequestHeaders().getFirst("traceparent"));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        downstream.start();
+    }
+
+    @AfterEach
+    void stopDownstream() {
+        downstream.stop(0);
+    }
+
+    /** What a server instrumentation does: extract the incoming context and make it current. */
+    private final class ExtractContext extends HttpServlet implements Filter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                             jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+            HttpServletRequest http = (HttpServletRequest) request;
+            Context extracted = W3C.extract(Context.root(), http, new TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(HttpServletRequest carrier) {
+                    return Collections.list(carrier.getHeaderNames());
+                }
+
+                @Override
+                public String get(HttpServletRequest carrier, String key) {
+                    return carrier.getHeader(key);
+                }
+            });
+            try (Scope ignored = extracted.makeCurrent()) {
+                chain.doFilter(request, response);
+                baggageAfterHandler.set(Baggage.current().getEntryValue("caracal.session"));
+            }
+        }
+    }
+
+    /** The application: calls the downstream server, its client propagating the current context. */
+    private final class CallsDownstream extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            HttpRequest.Builder call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + downstream.getAddress().getPort() + "/next"));
+            TextMapSetter<HttpRequest.Builder> setter = HttpRequest.Builder::header;
+            W3C.inject(Context.current(), call, setter);
+            try {
+                HTTP.send(call.build(), HttpResponse.BodyHandlers.discarding());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            response.setStatus(200);
+        }
+    }
+
+    private URI start(TestIssuer issuer) {
+        JettyForTests jetty = new JettyForTests();
+        servers.add(jetty);
+        return jetty.filter(new ExtractContext(), "/*")
+                .filter(CaracalFilter.builder().verifier(issuer.verifier().build()).exclude("/public").build(), "/*")
+                .servlet(new CallsDownstream(), "/*")
+                .start();
+    }
+
+    private final java.util.List<JettyForTests> servers = new java.util.ArrayList<>();
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(JettyForTests::close);
+    }
+
+    private static Map<String, String> parse(String header) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        if (header == null) {
+            return entries;
+        }
+        for (String member : header.split(",")) {
+            String[] pair = member.strip().split("=", 2);
+            entries.put(pair[0].strip(), pair[1].strip());
+        }
+        return entries;
+    }
+
+    private HttpResponse<Void> call(URI base, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .header("baggage", "caracal.session=forged-session,caracal.hop=0,Caracal.Agent_Session=forged,"
+                        + "caracal.extra=forged,tenant=example");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    @Test
+    @DisplayName("the shared example: caracal.* from the verified claims replace the caller's, tenant passes, the trace continues")
+    void verifiedClaimsReplaceIncomingCaracalBaggage(TestIssuer issuer) throws Exception {
+        URI base = start(issuer);
+        String token = issuer.mint().sid("authority-record-1").agentSession("session-child")
+                .delegationEdge("delegation-1").delegationPath("delegation-root", "delegation-1").hopCount(1).sign();
+
+        assertThat(call(base, "/tool", token).statusCode()).isEqualTo(200);
+
+        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "caracal.session", "authority-record-1",
+                "caracal.agent_session", "session-child",
+                "caracal.delegation_edge", "delegation-1",
+                "caracal.parent_edge", "delegation-root",
+                "caracal.hop", "1",
+                "tenant", "example"));
+        assertThat(downstreamTraceparent.get()).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+        assertThat(baggageAfterHandler.get()).as("the scope is closed after the handler").isEqualTo("forged-session");
+    }
+
+    @Test
+    @DisplayName("a claim that is absent leaves its entry out; the hop is 0")
+    void absentClaimsLeaveEntriesOut(TestIssuer issuer) throws Exception {
+        URI base = start(issuer);
+
+        assertThat(call(base, "/tool", issuer.mint().sid("sid-plain").sign()).statusCode()).isEqualTo(200);
+
+        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "caracal.session", "sid-plain",
+                "caracal.hop", "0",
+                "tenant", "example"));
+    }
+
+    @Test
+    @DisplayName("an unverified (excluded) request keeps no caracal.* entry of the caller")
+    void excludedRequestDropsIncomingCaracalBaggage(TestIssuer issuer) throws Exception {
+        URI base = start(issuer);
+
+        assertThat(call(base, "/public/page", null).statusCode()).isEqualTo(200);
+
+        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of("tenant", "example"));
+    }
+
+    @Test
+    @DisplayName("more than 64 members: the caracal.* entries stay, the caller's extra members are dropped")
+    void memberLimitKeepsCaracalEntries(TestIssuer issuer) throws Exception {
+        URI base = start(issuer);
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            many.append(i == 0 ? "" : ",").append("k").append(i).append("=v");
+        }
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/tool"))
+                .header("Authorization", "Bearer " + issuer.mint().sid("sid-many").sign())
+                .header("baggage", many.toString()).build();
+
+        assertThat(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+
+        Map<String, String> seen = parse(downstreamBaggage.get());
+        assertThat(seen).hasSize(64).containsEntry("caracal.session", "sid-many").containsEntry("caracal.hop", "0");
+    }
+}

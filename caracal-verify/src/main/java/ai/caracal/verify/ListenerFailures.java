@@ -1,0 +1,35 @@
+package ai.caracal.verify;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts the exceptions that {@link VerificationListener}s throw (a meter registry that fails, for
+ * example) and logs them at WARN at most once a minute, so a broken listener can neither change a result
+ * nor flood the log. Process-wide.
+ */
+final class ListenerFailures {
+
+    private static final Logger log = LoggerFactory.getLogger(VerificationListener.class);
+    private static final long WARN_INTERVAL_MILLIS = 60_000;
+    private static final AtomicLong count = new AtomicLong();
+    private static final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
+
+    private ListenerFailures() {
+    }
+
+    static void record(RuntimeException e) {
+        long total = count.incrementAndGet();
+        long now = System.currentTimeMillis();
+        long last = lastWarning.get();
+        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MILLIS) && lastWarning.compareAndSet(last, now)) {
+            log.warn("A VerificationListener threw; results are unchanged ({} so far; {}: {})", total,
+                    e.getClass().getName(), e.getMessage());
+        }
+    }
+
+    static long count() {
+        return count.get();
+    }
+}
