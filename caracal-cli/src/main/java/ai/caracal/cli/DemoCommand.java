@@ -15,8 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = {"Run the Caracal demo in this process: a development STS, the documents-mcp MCP server protected"
-                + " by Caracal, and an MCP Java SDK client that calls it with 15 mandates (valid, missing, expired,"
-                + " tampered, wrong zone, revoked, delegated, stale ...), checking each answer against the expected one.",
+                + " by Caracal (once with get_document's requirements checked in the tool, once at the boundary), and an"
+                + " MCP Java SDK client that calls them with 23 requests (valid, missing, expired, tampered, wrong zone,"
+                + " revoked, delegated, stale, step-up, wrong Origin, header mismatch, foreign session ...), checking each"
+                + " answer against the expected one.",
             "Needs no Redis, no database and no network beyond loopback."},
         footer = {"",
             "With --redis, revocations travel over the real streams caracal.sessions.revoke and"

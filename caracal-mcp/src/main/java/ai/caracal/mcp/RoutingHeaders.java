@@ -86,7 +86,7 @@ final class RoutingHeaders {
             throw new IllegalArgumentException("malformed");
         }
         String encoded = value.substring(BASE64_PREFIX.length(), value.length() - BASE64_SUFFIX.length());
-        if (encoded.isEmpty() || encoded.length() % 4 != 0) {
+        if (encoded.length() % 4 != 0) {
             throw new IllegalArgumentException("malformed");
         }
         byte[] bytes = Base64.getDecoder().decode(encoded);

@@ -15,7 +15,10 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -235,6 +238,47 @@ class McpPolicyTest {
         assertThat(plainList).contains("\"name\":\"search\"").doesNotContain("get_document").doesNotContain("admin_report");
         assertThat(adminList).contains("\"name\":\"search\"").contains("\"name\":\"admin_report\"").doesNotContain("get_document");
         assertThat(plainList).startsWith("id:").contains("event:").contains("\"id\":3");
+    }
+
+    @Test
+    @DisplayName("M9/M10 on the stateless transport (JSON answers): the listing is filtered with a new length, the policy holds")
+    void statelessTransportIsCovered(TestIssuer issuer) {
+        HttpServletStatelessServerTransport transport = HttpServletStatelessServerTransport.builder()
+                .messageEndpoint("/mcp").contextExtractor(CaracalMcp.contextExtractor()).build();
+        List<McpStatelessServerFeatures.SyncToolSpecification> tools = new ArrayList<>();
+        for (String name : List.of("search", "get_document", "admin_report")) {
+            tools.add(McpStatelessServerFeatures.SyncToolSpecification.builder()
+                    .tool(Tool.builder().name(name).inputSchema(McpSchema.JsonSchema.builder().type("object").build()).build())
+                    .callHandler((context, request) -> {
+                        runs.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+                        return CallToolResult.builder().addTextContent(name).build();
+                    })
+                    .build());
+        }
+        McpStatelessSyncServer server = McpServer.sync(transport).serverInfo("stateless-policy-test", "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build()).tools(tools).build();
+        toClose.add(server::close);
+        CaracalFilter caracal = CaracalFilter.builder().verifier(issuer.verifier().requiredScopes("tool:call").build()).build();
+        JettyForTests jetty = new JettyForTests();
+        toClose.add(0, jetty);
+        jetty.filter(caracal, "/mcp").filter(McpBoundary.builder().policy(POLICY, caracal.boundary()).build(), "/mcp")
+                .servlet(transport, "/mcp");
+        base = jetty.start();
+        mcp = base.resolve("/mcp");
+        String token = agent(issuer, "tool:call", "admin");
+
+        HttpResponse<String> list = post(token, null, LIST, Map.of());
+        HttpResponse<String> forbidden = post(token, null, call("get_document"), Map.of());
+        HttpResponse<String> allowed = post(token, null, call("admin_report"), Map.of());
+
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(list.body()).startsWith("{").contains("\"name\":\"search\"", "\"name\":\"admin_report\"").doesNotContain("get_document");
+        assertThat(list.headers().firstValue("Content-Length")).hasValue(String.valueOf(list.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(allowed.body()).contains("admin_report");
+        assertThat(runs("get_document")).isZero();
+        assertThat(runs("admin_report")).isEqualTo(1);
     }
 
     private String listed(String token, String session) {

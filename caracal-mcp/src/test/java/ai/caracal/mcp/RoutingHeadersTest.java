@@ -18,12 +18,13 @@ class RoutingHeadersTest {
     @DisplayName("M9 plain ASCII passes as is; the base64 form is decoded exactly once")
     void decodesOnce() {
         assertThat(RoutingHeaders.decode("search")).isEqualTo("search");
+        assertThat(RoutingHeaders.decode("=?base64??=")).as("an empty name has only the base64 form").isEmpty();
         assertThat(RoutingHeaders.decode("=?base64?Y2Fmw6k=?=")).isEqualTo("café");
         assertThat(RoutingHeaders.decode("=?base64?PT9iYXNlNjQ/YzJWaGNtTm8/PQ==?=")).isEqualTo("=?base64?c2VhcmNo?=");
     }
 
     @ParameterizedTest(name = "Mcp-Name {0} is malformed")
-    @ValueSource(strings = {"", "caf\u00e9", "a\tb", "=?base64??=", "=?base64?Y2Fmw6k?=", "=?base64?Y2Fm*6k=?=",
+    @ValueSource(strings = {"", "caf\u00e9", "a\tb", "=?base64?=", "=?base64?Y2Fmw6k?=", "=?base64?Y2Fm*6k=?=",
         "=?base64?Y2Fmw6k=", "=?base64?/w==?="})
     @DisplayName("M9 malformed Mcp-Name values are refused")
     void malformedValuesAreRefused(String value) {

@@ -8,7 +8,7 @@ import ai.caracal.verify.http.ProtectedResourceMetadata;
 import java.util.List;
 
 /**
- * The boundary options of {@code caracal.*} (exclusions, preflight, challenge, routes, resource metadata),
+ * The boundary options of {@code caracal.*} (exclusions, preflight, Origin rule, challenge, routes, resource metadata),
  * applied to any connector builder: the servlet filter's and the WebFlux filter's. Free of servlet and
  * reactive classes, so either stack can load it alone.
  */
@@ -34,6 +34,14 @@ final class CaracalBoundaryOptions {
                 .wwwAuthenticate(properties.getWwwAuthenticate().isEnabled())
                 .realm(blankToNull(properties.getWwwAuthenticate().getRealm()))
                 .drainLimit(properties.getDrainLimit() == null ? EarlyAnswer.DEFAULT_DRAIN_LIMIT : properties.getDrainLimit().toBytes());
+        if (properties.getOriginCheck().isEnabled()) {
+            List<String> allowed = properties.getOriginCheck().getAllowedOrigins();
+            try {
+                builder.allowedOrigins(allowed == null ? new String[0] : allowed.stream().map(String::trim).toArray(String[]::new));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("caracal.origin-check.allowed-origins: " + e.getMessage(), e);
+            }
+        }
         List<CaracalProperties.Route> routes = properties.getRoutes() == null ? List.of() : properties.getRoutes();
         for (int i = 0; i < routes.size(); i++) {
             CaracalProperties.Route route = routes.get(i);

@@ -4,6 +4,7 @@ import ai.caracal.verify.AuthError;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.Requirements;
+import ai.caracal.verify.ScopeHierarchy;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
@@ -32,12 +33,13 @@ final class CaracalDemands {
     }
 
     /**
-     * @param demand the handler's demand
-     * @param claims the request's claims, empty when the filter did not verify it
+     * @param demand    the handler's demand
+     * @param claims    the request's claims, empty when the filter did not verify it
+     * @param hierarchy the verifier's scope hierarchy (caracal.scope-hierarchy)
      * @return the failure to answer with ({@code missing_token} without claims), or empty when met
      */
-    static Optional<AuthError> failure(Demand demand, Optional<Claims> claims) {
-        return claims.isEmpty() ? Optional.of(MISSING_TOKEN) : demand.requirements.check(claims.get());
+    static Optional<AuthError> failure(Demand demand, Optional<Claims> claims, ScopeHierarchy hierarchy) {
+        return claims.isEmpty() ? Optional.of(MISSING_TOKEN) : demand.requirements.check(claims.get(), hierarchy);
     }
 
     /** A handler method as seen on one controller type (the type-level annotation depends on it). */

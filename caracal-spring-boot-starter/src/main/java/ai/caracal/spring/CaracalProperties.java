@@ -3,7 +3,9 @@ package ai.caracal.spring;
 import ai.caracal.verify.http.EarlyAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -76,6 +78,14 @@ public class CaracalProperties {
     /** Warm the key set up when the application is ready; a failure is logged, not fatal. */
     private boolean warmupOnStartup = true;
 
+    /**
+     * Scope hierarchy: each broader scope mapped to the narrower scopes it implies (transitively; no
+     * cycles), for every scope check of the verifier, the routes, @CaracalRequires and an MCP policy.
+     * Empty: exact matching.
+     */
+    private Map<String, List<String>> scopeHierarchy = new LinkedHashMap<>();
+
+    private final OriginCheck originCheck = new OriginCheck();
     private final WwwAuthenticate wwwAuthenticate = new WwwAuthenticate();
     private final ResourceMetadata resourceMetadata = new ResourceMetadata();
     private final Jwks jwks = new Jwks();
@@ -121,6 +131,9 @@ public class CaracalProperties {
     public void setDrainLimit(DataSize drainLimit) { this.drainLimit = drainLimit; }
     public boolean isWarmupOnStartup() { return warmupOnStartup; }
     public void setWarmupOnStartup(boolean warmupOnStartup) { this.warmupOnStartup = warmupOnStartup; }
+    public Map<String, List<String>> getScopeHierarchy() { return scopeHierarchy; }
+    public void setScopeHierarchy(Map<String, List<String>> scopeHierarchy) { this.scopeHierarchy = scopeHierarchy; }
+    public OriginCheck getOriginCheck() { return originCheck; }
     public WwwAuthenticate getWwwAuthenticate() { return wwwAuthenticate; }
     public ResourceMetadata getResourceMetadata() { return resourceMetadata; }
     public Jwks getJwks() { return jwks; }
@@ -174,6 +187,26 @@ public class CaracalProperties {
         public void setMaxHopCount(int maxHopCount) { this.maxHopCount = maxHopCount; }
         public String getRequiredUse() { return requiredUse; }
         public void setRequiredUse(String requiredUse) { this.requiredUse = requiredUse; }
+        // @formatter:on
+    }
+
+    /** The MCP Origin rule ({@code caracal.origin-check.*}, connectors.md §10.2 M8). */
+    public static class OriginCheck {
+
+        /**
+         * Whether a request carrying an Origin header that is neither its own nor an allowed one is answered
+         * 403 with a JSON-RPC error body before its mandate is looked at (the MCP Origin rule).
+         */
+        private boolean enabled;
+
+        /** Further allowed origins, scheme://host[:port]; the request's own origin is always allowed. */
+        private List<String> allowedOrigins = new ArrayList<>();
+
+        // @formatter:off
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public List<String> getAllowedOrigins() { return allowedOrigins; }
+        public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
         // @formatter:on
     }
 

@@ -42,7 +42,8 @@ final class CaracalRequiresHandlerAdapter implements HandlerAdapter, Ordered {
     @Override
     public Mono<HandlerResult> handle(ServerWebExchange exchange, Object handler) {
         CaracalDemands.Demand demand = demands.of((HandlerMethod) handler).orElseThrow();
-        Optional<AuthError> failure = CaracalDemands.failure(demand, CaracalExchanges.claims(exchange));
+        Optional<AuthError> failure = CaracalDemands.failure(demand, CaracalExchanges.claims(exchange),
+                boundary.verifier().options().scopeHierarchy());
         if (failure.isPresent()) {
             return WebFluxResponses.write(boundary.rejection(failure.get(), demand.scopes,
                     exchange.getRequest().getMethod().name()), exchange).then(Mono.empty());

@@ -45,7 +45,8 @@ public final class CaracalRequiresInterceptor implements HandlerInterceptor {
         if (demand.isEmpty()) {
             return true;
         }
-        Optional<AuthError> failure = CaracalDemands.failure(demand.get(), CaracalRequests.claims(request));
+        Optional<AuthError> failure = CaracalDemands.failure(demand.get(), CaracalRequests.claims(request),
+                boundary.verifier().options().scopeHierarchy());
         if (failure.isEmpty()) {
             return true;
         }

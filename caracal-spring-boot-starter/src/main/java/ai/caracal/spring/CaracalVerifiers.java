@@ -4,8 +4,10 @@ import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.CaracalEnvironment;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.ScopeHierarchy;
 import ai.caracal.verify.VerificationListener;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /** Builds the default rule's {@link MandateVerifier} from {@code caracal.*} and the environment. */
@@ -51,10 +53,26 @@ final class CaracalVerifiers {
                 .requireDelegation(properties.isRequireDelegation())
                 .maxHopCount(properties.getMaxHopCount())
                 .requiredUse(properties.getRequiredUse())
-                .jwksCache(jwksCache(properties.getJwks(), listeners));
+                .jwksCache(jwksCache(properties.getJwks(), listeners))
+                .scopeHierarchy(scopeHierarchy(properties.getScopeHierarchy()));
         listeners.forEach(builder::listener);
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /** {@code caracal.scope-hierarchy}: broader scope → the narrower scopes it implies. */
+    private static ScopeHierarchy scopeHierarchy(Map<String, List<String>> edges) {
+        if (edges == null || edges.isEmpty()) {
+            return ScopeHierarchy.NONE;
+        }
+        try {
+            ScopeHierarchy.Builder hierarchy = ScopeHierarchy.builder();
+            edges.forEach((broader, narrower) -> hierarchy.implies(broader.trim(),
+                    (narrower == null ? List.<String>of() : narrower).stream().map(String::trim).toArray(String[]::new)));
+            return hierarchy.build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("Invalid caracal.scope-hierarchy: " + e.getMessage(), e);
+        }
     }
 
     /** A cache owned by this verifier, so the listeners see its fetches and {@code caracal.jwks.*} apply. */

@@ -11,6 +11,7 @@ import ai.caracal.testkit.TestIssuer;
 import ai.caracal.verify.MandateVerifier;
 import jakarta.servlet.DispatcherType;
 import java.net.http.HttpResponse;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -48,6 +49,26 @@ class AutoConfigurationTest {
             HttpResponse<String> unmapped = app.get("/other", null);
             assertThat(unmapped.statusCode()).isEqualTo(200);
             assertThat(unmapped.body()).isEqualTo("{\"sub\":null}");
+        }
+    }
+
+    @Test
+    @DisplayName("caracal.scope-hierarchy and caracal.origin-check (connectors.md §10.2 M8, M11) reach the filter")
+    void scopeHierarchyAndOriginCheckComeFromProperties(TestIssuer issuer) throws Exception {
+        try (TestApp app = TestApp.with(issuer).sources(EchoFixture.class)
+                .property("caracal.required-scopes", "documents:read")
+                .property("caracal.scope-hierarchy[documents:admin]", "documents:read")
+                .property("caracal.origin-check.enabled", "true")
+                .property("caracal.origin-check.allowed-origins", "https://app.example")
+                .start()) {
+            issuer.clock().set(java.time.Instant.now());
+            String admin = issuer.mint().scope("documents:admin").sign();
+            assertThat(app.get("/items", admin).statusCode()).isEqualTo(200);
+            assertThat(app.get("/items", issuer.mint().scope("documents:write").sign()).statusCode()).isEqualTo(403);
+            java.net.http.HttpRequest.Builder foreign = java.net.http.HttpRequest.newBuilder(app.uri("/items")).header("Origin", "http://evil.example");
+            assertThat(app.send(foreign, admin).statusCode()).isEqualTo(403);
+            java.net.http.HttpRequest.Builder allowed = java.net.http.HttpRequest.newBuilder(app.uri("/items")).header("Origin", "https://app.example");
+            assertThat(app.send(allowed, admin).statusCode()).isEqualTo(200);
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -23,7 +24,7 @@ class PropertiesBindingTest {
             "caracal.required-scopes", "caracal.required-targets", "caracal.require-chain-contains",
             "caracal.require-agent", "caracal.require-delegation", "caracal.max-hop-count", "caracal.required-use",
             "caracal.url-patterns", "caracal.exclude", "caracal.routes", "caracal.permit-preflight", "caracal.filter-order",
-            "caracal.drain-limit",
+            "caracal.drain-limit", "caracal.scope-hierarchy", "caracal.origin-check.enabled", "caracal.origin-check.allowed-origins",
             "caracal.www-authenticate.enabled", "caracal.www-authenticate.realm",
             "caracal.resource-metadata.enabled", "caracal.resource-metadata.resource",
             "caracal.resource-metadata.authorization-servers", "caracal.resource-metadata.scopes-supported",
@@ -64,6 +65,9 @@ class PropertiesBindingTest {
                 .property("caracal.permit-preflight", "true")
                 .property("caracal.filter-order", "7")
                 .property("caracal.drain-limit", "2MB")
+                .property("caracal.scope-hierarchy[documents:admin]", "documents:write,documents:read")
+                .property("caracal.origin-check.enabled", "true")
+                .property("caracal.origin-check.allowed-origins", "https://app.example")
                 .property("caracal.www-authenticate.enabled", "false")
                 .property("caracal.www-authenticate.realm", "r")
                 .property("caracal.resource-metadata.resource", "https://api.example/x")
@@ -120,6 +124,9 @@ class PropertiesBindingTest {
             assertThat(p.isPermitPreflight()).isTrue();
             assertThat(p.getFilterOrder()).isEqualTo(7);
             assertThat(p.getDrainLimit()).isEqualTo(DataSize.ofMegabytes(2));
+            assertThat(p.getScopeHierarchy()).containsExactly(Map.entry("documents:admin", List.of("documents:write", "documents:read")));
+            assertThat(p.getOriginCheck().isEnabled()).isTrue();
+            assertThat(p.getOriginCheck().getAllowedOrigins()).containsExactly("https://app.example");
             assertThat(p.getWwwAuthenticate().isEnabled()).isFalse();
             assertThat(p.getWwwAuthenticate().getRealm()).isEqualTo("r");
             assertThat(p.getResourceMetadata().isEnabled()).isFalse();
