@@ -42,7 +42,7 @@ class NonBlockingTest {
     private static final long WAIT_SECONDS = 40;
 
     @Test
-    @DisplayName("a cold key set fetch and a Redis-backed check (one MGET) run without a blocking call; the handler continues on parallel")
+    @DisplayName("a cold key set fetch and a Redis-backed check (one MGET) run without a blocking call; the handler continues on parallel or on its own event loop, never on Lettuce's thread")
     void coldFetchAndRedisCheckNeverBlock(TestIssuer issuer) {
         RedisURI redis = RedisForTests.sharedUri();
         RedisClient client = RedisClient.create(redis);
@@ -63,7 +63,9 @@ class NonBlockingTest {
 
                 HttpResponse<String> warm = Http.get(server.uri(), "/items", token);
                 assertThat(warm.statusCode()).as("key set held, Redis still asked").isEqualTo(200);
-                assertThat(thread.get()).startsWith("parallel-");
+                // The MGET may be answered before the filter looks (then the chain goes on on the event loop) or
+                // after (then on parallel); never on Lettuce's I/O thread.
+                assertThat(thread.get()).matches("parallel-.*|caracal-test-loop-.*");
 
                 store.revoke(sid);
                 HttpResponse<String> revoked = Http.get(server.uri(), "/items", token);
