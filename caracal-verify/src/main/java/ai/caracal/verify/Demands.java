@@ -14,9 +14,6 @@ final class Demands {
     /** Hop limit that a verifier uses when none (or a value ≤ 0) is configured. */
     static final int DEFAULT_MAX_HOP_COUNT = 10;
 
-    static final Demands VERIFIER_DEFAULTS =
-            new Demands("resource", List.of(), List.of(), false, false, List.of(), DEFAULT_MAX_HOP_COUNT, ScopeHierarchy.NONE);
-
     /** A required target is missing: {@code invalid_token} on the wire (verification.md §6), a requirement cause. */
     private static final AuthResult TARGET_MISSING =
             AuthResult.failure(AuthError.of(ErrorCode.INVALID_TOKEN), Cause.REQUIREMENT);
