@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * filters listings (M9, M10). {@link McpWebFilter} is the same for WebFlux.
  *
  * <p><b>Tool policy (M9, M10).</b> With a policy, every {@code POST} body is read here (at most
- * {@code maxRequestBytes}; a larger one is answered 413 with {@code Connection: close}) and replayed to the
+ * {@code maxRequestBytes}; a larger one is answered 413 as a §10.3 early answer) and replayed to the
  * transport. A body that is not one JSON-RPC message, or routing headers that disagree with it, get 400
  * with a JSON-RPC error ({@code -32020} for the headers); an operation whose rules the caller's claims do
  * not meet gets the boundary's 401/403, a missing scope as a step-up challenge naming every scope the
@@ -175,14 +175,14 @@ public final class McpBoundary implements Filter {
     }
 
     /**
-     * Reads the whole body, at most {@code maxRequestBytes}: §10.3 early answers, so a body announced
-     * larger is not read at all and the answer closes the connection.
+     * Reads the whole body, at most {@code maxRequestBytes}; a larger one is answered 413 as a §10.3 early
+     * answer (see {@link #tooLarge}).
      *
      * @return the body, or {@code null} when the request was answered here (too large, unreadable)
      */
     private byte[] readBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getContentLengthLong() > maxRequestBytes) {
-            tooLarge(response);
+            tooLarge(request, response);
             return null;
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.max(0, (int) Math.min(request.getContentLengthLong(), 65_536)));
@@ -193,7 +193,7 @@ public final class McpBoundary implements Filter {
             while ((n = in.read(buffer)) >= 0) {
                 body.write(buffer, 0, n);
                 if (body.size() > maxRequestBytes) {
-                    tooLarge(response);
+                    tooLarge(request, response);
                     return null;
                 }
             }
@@ -210,10 +210,14 @@ public final class McpBoundary implements Filter {
         return body.toByteArray();
     }
 
-    private void tooLarge(HttpServletResponse response) throws IOException {
-        response.setHeader("Connection", "close");
-        ServletResponses.write(JsonRpcAnswers.error(413, null, McpMessage.INVALID_REQUEST,
-                "Request body larger than " + maxRequestBytes + " bytes", "POST"), response);
+    /**
+     * §10.3 early answer: the 413 goes out first, then the rest of the body is read and discarded (up to
+     * {@link EarlyAnswer#DEFAULT_DRAIN_LIMIT}; a body announced larger gets {@code Connection: close}), so a
+     * client still sending receives the answer instead of a connection reset.
+     */
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ServletResponses.answer(JsonRpcAnswers.error(413, null, McpMessage.INVALID_REQUEST,
+                "Request body larger than " + maxRequestBytes + " bytes", "POST"), request, response, EarlyAnswer.DEFAULT_DRAIN_LIMIT);
     }
 
     private static String path(HttpServletRequest request) {
@@ -295,7 +299,7 @@ public final class McpBoundary implements Filter {
 
         /**
          * @param bytes the largest request body read when a policy is set, at least 1; a body announced
-         *              larger gets 413 with {@code Connection: close} unread. Set it to the transport's
+         *              larger gets 413, then the body is drained (§10.3; beyond 16 MiB: {@code Connection: close}). Set it to the transport's
          *              maximum request size. Default {@value McpBoundary#DEFAULT_MAX_REQUEST_BYTES} (16 MiB,
          *              the SDK transport's default).
          * @return this builder
