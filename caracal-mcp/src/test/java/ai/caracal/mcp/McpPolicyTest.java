@@ -432,7 +432,7 @@ class McpPolicyTest {
     }
 
     @Test
-    @DisplayName("§10.3 a body announced larger than maxRequestBytes: 413 with Connection: close, unread; a chunked one cut at the limit")
+    @DisplayName("§10.3 a body announced larger than maxRequestBytes: 413 as an early answer (flushed, then the body drained), announced or chunked")
     void bodyOverTheLimitIsRefused(TestIssuer issuer) throws IOException {
         start(issuer, McpBoundary.builder().maxRequestBytes(1024));
         String token = agent(issuer, "tool:call");
