@@ -19,7 +19,7 @@ final class JsonRpcAnswers {
     }
 
     /**
-     * @param status  the HTTP status (400 or 413)
+     * @param status  the HTTP status (400 or 413; 200 for a request whose params the method cannot take)
      * @param id      the request id as JSON text, or {@code null}
      * @param code    the JSON-RPC error code
      * @param message a fixed message

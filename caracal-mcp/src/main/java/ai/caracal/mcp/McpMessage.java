@@ -18,8 +18,15 @@ import java.io.IOException;
  * @param name   the tool/prompt name or resource URI, or {@code null} when the method names none or the
  *               body leaves it out
  * @param id     the id as JSON text ({@code 7}, {@code "a"}), or {@code null} for a notification
+ * @param invalidParams for a request to a named method whose {@code params} cannot be what the method
+ *               needs (no name, {@code arguments} not an object): the fixed message of the
+ *               {@code -32602} answer the boundary gives once the policy is met; else {@code null}
  */
-record McpMessage(String method, String name, String id) {
+record McpMessage(String method, String name, String id, String invalidParams) {
+
+    McpMessage(String method, String name, String id) {
+        this(method, name, id, null);
+    }
 
     /** One parsing problem: the JSON-RPC error code and message of the 400 answer. */
     static final class Invalid extends Exception {
@@ -38,6 +45,7 @@ record McpMessage(String method, String name, String id) {
 
     static final int PARSE_ERROR = -32700;
     static final int INVALID_REQUEST = -32600;
+    static final int INVALID_PARAMS = -32602;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -121,12 +129,17 @@ record McpMessage(String method, String name, String id) {
         }
     }
 
-    /** Reads {@code params.name} and {@code params.uri}, the two members a name can come from. */
+    /**
+     * Reads {@code params.name} and {@code params.uri}, the two members a name can come from, and whether
+     * {@code params.arguments} is an object.
+     */
     private static void readParams(JsonParser parser, Fields fields) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String member = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (member.equals("name") || member.equals("uri")) {
+            if (member.equals("arguments")) {
+                fields.argumentsNotObject = value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL;
+            } else if (member.equals("name") || member.equals("uri")) {
                 String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                 boolean notString = value != JsonToken.VALUE_STRING;
                 if (member.equals("name")) {
@@ -152,6 +165,7 @@ record McpMessage(String method, String name, String id) {
         boolean paramNameNotString;
         String paramUri;
         boolean paramUriNotString;
+        boolean argumentsNotObject;
         boolean outcome;
 
         McpMessage message() throws Invalid {
@@ -175,7 +189,22 @@ record McpMessage(String method, String name, String id) {
             if (byUri ? paramUriNotString : paramNameNotString) {
                 throw new Invalid(INVALID_REQUEST, "Invalid Request: params." + nameMember + " must be a string");
             }
-            return new McpMessage(method, byUri ? paramUri : paramName, id);
+            String name = byUri ? paramUri : paramName;
+            return new McpMessage(method, name, id, id == null ? null : invalidParams(nameMember, name));
+        }
+
+        /**
+         * What the SDK transports cannot read as the named method's params (they answer such a request
+         * with an empty stream): no name, or {@code arguments} that is not an object.
+         */
+        private String invalidParams(String nameMember, String name) {
+            if (name == null) {
+                return "Invalid params: params." + nameMember + " is required";
+            }
+            if (argumentsNotObject && !nameMember.equals("uri")) {
+                return "Invalid params: params.arguments must be an object";
+            }
+            return null;
         }
     }
 }

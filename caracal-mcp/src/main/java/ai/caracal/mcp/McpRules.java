@@ -89,14 +89,16 @@ final class McpRules {
             return Outcome.proceed(message);
         }
         List<Requirements> rules = policy.requirementsFor(message.method(), message.name());
-        if (rules.isEmpty()) {
-            return Outcome.proceed(message);
+        AuthError failure = rules.isEmpty() ? null : failure(rules, claims);
+        if (failure != null) {
+            return Outcome.answer(boundary.rejection(failure, scopes(path, rules), httpMethod));
         }
-        AuthError failure = failure(rules, claims);
-        if (failure == null) {
-            return Outcome.proceed(message);
+        if (message.invalidParams() != null) {
+            // After the policy, so that a caller who may not make the call learns nothing more than 401/403.
+            return Outcome.answer(JsonRpcAnswers.error(200, message.id(), McpMessage.INVALID_PARAMS,
+                    message.invalidParams(), httpMethod));
         }
-        return Outcome.answer(boundary.rejection(failure, scopes(path, rules), httpMethod));
+        return Outcome.proceed(message);
     }
 
     /**

@@ -419,6 +419,48 @@ class McpPolicyTest {
         assertThat(runs).isEmpty();
     }
 
+    static Stream<Arguments> invalidParams() {
+        return Stream.of(
+                Arguments.of("arguments that are a string", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":\"q\"}}",
+                        "params.arguments must be an object"),
+                Arguments.of("arguments that are an array", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":[1]}}",
+                        "params.arguments must be an object"),
+                Arguments.of("no tool name", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"arguments\":{}}}",
+                        "params.name is required"),
+                Arguments.of("no params at all", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\"}",
+                        "params.name is required"));
+    }
+
+    @ParameterizedTest(name = "{0}: a JSON-RPC -32602 answer to request 7, not an empty stream; no tool runs")
+    @MethodSource("invalidParams")
+    void paramsTheMethodCannotTakeGetAJsonRpcError(String name, String body, String message, TestIssuer issuer) {
+        start(issuer, McpBoundary.builder());
+        String token = delegated(issuer, "tool:call");
+        String session = openSession(token);
+
+        HttpResponse<String> response = post(token, session, body, Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32602,\"message\":\"Invalid params: "
+                + message + "\"}}");
+        assertThat(runs).isEmpty();
+    }
+
+    @Test
+    @DisplayName("M9 params the tool cannot take: a caller the policy refuses still gets its 403 first, not -32602")
+    void policyComesBeforeTheParamsAnswer(TestIssuer issuer) {
+        start(issuer, McpBoundary.builder());
+        String token = agent(issuer, "tool:call");
+        String session = openSession(token);
+
+        HttpResponse<String> response = post(token, session,
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"get_document\",\"arguments\":\"x\"}}", Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(runs).isEmpty();
+    }
+
     @Test
     @DisplayName("M9 a body in another charset is 400")
     void nonUtf8CharsetIsRefused(TestIssuer issuer) {

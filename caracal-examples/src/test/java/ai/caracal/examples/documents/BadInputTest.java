@@ -212,8 +212,14 @@ class BadInputTest {
 
         assertNoLeak(missing);
         assertThat(missing.body()).contains("\"isError\":true");
-        // SDK 2.1.0 and 2.2.0 answer a tools/call whose params cannot be read with an empty event stream.
+        // SDK 2.2.0 answers a tools/call whose params it cannot read with an empty event stream; the
+        // boundary answers first, with a JSON-RPC error for the request's id.
         assertNoLeak(notAnObject);
+        assertThat(notAnObject.statusCode()).isEqualTo(200);
+        assertThat(notAnObject.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":9,\"error\":{\"code\":-32602,"
+                + "\"message\":\"Invalid params: params.arguments must be an object\"}}");
         assertNoLeak(paramsNotAnObject);
+        assertThat(paramsNotAnObject.statusCode()).isEqualTo(400);
+        assertThat(paramsNotAnObject.body()).contains("\"code\":-32600");
     }
 }
