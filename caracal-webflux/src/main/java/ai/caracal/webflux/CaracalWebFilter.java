@@ -4,11 +4,14 @@ import ai.caracal.verify.Claims;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
+import ai.caracal.verify.http.BoundaryScope;
+import ai.caracal.verify.http.CapturedContext;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.LiveConnections;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -16,6 +19,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
@@ -59,6 +63,16 @@ import reactor.util.context.Context;
  *       {@code text/event-stream} (an SSE endpoint, Spring AI's WebFlux MCP transport) is registered with
  *       the boundary's {@link LiveConnections} and completes when its mandate expires, is revoked or becomes
  *       stale; WebSockets are closed with 1008 through {@link CaracalWebSocketService}.</li>
+ *   <li><b>Baggage</b> (interop.md §1): with the OpenTelemetry API on the class path, the rest of the
+ *       chain is subscribed with {@link HttpBoundary#enter} current: the {@code caracal.*} W3C Baggage
+ *       entries of the verified claims replace the caller's, and the caller's other entries (and its
+ *       trace) pass: those of the context current when the filter ran, also when the decision came
+ *       later on another thread (a key set fetch, a Redis round trip). Handler code that runs while the chain is subscribed (an
+ *       annotated controller's method, a {@code WebClient} call it assembles and subscribes, as
+ *       OpenTelemetry's Reactor instrumentation captures the context then) sees them. The scope is
+ *       closed before the subscribing call returns: code that runs later on another thread sees what its
+ *       own context propagation gives it (Reactor's automatic context propagation, the OpenTelemetry
+ *       agent); the claims themselves are always in the Reactor context.</li>
  *   <li>{@link #getOrder()} is {@value #DEFAULT_ORDER} by default: after Spring Security's
  *       {@code WebFilterChainProxy} (-100), before application filters. Put CORS handling before it.</li>
  * </ul>
@@ -103,14 +117,16 @@ public final class CaracalWebFilter implements WebFilter, Ordered {
         CompletableFuture<BoundaryDecision> decision = boundary
                 .evaluateAsync(new ExchangeBoundaryRequest(exchange.getRequest(), path)).toCompletableFuture();
         if (decision.isDone()) {
-            return apply(decision.join(), exchange, chain);
+            return apply(decision.join(), exchange, chain, CapturedContext.CURRENT);
         }
+        CapturedContext captured = boundary.captureContext();
         return Mono.fromFuture(decision)
                 .publishOn(Schedulers.parallel())
-                .flatMap(done -> apply(done, exchange, chain));
+                .flatMap(done -> apply(done, exchange, chain, captured));
     }
 
-    private Mono<Void> apply(BoundaryDecision decision, ServerWebExchange exchange, WebFilterChain chain) {
+    private Mono<Void> apply(BoundaryDecision decision, ServerWebExchange exchange, WebFilterChain chain,
+                             CapturedContext captured) {
         switch (decision.kind()) {
             case VERIFIED:
                 Claims claims = decision.claims();
@@ -122,12 +138,31 @@ public final class CaracalWebFilter implements WebFilter, Ordered {
                 if (isWebSocketUpgrade(exchange)) {
                     warnIfUntracked(tracked);
                 }
-                return chain.filter(tracked).contextWrite(Context.of(Claims.class, claims));
+                return inContext(decision, captured, () -> chain.filter(tracked)).contextWrite(Context.of(Claims.class, claims));
             case PASS:
-                return chain.filter(exchange);
+                return inContext(decision, captured, () -> chain.filter(exchange));
             default:
                 return WebFluxResponses.write(decision.response(), exchange);
         }
+    }
+
+    /**
+     * @return {@code next}, made and subscribed with the request's context current
+     *         ({@link HttpBoundary#enter}, on the context taken when the request arrived if the decision
+     *         came later on another thread); {@code next} itself when there is none to make current
+     */
+    private Mono<Void> inContext(BoundaryDecision decision, CapturedContext captured, Supplier<Mono<Void>> next) {
+        if (!boundary.entersContext()) {
+            return next.get();
+        }
+        return new Mono<>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super Void> actual) {
+                try (BoundaryScope scope = boundary.enter(decision, captured)) {
+                    next.get().subscribe(actual);
+                }
+            }
+        };
     }
 
     private static boolean isWebSocketUpgrade(ServerWebExchange exchange) {

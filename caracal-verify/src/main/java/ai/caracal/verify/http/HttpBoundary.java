@@ -204,10 +204,45 @@ public final class HttpBoundary {
      * @return the scope to close; {@link BoundaryScope#NONE} when there is nothing to do
      */
     public BoundaryScope enter(BoundaryDecision decision) {
-        if (!baggage || decision.kind() == BoundaryDecision.Kind.RESPOND) {
+        return enter(decision, CapturedContext.CURRENT);
+    }
+
+    /**
+     * {@link #enter(BoundaryDecision)} on the context {@code captured} was taken from, for a connector
+     * that reaches its decision on another thread than the one the request arrived on (a reactive one,
+     * after a key set fetch or a store round trip): the caller's baggage and trace are those current
+     * when {@link #captureContext()} was called.
+     *
+     * @param decision the decision of {@link #evaluate} or {@link #evaluateAsync}
+     * @param captured what {@link #captureContext()} returned on the request's thread
+     * @return the scope to close, on this thread; {@link BoundaryScope#NONE} when there is nothing to do
+     */
+    public BoundaryScope enter(BoundaryDecision decision, CapturedContext captured) {
+        if (!entersContext() || decision.kind() == BoundaryDecision.Kind.RESPOND) {
             return BoundaryScope.NONE;
         }
-        return OtelContext.enter(decision.claims());
+        return OtelContext.enter(decision.claims(), captured.context());
+    }
+
+    /**
+     * @return the current context, to {@link #enter(BoundaryDecision, CapturedContext) enter} later on
+     *         another thread; {@link CapturedContext#CURRENT} when {@link #entersContext()} is false
+     */
+    public CapturedContext captureContext() {
+        if (!entersContext()) {
+            return CapturedContext.CURRENT;
+        }
+        Object context = OtelContext.capture();
+        return context == null ? CapturedContext.CURRENT : new CapturedContext(context);
+    }
+
+    /**
+     * @return whether {@link #enter} can change the current context: the OpenTelemetry API is present and
+     *         baggage is not turned off. A connector that must wrap the application to call
+     *         {@link #enter} (a reactive one) skips the wrapping when this is {@code false}.
+     */
+    public boolean entersContext() {
+        return baggage;
     }
 
     /**

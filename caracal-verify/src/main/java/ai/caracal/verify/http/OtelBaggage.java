@@ -19,7 +19,17 @@ final class OtelBaggage {
     private OtelBaggage() {
     }
 
-    static BoundaryScope enter(Map<String, String> caracal) {
+    /** @return the current OpenTelemetry context, to enter later with {@link #enter(Map, Object)} */
+    static Object capture() {
+        return Context.current();
+    }
+
+    /**
+     * @param caracal the {@code caracal.*} entries
+     * @param parent  a context of {@link #capture()}, or {@code null} for the current one
+     */
+    static BoundaryScope enter(Map<String, String> caracal, Object parent) {
+        Context base = parent == null ? Context.current() : (Context) parent;
         BaggageBuilder builder = Baggage.builder();
         Budget budget = new Budget();
         caracal.forEach((name, value) -> {
@@ -27,12 +37,12 @@ final class OtelBaggage {
                 builder.put(name, value);
             }
         });
-        Baggage.current().forEach((name, entry) -> {
+        Baggage.fromContext(base).forEach((name, entry) -> {
             if (!CaracalBaggage.reserved(name) && budget.admits(name, entry.getValue(), metadata(entry))) {
                 builder.put(name, entry.getValue(), entry.getMetadata());
             }
         });
-        Scope scope = Context.current().with(builder.build()).makeCurrent();
+        Scope scope = base.with(builder.build()).makeCurrent();
         return () -> {
             try {
                 scope.close();

@@ -39,14 +39,25 @@ final class OtelContext {
 
     /**
      * @param claims the verified claims, or {@code null} for a request that passes unverified
+     * @param parent a context of {@link #capture()} to build on, or {@code null} for the current one
      * @return the scope holding the new baggage current; {@link BoundaryScope#NONE} on failure
      */
-    static BoundaryScope enter(Claims claims) {
+    static BoundaryScope enter(Claims claims, Object parent) {
         try {
-            return OtelBaggage.enter(claims == null ? Map.of() : CaracalBaggage.entries(claims));
+            return OtelBaggage.enter(claims == null ? Map.of() : CaracalBaggage.entries(claims), parent);
         } catch (RuntimeException | LinkageError e) {
             failed(e);
             return BoundaryScope.NONE;
+        }
+    }
+
+    /** @return the current OpenTelemetry context, or {@code null} on failure (then the later one is used) */
+    static Object capture() {
+        try {
+            return OtelBaggage.capture();
+        } catch (RuntimeException | LinkageError e) {
+            failed(e);
+            return null;
         }
     }
 

@@ -1,0 +1,182 @@
+package ai.caracal.webflux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.caracal.testkit.CaracalTest;
+import ai.caracal.testkit.TestIssuer;
+import ai.caracal.verify.MandateVerifier;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebHandler;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+
+/**
+ * interop.md §1 on a real Reactor Netty server: an outer filter extracts the caller's {@code traceparent}
+ * and {@code baggage} and subscribes the chain with them current (as a server instrumentation does);
+ * the handler calls a downstream server, without blocking, through the same propagators; the downstream
+ * server sees the {@code caracal.*} entries of the verified claims, the third-party entry unchanged, and
+ * none of the caller's forged {@code caracal.*}.
+ */
+@CaracalTest(zone = "zone-1", audience = "https://api.test")
+class BaggageTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final TextMapPropagator W3C = TextMapPropagator.composite(
+            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+
+    private HttpServer downstream;
+    private final AtomicReference<String> downstreamBaggage = new AtomicReference<>();
+    private final AtomicReference<String> downstreamTraceparent = new AtomicReference<>();
+
+    @BeforeEach
+    void startDownstream() throws IOException {
+        downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        downstream.createContext("/", exchange -> {
+            downstreamBaggage.set(exchange.getRequestHeaders().getFirst("baggage"));
+            downstreamTraceparent.set(exchange.getRequestHeaders().getFirst("traceparent"));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        downstream.start();
+    }
+
+    @AfterEach
+    void stopDownstream() {
+        downstream.stop(0);
+    }
+
+    /** What a server instrumentation does: extract the incoming context, subscribe the chain with it current. */
+    private static final WebFilter EXTRACT_CONTEXT = (exchange, chain) -> new Mono<>() {
+        @Override
+        public void subscribe(CoreSubscriber<? super Void> actual) {
+            Context extracted = W3C.extract(Context.root(), exchange.getRequest(), new TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(ServerHttpRequest carrier) {
+                    return carrier.getHeaders().keySet();
+                }
+
+                @Override
+                public String get(ServerHttpRequest carrier, String key) {
+                    return carrier.getHeaders().getFirst(key);
+                }
+            });
+            try (Scope ignored = extracted.makeCurrent()) {
+                chain.filter(exchange).subscribe(actual);
+            }
+        }
+    };
+
+    /** The application: calls the downstream server asynchronously, its client propagating the current context. */
+    private WebHandler callsDownstream() {
+        return exchange -> {
+            HttpRequest.Builder call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + downstream.getAddress().getPort() + "/next"));
+            TextMapSetter<HttpRequest.Builder> setter = HttpRequest.Builder::header;
+            W3C.inject(Context.current(), call, setter);
+            return Mono.fromFuture(HTTP.sendAsync(call.build(), HttpResponse.BodyHandlers.discarding())).then();
+        };
+    }
+
+    /** A server whose verifier holds its keys already: every decision is made on the request's thread. */
+    private NettyForTests start(TestIssuer issuer) {
+        MandateVerifier verifier = issuer.verifier().build();
+        verifier.warmup();
+        return start(verifier);
+    }
+
+    private NettyForTests start(MandateVerifier verifier) {
+        CaracalWebFilter caracal = CaracalWebFilter.builder().verifier(verifier).exclude("/public").build();
+        return NettyForTests.start(NettyForTests.app(callsDownstream(), EXTRACT_CONTEXT, caracal));
+    }
+
+    private static Map<String, String> parse(String header) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        if (header == null) {
+            return entries;
+        }
+        for (String member : header.split(",")) {
+            String[] pair = member.strip().split("=", 2);
+            entries.put(pair[0].strip(), pair[1].strip());
+        }
+        return entries;
+    }
+
+    private static int call(URI base, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Http.TIMEOUT)
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .header("baggage", "caracal.session=forged-session,caracal.hop=0,Caracal.Agent_Session=forged,"
+                        + "caracal.extra=forged,tenant=example");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    @DisplayName("the shared example: caracal.* from the verified claims replace the caller's, tenant passes, the trace continues")
+    void verifiedClaimsReplaceIncomingCaracalBaggage(TestIssuer issuer) throws Exception {
+        String token = issuer.mint().sid("authority-record-1").agentSession("session-child")
+                .delegationEdge("delegation-1").delegationPath("delegation-root", "delegation-1").hopCount(1).sign();
+        try (NettyForTests server = start(issuer)) {
+            assertThat(call(server.uri(), "/tool", token)).isEqualTo(200);
+        }
+
+        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "caracal.session", "authority-record-1",
+                "caracal.agent_session", "session-child",
+                "caracal.delegation_edge", "delegation-1",
+                "caracal.parent_edge", "delegation-root",
+                "caracal.hop", "1",
+                "tenant", "example"));
+        assertThat(downstreamTraceparent.get()).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+        assertThat(Baggage.current().getEntryValue("caracal.session")).as("nothing left current on the test thread").isNull();
+    }
+
+    @Test
+    @DisplayName("a decision made later on another thread (cold key set): the caller's context of the arrival is the base")
+    void contextOfTheArrivalSurvivesAnAsynchronousDecision(TestIssuer issuer) throws Exception {
+        String token = issuer.mint().sid("authority-record-2").sign();
+        try (NettyForTests server = start(issuer.verifier().build())) {
+            assertThat(call(server.uri(), "/tool", token)).isEqualTo(200);
+        }
+
+        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "caracal.session", "authority-record-2",
+                "caracal.hop", "0",
+                "tenant", "example"));
+        assertThat(downstreamTraceparent.get()).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+    }
+
+    @Test
+    @DisplayName("an unverified (excluded) request keeps no caracal.* entry of the caller")
+    void excludedRequestDropsIncomingCaracalBaggage(TestIssuer issuer) throws Exception {
+        try (NettyForTests server = start(issuer)) {
+            assertThat(call(server.uri(), "/public/page", null)).isEqualTo(200);
+        }
+
+        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of("tenant", "example"));
+    }
+}
