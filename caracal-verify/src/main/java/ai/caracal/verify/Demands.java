@@ -21,7 +21,7 @@ final class Demands {
     private static final AuthResult DELEGATION_REQUIRED = AuthResult.failure(AuthError.of(ErrorCode.DELEGATION_REQUIRED));
     private static final AuthResult HOP_COUNT_EXCEEDED = AuthResult.failure(AuthError.of(ErrorCode.HOP_COUNT_EXCEEDED));
 
-    final String use;
+    final Requirements.Builder.Use use;
     final List<String> targets;
     final List<String> scopes;
     final boolean agent;
@@ -35,7 +35,7 @@ final class Demands {
      * @param maxHops   hop limit, or 0 for no check
      * @param hierarchy how granted scopes imply others ({@link ScopeHierarchy#NONE}: exact matching)
      */
-    Demands(String use, List<String> targets, List<String> scopes, boolean agent, boolean delegation,
+    Demands(Requirements.Builder.Use use, List<String> targets, List<String> scopes, boolean agent, boolean delegation,
             List<String> chain, int maxHops, ScopeHierarchy hierarchy) {
         this.use = use;
         this.targets = targets;
@@ -48,6 +48,24 @@ final class Demands {
     }
 
     /**
+     * @param hierarchy how granted scopes imply others
+     * @return a verifier's demands before any option is set: {@code use} must be {@code resource}, the
+     *         hop limit is {@link #DEFAULT_MAX_HOP_COUNT}, nothing else is demanded
+     */
+    static Demands verifierDefaults(ScopeHierarchy hierarchy) {
+        return new Demands(Requirements.Builder.Use.RESOURCE, List.of(), List.of(), false, false, List.of(),
+                DEFAULT_MAX_HOP_COUNT, hierarchy);
+    }
+
+    /**
+     * @param hierarchy how granted scopes imply others
+     * @return no demands at all (no {@code use} check, no hop limit), for {@link Requirements#check}
+     */
+    static Demands none(ScopeHierarchy hierarchy) {
+        return new Demands(null, List.of(), List.of(), false, false, List.of(), 0, hierarchy);
+    }
+
+    /**
      * Merges overrides onto these demands: lists and {@code use} are replaced when set, the two flags
      * can only tighten, and the hop limit is replaced when positive. The scope hierarchy stays.
      */
@@ -56,7 +74,7 @@ final class Demands {
             return this;
         }
         return new Demands(
-                overrides.requiredUse().orElse(use),
+                overrides.useOrNull() != null ? overrides.useOrNull() : use,
                 overrides.requiredTargets().orElse(targets),
                 overrides.requiredScopes().orElse(scopes),
                 agent || overrides.requireAgent(),
@@ -68,7 +86,7 @@ final class Demands {
 
     /** @return whether the {@code use} check (step 11) passes */
     boolean useMatches(Claims claims) {
-        return use == null || use.equals(claims.use());
+        return use == null || use.wire().equals(claims.use());
     }
 
     /**
@@ -129,17 +147,5 @@ final class Demands {
             }
         }
         return List.copyOf(values);
-    }
-
-    /**
-     * @return {@code use} when it is {@code resource} or {@code session}
-     * @throws IllegalArgumentException otherwise ({@code gateway} mandates are never accepted here)
-     */
-    static String use(String use) {
-        Objects.requireNonNull(use, "requiredUse");
-        if (!use.equals("resource") && !use.equals("session")) {
-            throw new IllegalArgumentException("requiredUse must be \"resource\" or \"session\"");
-        }
-        return use;
     }
 }

@@ -33,7 +33,7 @@ public final class Requirements {
     private final boolean requireDelegation;
     private final List<String> requireChainContains;
     private final int maxHopCount;
-    private final String requiredUse;
+    private final Builder.Use requiredUse;
 
     private Requirements(Builder b) {
         this.requiredScopes = b.requiredScopes;
@@ -82,7 +82,12 @@ public final class Requirements {
 
     /** @return the required {@code use} class, if set */
     public Optional<String> requiredUse() {
-        return Optional.ofNullable(requiredUse);
+        return requiredUse == null ? Optional.empty() : Optional.of(requiredUse.wire());
+    }
+
+    /** @return the required {@code use} class, or {@code null} when unset */
+    Builder.Use useOrNull() {
+        return requiredUse;
     }
 
     /**
@@ -106,13 +111,7 @@ public final class Requirements {
      * @return the first failure, or empty when every set demand is met
      */
     public Optional<AuthError> check(Claims claims, ScopeHierarchy hierarchy) {
-        Objects.requireNonNull(hierarchy, "hierarchy");
-        Demands demands = new Demands(requiredUse,
-                requiredTargets == null ? List.of() : requiredTargets,
-                requiredScopes == null ? List.of() : requiredScopes,
-                requireAgent, requireDelegation,
-                requireChainContains == null ? List.of() : requireChainContains,
-                maxHopCount, hierarchy);
+        Demands demands = Demands.none(Objects.requireNonNull(hierarchy, "hierarchy")).with(this);
         if (!demands.useMatches(claims)) {
             return Optional.of(AuthError.of(ErrorCode.INVALID_TOKEN));
         }
@@ -124,11 +123,45 @@ public final class Requirements {
     public String toString() {
         return "Requirements[scopes=" + requiredScopes + ", targets=" + requiredTargets + ", agent=" + requireAgent
                 + ", delegation=" + requireDelegation + ", chain=" + requireChainContains + ", maxHopCount=" + maxHopCount
-                + ", use=" + requiredUse + "]";
+                + ", use=" + (requiredUse == null ? null : requiredUse.wire()) + "]";
     }
 
-    /** Builder for {@link Requirements}. Setters reject {@code null}. Not thread-safe. */
+    /**
+     * Builder for {@link Requirements}. Setters reject {@code null}. Not thread-safe. The verifier
+     * builders hold one for their requirement options, so both accept exactly the same values.
+     */
     public static final class Builder {
+
+        /** The {@code use} classes a resource server may require; {@code gateway} is never one of them. */
+        enum Use {
+            RESOURCE("resource"),
+            SESSION("session");
+
+            private final String wire;
+
+            Use(String wire) {
+                this.wire = wire;
+            }
+
+            /** @return the {@code use} claim value */
+            String wire() {
+                return wire;
+            }
+
+            /**
+             * @throws NullPointerException     naming the option when {@code use} is null
+             * @throws IllegalArgumentException unless {@code use} is exactly {@code resource} or {@code session}
+             */
+            static Use of(String use) {
+                Objects.requireNonNull(use, "requiredUse");
+                for (Use candidate : values()) {
+                    if (candidate.wire.equals(use)) {
+                        return candidate;
+                    }
+                }
+                throw new IllegalArgumentException("requiredUse must be \"resource\" or \"session\"");
+            }
+        }
 
         private List<String> requiredScopes;
         private List<String> requiredTargets;
@@ -136,7 +169,7 @@ public final class Requirements {
         private boolean requireDelegation;
         private List<String> requireChainContains;
         private int maxHopCount;
-        private String requiredUse;
+        private Use requiredUse;
 
         private Builder() {
         }
@@ -226,7 +259,7 @@ public final class Requirements {
          * @return this builder
          */
         public Builder requiredUse(String requiredUse) {
-            this.requiredUse = Demands.use(requiredUse);
+            this.requiredUse = Use.of(requiredUse);
             return this;
         }
 

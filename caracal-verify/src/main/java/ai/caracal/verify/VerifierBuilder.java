@@ -5,7 +5,6 @@ import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -27,13 +26,8 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     private String issuer;
     private String audience;
     private String zoneId;
-    private List<String> requiredScopes = List.of();
-    private List<String> requiredTargets = List.of();
-    private boolean requireAgent;
-    private boolean requireDelegation;
-    private List<String> requireChainContains = List.of();
-    private int maxHopCount;
-    private String requiredUse = "resource";
+    /** The requirement options, merged onto {@link Demands#verifierDefaults} by {@link #options()}. */
+    private final Requirements.Builder requirements = Requirements.builder();
     private ScopeHierarchy scopeHierarchy = ScopeHierarchy.NONE;
     private RevocationStore revocations;
     private Clock clock = Clock.systemUTC();
@@ -87,7 +81,8 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requiredScopes(String... scopes) {
-        return requiredScopes(Arrays.asList(Objects.requireNonNull(scopes, "requiredScopes")));
+        requirements.requiredScopes(scopes);
+        return self();
     }
 
     /**
@@ -95,7 +90,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requiredScopes(Collection<String> scopes) {
-        this.requiredScopes = Demands.names("requiredScopes", scopes);
+        requirements.requiredScopes(scopes);
         return self();
     }
 
@@ -104,7 +99,8 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requiredTargets(String... targets) {
-        return requiredTargets(Arrays.asList(Objects.requireNonNull(targets, "requiredTargets")));
+        requirements.requiredTargets(targets);
+        return self();
     }
 
     /**
@@ -112,7 +108,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requiredTargets(Collection<String> targets) {
-        this.requiredTargets = Demands.names("requiredTargets", targets);
+        requirements.requiredTargets(targets);
         return self();
     }
 
@@ -121,7 +117,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requireAgent(boolean requireAgent) {
-        this.requireAgent = requireAgent;
+        requirements.requireAgent(requireAgent);
         return self();
     }
 
@@ -130,7 +126,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requireDelegation(boolean requireDelegation) {
-        this.requireDelegation = requireDelegation;
+        requirements.requireDelegation(requireDelegation);
         return self();
     }
 
@@ -140,7 +136,8 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requireChainContains(String... applicationIds) {
-        return requireChainContains(Arrays.asList(Objects.requireNonNull(applicationIds, "requireChainContains")));
+        requirements.requireChainContains(applicationIds);
+        return self();
     }
 
     /**
@@ -148,7 +145,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requireChainContains(Collection<String> applicationIds) {
-        this.requireChainContains = Demands.names("requireChainContains", applicationIds);
+        requirements.requireChainContains(applicationIds);
         return self();
     }
 
@@ -157,7 +154,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B maxHopCount(int maxHopCount) {
-        this.maxHopCount = maxHopCount;
+        requirements.maxHopCount(maxHopCount);
         return self();
     }
 
@@ -166,7 +163,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
      * @return this builder
      */
     public B requiredUse(String requiredUse) {
-        this.requiredUse = Demands.use(requiredUse);
+        requirements.requiredUse(requiredUse);
         return self();
     }
 
@@ -372,8 +369,7 @@ abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
                     + " the zone-less JWKS URL is used, which a Caracal STS refuses (400), so every mandate is then rejected",
                     validIssuer);
         }
-        Demands demands = new Demands(requiredUse, requiredTargets, requiredScopes, requireAgent, requireDelegation,
-                requireChainContains, maxHopCount > 0 ? maxHopCount : Demands.DEFAULT_MAX_HOP_COUNT, scopeHierarchy);
+        Demands demands = Demands.verifierDefaults(scopeHierarchy).with(requirements.build());
         return new VerifierOptions(validIssuer, audience, zoneId, demands, revocations, clock, cache, onVerified,
                 listeners, verifiedTokenCache, observation == null ? Tracing.NONE : observation.tracing());
     }

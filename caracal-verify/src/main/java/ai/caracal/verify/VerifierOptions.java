@@ -111,7 +111,7 @@ public final class VerifierOptions {
 
     /** @return the required {@code use} class: {@code resource} or {@code session} */
     public String requiredUse() {
-        return demands.use;
+        return demands.use.wire();
     }
 
     /** @return the revocation store consulted for every mandate that passes all other checks */
