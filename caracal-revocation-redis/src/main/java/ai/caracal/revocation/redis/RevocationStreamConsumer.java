@@ -65,6 +65,9 @@ import org.slf4j.LoggerFactory;
 public abstract sealed class RevocationStreamConsumer implements AutoCloseable
         permits RedisRevocationConsumer, DelegationInvalidationConsumer {
 
+    // One class of some 520 lines on purpose: joining, polling, dead-lettering and leaving share one
+    // connection, one poll lock and one pending list; the two subclasses add only their entry rules.
+
     static final String INVALID_SIGNATURE = "invalid_signature";
     static final String AMBIGUOUS_FIELDS = "ambiguous_fields";
     static final String APPLY_FAILED = "apply_failed";
@@ -136,23 +139,17 @@ public abstract sealed class RevocationStreamConsumer implements AutoCloseable
                         "Redis Cluster for stream " + stream);
     }
 
-    /**
-     * @return the stream this consumer reads; never {@code null}
-     */
+    /** @return the stream this consumer reads; never {@code null} */
     public String stream() {
         return stream;
     }
 
-    /**
-     * @return the consumer group it reads through; never {@code null}
-     */
+    /** @return the consumer group it reads through; never {@code null} */
     public String group() {
         return group;
     }
 
-    /**
-     * @return this instance's consumer name within the group; never {@code null}
-     */
+    /** @return this instance's consumer name within the group; never {@code null} */
     public String consumerName() {
         return consumer;
     }
@@ -256,10 +253,10 @@ public abstract sealed class RevocationStreamConsumer implements AutoCloseable
      * waiting at most {@link #block()} for them ({@code XREADGROUP ... BLOCK}).
      *
      * <p>A Redis failure, or a store that cannot be reached, aborts the poll and is rethrown; the failed
-     * entry and the rest of its batch stay pending and are retried by a later poll after
-     * {@code pendingIdle}. A store that refuses one entry for another reason (for example
-     * {@code WRONGTYPE} on its key) does not abort the poll: that entry stays pending, the poll goes on,
-     * and after 5 deliveries the entry is dead-lettered as {@code apply_failed} (state.md S68).
+     * entry and the rest of its batch stay pending, and the next poll takes them up first (state.md §6.3
+     * step 0). A store that refuses one entry for another reason (for example {@code WRONGTYPE} on its
+     * key) does not abort the poll: that entry stays pending, the poll goes on, and after
+     * {@value #MAX_DELIVERIES} deliveries the entry is dead-lettered as {@code apply_failed} (S68).
      *
      * @return the number of entries handled: re-claimed, new and dead-lettered
      * @throws RevocationStoreException when a Redis command fails, or as thrown by the store
