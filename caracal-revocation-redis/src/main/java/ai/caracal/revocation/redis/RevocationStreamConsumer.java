@@ -2,6 +2,7 @@ package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -94,7 +95,7 @@ public abstract sealed class RevocationStreamConsumer implements AutoCloseable
     private final BiFunction<Map<String, String>, RevocationStore, Optional<String>> applier;
     /** {@code null} when none is set: then nothing is reported. */
     private final StreamEventListener listener;
-    private final RateLimitedWarning listenerWarning = new RateLimitedWarning();
+    private final RateLimitedWarning listenerWarning = new RateLimitedWarning(Duration.ofSeconds(10));
     private final Logger log;
 
     /** Opens the dedicated connection from the standalone or the cluster client, whichever was given. */
@@ -435,7 +436,7 @@ public abstract sealed class RevocationStreamConsumer implements AutoCloseable
             if (listenerWarning.admit()) {
                 log.warn("Stream event listener {} failed on stream {} (ignored; further failures are logged"
                         + " at most every {} s)", listener.getClass().getName(), stream,
-                        RateLimitedWarning.INTERVAL.toSeconds(), e);
+                        listenerWarning.interval().toSeconds(), e);
             }
         }
     }
