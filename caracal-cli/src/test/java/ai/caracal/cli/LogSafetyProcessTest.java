@@ -92,7 +92,7 @@ class LogSafetyProcessTest {
         assertThat(output.lines().filter(line -> line.startsWith("DEBUG ") || line.startsWith("TRACE ")))
                 .as("DEBUG lines come from Caracal's own loggers only")
                 .allMatch(line -> line.matches("(DEBUG|TRACE) (MandateVerifier|KeySource|JwksDocument|SignatureProviders"
-                        + "|CaracalWarmup|RedisLink|StreamConsumerEngine|EvictionGuard|HttpBoundary|McpBoundary|LiveConnection) - .*"));
+                        + "|CaracalWarmup|RedisLink|RedisRevocationConsumer|DelegationInvalidationConsumer|EvictionGuard|HttpBoundary|McpBoundary|LiveConnection) - .*"));
         assertThat(output).doesNotContain("[picocli").doesNotContain("FINE:").doesNotContain("FINEST:");
     }
 

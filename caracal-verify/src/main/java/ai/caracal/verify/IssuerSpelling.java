@@ -1,6 +1,7 @@
 package ai.caracal.verify;
 
-import java.util.concurrent.atomic.AtomicLong;
+import ai.caracal.revocation.internal.RateLimitedWarning;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,10 +15,9 @@ import org.slf4j.LoggerFactory;
 final class IssuerSpelling {
 
     private static final Logger log = LoggerFactory.getLogger(IssuerSpelling.class);
-    private static final long INTERVAL_MILLIS = 60_000;
 
     private final String issuer;
-    private final AtomicLong lastWarning = new AtomicLong();
+    private final RateLimitedWarning warning = new RateLimitedWarning(Duration.ofMinutes(1));
 
     IssuerSpelling(String issuer) {
         this.issuer = issuer;
@@ -25,9 +25,7 @@ final class IssuerSpelling {
 
     /** A verified mandate named another issuer. */
     void mismatched() {
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        if (now - last >= INTERVAL_MILLIS && lastWarning.compareAndSet(last, now)) {
+        if (warning.admit()) {
             log.warn("Mandates signed with the keys of issuer {} name another iss, so they are rejected (invalid_token):"
                     + " the issuer must be spelled exactly as the STS writes iss (scheme, host: localhost is not"
                     + " 127.0.0.1, port, path); check CARACAL_STS_URL or the issuer setting", issuer);

@@ -1,7 +1,9 @@
 package ai.caracal.verify;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,7 +11,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ final class KeySource {
     private volatile KeySet held;
     /** One line on why the latest fetch failed, or {@code null} when it succeeded (or none finished yet). */
     private volatile String lastFailure;
-    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+    private final RateLimitedWarning fetchWarning = new RateLimitedWarning(Duration.ofMillis(WARN_INTERVAL_MILLIS));
 
     // Guarded by this.
     private long nextRefetchAt = Long.MIN_VALUE;
@@ -332,9 +333,7 @@ final class KeySource {
      * where, and what mandates get meanwhile.
      */
     private void warnFetchFailed(String failure) {
-        long now = System.nanoTime();
-        long next = nextWarning.get();
-        if (now - next < 0 || !nextWarning.compareAndSet(next, now + TimeUnit.MILLISECONDS.toNanos(WARN_INTERVAL_MILLIS))) {
+        if (!fetchWarning.admit()) {
             log.debug("{}", failure);
             return;
         }

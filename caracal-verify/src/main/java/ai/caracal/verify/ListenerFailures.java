@@ -1,5 +1,7 @@
 package ai.caracal.verify;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,18 +14,15 @@ import org.slf4j.LoggerFactory;
 final class ListenerFailures {
 
     private static final Logger log = LoggerFactory.getLogger(VerificationListener.class);
-    private static final long WARN_INTERVAL_MILLIS = 60_000;
     private static final AtomicLong count = new AtomicLong();
-    private static final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
+    private static final RateLimitedWarning warning = new RateLimitedWarning(Duration.ofMinutes(1));
 
     private ListenerFailures() {
     }
 
     static void record(RuntimeException e) {
         long total = count.incrementAndGet();
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MILLIS) && lastWarning.compareAndSet(last, now)) {
+        if (warning.admit()) {
             log.warn("A VerificationListener threw; results are unchanged ({} so far; {}: {})", total,
                     e.getClass().getName(), e.getMessage());
         }

@@ -2,13 +2,14 @@ package ai.caracal.verify;
 
 import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.revocation.RevocationStoreException;
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +59,7 @@ public final class MandateVerifier {
     private static final CompletableFuture<AuthResult> MISSING_TOKEN_NOW = CompletableFuture.completedFuture(MISSING_TOKEN);
 
     private static final long LEEWAY_SECONDS = 60;
-    private static final long STORE_WARN_INTERVAL_MILLIS = 10_000;
-    private static final AtomicLong lastUnexpectedWarning = new AtomicLong();
+    private static final RateLimitedWarning unexpectedWarning = new RateLimitedWarning(Duration.ofSeconds(10));
 
     /**
      * Test seam, package-private on purpose: when set, {@link #authenticate(String)} and its siblings
@@ -76,8 +76,8 @@ public final class MandateVerifier {
     private final VerificationListener[] listeners;
     private final IssuerSpelling issuerSpelling;
     private final Tracing tracing;
-    /** When this verifier last logged a store outage; each verifier logs at most one line per 10 s. */
-    private final AtomicLong lastStoreWarning = new AtomicLong();
+    /** Each verifier logs a store outage at most once per 10 s. */
+    private final RateLimitedWarning storeWarning = new RateLimitedWarning(Duration.ofSeconds(10));
 
     private MandateVerifier(VerifierOptions options, KeySource keys, VerifiedTokenCache tokenCache) {
         this.options = options;
@@ -549,9 +549,7 @@ public final class MandateVerifier {
 
     private static AuthResult unexpected(RuntimeException e) {
         // A bug or a library surprise on hostile input: still a rejection, never an escape.
-        long now = System.currentTimeMillis();
-        long last = lastUnexpectedWarning.get();
-        if (now - last >= STORE_WARN_INTERVAL_MILLIS && lastUnexpectedWarning.compareAndSet(last, now)) {
+        if (unexpectedWarning.admit()) {
             log.warn("Mandate verification failed unexpectedly; rejecting it as invalid_token (cause internal; {}); "
                     + "further such failures are logged at most every 10 s", e.getClass().getName());
         }
@@ -590,9 +588,7 @@ public final class MandateVerifier {
      * @param e what the store threw; {@code null} when it failed closed
      */
     private void warnStoreFailure(RuntimeException e) {
-        long now = System.currentTimeMillis();
-        long last = lastStoreWarning.get();
-        if (now - last >= STORE_WARN_INTERVAL_MILLIS && lastStoreWarning.compareAndSet(last, now)) {
+        if (storeWarning.admit()) {
             String store = options.revocations().getClass().getName();
             if (e == null) {
                 log.warn("Revocation store {} could not answer and failed closed; rejecting mandates as session_revoked "

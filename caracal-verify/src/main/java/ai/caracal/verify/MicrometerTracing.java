@@ -1,8 +1,10 @@
 package ai.caracal.verify;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +20,10 @@ import org.slf4j.LoggerFactory;
 final class MicrometerTracing implements Tracing {
 
     private static final Logger log = LoggerFactory.getLogger(MicrometerTracing.class);
-    private static final long WARN_INTERVAL_MILLIS = 60_000;
 
     private final ObservationRegistry registry;
     private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
+    private final RateLimitedWarning warning = new RateLimitedWarning(Duration.ofMinutes(1));
 
     MicrometerTracing(ObservationRegistry registry) {
         this.registry = registry;
@@ -72,9 +73,7 @@ final class MicrometerTracing implements Tracing {
 
     private void failed(RuntimeException e) {
         failures.incrementAndGet();
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MILLIS) && lastWarning.compareAndSet(last, now)) {
+        if (warning.admit()) {
             log.warn("Caracal observation failed; the verification result is unchanged ({} so far; {}: {})",
                     failures.get(), e.getClass().getName(), e.getMessage());
         }

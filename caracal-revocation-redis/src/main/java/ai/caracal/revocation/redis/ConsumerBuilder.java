@@ -4,20 +4,43 @@ import ai.caracal.revocation.RevocationStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The options of §6.1 shared by the builders of both consumers. Each option is checked when it is set;
- * {@code build()} checks the combination. Not thread-safe.
+ * {@link #check()}, called by the consumer being built, checks the combination. Not thread-safe.
  *
  * @param <B> the concrete builder, returned by every setter
  */
 abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
 
-    final ConsumerSettings settings;
+    static final int DEFAULT_BATCH_SIZE = 50;
+    static final Duration DEFAULT_BLOCK = Duration.ofSeconds(2);
+    static final Duration MAX_BLOCK = Duration.ofSeconds(60);
+    static final Duration DEFAULT_PENDING_IDLE = Duration.ofSeconds(30);
+    static final long DEFAULT_DEAD_LETTER_MAX_LENGTH = 10_000;
+
+    RedisClient client;
+    RedisClusterClient clusterClient;
+    RevocationStore store;
+    String consumer;
+    String stream;
+    String group;
+    int batchSize = DEFAULT_BATCH_SIZE;
+    Duration block = DEFAULT_BLOCK;
+    Duration pendingIdle = DEFAULT_PENDING_IDLE;
+    /** The stream HMAC keys in order; empty when signatures are not checked. Each is a private copy. */
+    List<byte[]> hmacKeys = List.of();
+    Boolean requireSignature;
+    long deadLetterMaxLength = DEFAULT_DEAD_LETTER_MAX_LENGTH;
+    /** {@code null} when none is set: then nothing is reported. */
+    StreamEventListener listener;
 
     ConsumerBuilder(String defaultStream, String defaultGroup) {
-        this.settings = new ConsumerSettings(defaultStream, defaultGroup);
+        this.stream = defaultStream;
+        this.group = defaultGroup;
     }
 
     @SuppressWarnings("unchecked")
@@ -31,7 +54,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B client(RedisClient client) {
-        settings.client(client);
+        this.client = Objects.requireNonNull(client, "client");
         return self();
     }
 
@@ -41,7 +64,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B client(RedisClusterClient client) {
-        settings.client(client);
+        this.clusterClient = Objects.requireNonNull(client, "client");
         return self();
     }
 
@@ -50,7 +73,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B store(RevocationStore store) {
-        settings.store(store);
+        this.store = Objects.requireNonNull(store, "store");
         return self();
     }
 
@@ -60,7 +83,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B consumer(String consumer) {
-        settings.consumer(consumer);
+        this.consumer = requireNonBlank(consumer, "consumer");
         return self();
     }
 
@@ -69,7 +92,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B stream(String stream) {
-        settings.stream(stream);
+        this.stream = requireNonBlank(stream, "stream");
         return self();
     }
 
@@ -84,7 +107,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B group(String group) {
-        settings.group(group);
+        this.group = requireNonBlank(group, "group");
         return self();
     }
 
@@ -94,7 +117,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B batchSize(int batchSize) {
-        settings.batchSize(batchSize);
+        this.batchSize = batchSize <= 0 ? DEFAULT_BATCH_SIZE : batchSize;
         return self();
     }
 
@@ -105,7 +128,12 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      *                                  forever)
      */
     public B block(Duration block) {
-        settings.block(block);
+        Objects.requireNonNull(block, "block");
+        if (block.compareTo(Duration.ofMillis(1)) < 0 || block.compareTo(MAX_BLOCK) > 0) {
+            throw new IllegalArgumentException("block must be between 1 ms and 60 s (BLOCK 0 would wait forever), got "
+                    + block.toMillis() + " ms");
+        }
+        this.block = block;
         return self();
     }
 
@@ -115,7 +143,8 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B pendingIdle(Duration pendingIdle) {
-        settings.pendingIdle(pendingIdle);
+        Objects.requireNonNull(pendingIdle, "pendingIdle");
+        this.pendingIdle = pendingIdle.isZero() || pendingIdle.isNegative() ? DEFAULT_PENDING_IDLE : pendingIdle;
         return self();
     }
 
@@ -128,7 +157,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @throws IllegalArgumentException if shorter than 32 bytes
      */
     public B streamHmacKey(byte[] key) {
-        settings.streamHmacKey(key);
+        this.hmacKeys = keys(List.of(Objects.requireNonNull(key, "streamHmacKey")), "streamHmacKey");
         return self();
     }
 
@@ -141,7 +170,8 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @throws IllegalArgumentException if not hex or shorter than 32 bytes
      */
     public B streamHmacKeyHex(String hex) {
-        settings.streamHmacKeyHex(hex);
+        this.hmacKeys = keys(decodeHex(List.of(Objects.requireNonNull(hex, "streamHmacKeyHex")), "streamHmacKeyHex"),
+                "streamHmacKeyHex");
         return self();
     }
 
@@ -154,7 +184,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @throws IllegalArgumentException if the list is empty or a key is shorter than 32 bytes
      */
     public B streamHmacKeys(List<byte[]> keys) {
-        settings.streamHmacKeys(keys, "streamHmacKeys");
+        this.hmacKeys = keys(keys, "streamHmacKeys");
         return self();
     }
 
@@ -167,7 +197,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @throws IllegalArgumentException if the list is empty, or a key is not hex or shorter than 32 bytes
      */
     public B streamHmacKeysHex(List<String> hexKeys) {
-        settings.streamHmacKeysHex(hexKeys, "streamHmacKeysHex");
+        this.hmacKeys = keys(decodeHex(hexKeys, "streamHmacKeysHex"), "streamHmacKeysHex");
         return self();
     }
 
@@ -178,7 +208,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B requireSignature(boolean requireSignature) {
-        settings.requireSignature(requireSignature);
+        this.requireSignature = requireSignature;
         return self();
     }
 
@@ -189,7 +219,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B deadLetterMaxLength(long deadLetterMaxLength) {
-        settings.deadLetterMaxLength(deadLetterMaxLength);
+        this.deadLetterMaxLength = deadLetterMaxLength <= 0 ? DEFAULT_DEAD_LETTER_MAX_LENGTH : deadLetterMaxLength;
         return self();
     }
 
@@ -202,7 +232,76 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @return this builder
      */
     public B listener(StreamEventListener listener) {
-        settings.listener(listener);
+        this.listener = Objects.requireNonNull(listener, "listener");
         return self();
+    }
+
+    /**
+     * Checks the combination of the options, for the consumer being built.
+     *
+     * @return {@code true} when stream keys are set, so entries must be signed
+     * @throws IllegalStateException when {@code client}, {@code store} or {@code consumer} is missing, both
+     *                               kinds of client are set, or the signature options contradict each other
+     */
+    boolean check() {
+        if (client == null && clusterClient == null) {
+            throw new IllegalStateException("client is required (a RedisClient or a RedisClusterClient)");
+        }
+        if (client != null && clusterClient != null) {
+            throw new IllegalStateException("set either a RedisClient or a RedisClusterClient as client, not both");
+        }
+        if (store == null) {
+            throw new IllegalStateException("store is required (the RevocationStore the entries are applied to)");
+        }
+        if (consumer == null) {
+            throw new IllegalStateException(
+                    "consumer is required (a name unique per instance, for example mcp-server-1)");
+        }
+        boolean keyed = !hmacKeys.isEmpty();
+        if (requireSignature != null && requireSignature && !keyed) {
+            throw new IllegalStateException("a stream HMAC key is required when signatures are required"
+                    + " (set streamHmacKey or streamHmacKeyHex)");
+        }
+        if (requireSignature != null && !requireSignature && keyed) {
+            throw new IllegalStateException("requireSignature(false) cannot be combined with a stream HMAC key:"
+                    + " a configured key is always enforced");
+        }
+        return keyed;
+    }
+
+    /** @return private copies of the keys, each checked */
+    private static List<byte[]> keys(List<byte[]> keys, String option) {
+        Objects.requireNonNull(keys, option);
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs at least one key");
+        }
+        List<byte[]> copies = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            StreamSignature.checkKeyLength(key, option);
+            copies.add(key.clone());
+        }
+        return List.copyOf(copies);
+    }
+
+    private static List<byte[]> decodeHex(List<String> hexKeys, String option) {
+        Objects.requireNonNull(hexKeys, option);
+        List<byte[]> keys = new ArrayList<>(hexKeys.size());
+        for (String hex : hexKeys) {
+            Objects.requireNonNull(hex, option);
+            byte[] key = StreamSignature.decodeHex(hex);
+            if (key == null) {
+                throw new IllegalArgumentException(option + " must be hex: an even number of digits 0-9, a-f, A-F");
+            }
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private static String requireNonBlank(String value, String option) {
+        Objects.requireNonNull(value, option);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(option + " must not be blank");
+        }
+        return value;
     }
 }

@@ -1,5 +1,6 @@
 package ai.caracal.revocation.redis;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -270,7 +271,7 @@ public final class ConsumerRunner implements AutoCloseable {
     /** The loop of one consumer, and its health. */
     private final class Worker {
         final RevocationStreamConsumer consumer;
-        final RateLimitedWarning failureWarning = new RateLimitedWarning();
+        final RateLimitedWarning failureWarning = new RateLimitedWarning(Duration.ofSeconds(10));
         volatile Instant lastSuccess = Instant.EPOCH;
         /** Touched by the worker's own thread only. */
         int failuresInARow;

@@ -29,7 +29,7 @@ import java.util.OptionalLong;
  * the consumer opens its own connection from the client on first use (so it can be built while Redis is
  * down) and {@link #close()} closes only that connection.
  */
-public final class DelegationInvalidationConsumer extends EngineBackedConsumer {
+public final class DelegationInvalidationConsumer extends RevocationStreamConsumer {
 
     /** The default stream: {@code caracal.delegations.invalidate}. */
     public static final String DEFAULT_STREAM = "caracal.delegations.invalidate";
@@ -40,9 +40,8 @@ public final class DelegationInvalidationConsumer extends EngineBackedConsumer {
     static final String INVALID_EPOCH = "invalid_delegation_epoch";
     private static final int MAX_EPOCH_DIGITS = 19;
 
-    private DelegationInvalidationConsumer(ConsumerSettings settings) {
-        super(new StreamConsumerEngine(settings, DelegationInvalidationConsumer::advanceEpoch,
-                DelegationInvalidationConsumer.class));
+    private DelegationInvalidationConsumer(Builder builder) {
+        super(builder, DelegationInvalidationConsumer::advanceEpoch);
     }
 
     /**
@@ -74,7 +73,7 @@ public final class DelegationInvalidationConsumer extends EngineBackedConsumer {
         }
     }
 
-    /** This stream's {@link EntryApplier}: advance the zone epoch, or dead-letter an invalid entry. */
+    /** Steps 2–4 of §6.4 for this stream: advance the zone epoch, or dead-letter an invalid entry. */
     static Optional<String> advanceEpoch(Map<String, String> fields, RevocationStore store) {
         String zoneId = fields.get("zone_id");
         OptionalLong epoch = parseEpoch(fields.get("epoch"));
@@ -105,7 +104,7 @@ public final class DelegationInvalidationConsumer extends EngineBackedConsumer {
          *                               options contradict each other
          */
         public DelegationInvalidationConsumer build() {
-            return new DelegationInvalidationConsumer(settings);
+            return new DelegationInvalidationConsumer(this);
         }
     }
 }

@@ -1,6 +1,7 @@
 package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationStoreException;
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
@@ -78,8 +79,8 @@ final class RedisLink implements AutoCloseable {
     private final long timeoutNanos;
     private final long timeoutMillis;
     private final String description;
-    private final RateLimitedWarning connectWarning = new RateLimitedWarning();
-    private final RateLimitedWarning silentWarning = new RateLimitedWarning();
+    private final RateLimitedWarning connectWarning = new RateLimitedWarning(Duration.ofSeconds(10));
+    private final RateLimitedWarning silentWarning = new RateLimitedWarning(Duration.ofSeconds(10));
     private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
     /** Set when a silent connection was dropped, until the next one is open. */
     private volatile boolean replaced;

@@ -29,7 +29,7 @@ import java.util.Optional;
  * the consumer opens its own connection from the client on first use (so it can be built while Redis is
  * down) and {@link #close()} closes only that connection.
  */
-public final class RedisRevocationConsumer extends EngineBackedConsumer {
+public final class RedisRevocationConsumer extends RevocationStreamConsumer {
 
     /** The default stream: {@code caracal.sessions.revoke}. */
     public static final String DEFAULT_STREAM = "caracal.sessions.revoke";
@@ -42,9 +42,8 @@ public final class RedisRevocationConsumer extends EngineBackedConsumer {
     private static final List<String> ANCHOR_FIELDS =
             List.of("session_id", "sid", "root_sid", "agent_session_id", "delegation_edge_id");
 
-    private RedisRevocationConsumer(ConsumerSettings settings) {
-        super(new StreamConsumerEngine(settings, RedisRevocationConsumer::revokeAnchors,
-                RedisRevocationConsumer.class));
+    private RedisRevocationConsumer(Builder builder) {
+        super(builder, RedisRevocationConsumer::revokeAnchors);
     }
 
     /**
@@ -67,7 +66,7 @@ public final class RedisRevocationConsumer extends EngineBackedConsumer {
     }
 
     /**
-     * This stream's {@link EntryApplier}: revoke every anchor, or dead-letter an entry without one, or one
+     * Steps 2–4 of §6.4 for this stream: revoke every anchor, or dead-letter an entry without one, or one
      * naming a reserved anchor (S66). Such an entry is dead-lettered whole, before any write: it comes from
      * a broken or hostile producer, and half-applying it would hide that.
      */
@@ -104,7 +103,7 @@ public final class RedisRevocationConsumer extends EngineBackedConsumer {
          *                               options contradict each other
          */
         public RedisRevocationConsumer build() {
-            return new RedisRevocationConsumer(settings);
+            return new RedisRevocationConsumer(this);
         }
     }
 }

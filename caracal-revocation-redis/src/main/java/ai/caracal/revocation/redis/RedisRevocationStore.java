@@ -4,6 +4,7 @@ import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.revocation.RevocationQuery;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -104,7 +105,7 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     private final String epochKeyPrefix;
     private final long defaultTtlMillis;
     private final boolean failClosed;
-    private final RateLimitedWarning unavailableWarning = new RateLimitedWarning();
+    private final RateLimitedWarning unavailableWarning = new RateLimitedWarning(Duration.ofSeconds(10));
     private final CompletableFuture<Void> evictionChecked = new CompletableFuture<>();
     /** The last zone's epoch key: a verifier asks about the same zone on every call. */
     private volatile ZoneKey lastZoneKey;

@@ -96,7 +96,7 @@ class PoisonEntryTest {
                 consumer.pollOnce();
             }
 
-            assertThat(attempts).hasValue(StreamConsumerEngine.MAX_DELIVERIES);
+            assertThat(attempts).hasValue(RevocationStreamConsumer.MAX_DELIVERIES);
             assertThat(streams.deadLetters(stream)).singleElement().satisfies(entry -> assertThat(entry.getBody())
                     .containsEntry("source_id", poison).containsEntry("reason", "apply_failed"));
             assertThat(streams.pending(stream, group)).isZero();

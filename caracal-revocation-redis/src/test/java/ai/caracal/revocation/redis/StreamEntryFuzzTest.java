@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Fuzz targets for the per-entry processing of both stream consumers (state.md §5, §6.4), without
- * Redis: {@link StreamConsumerEngine#process} with each consumer's applier, signed and unsigned, then
+ * Redis: {@link RevocationStreamConsumer#process} with each consumer's applier, signed and unsigned, then
  * the dead-letter payload. Invariants are the spec's rules restated independently: the anchors and
  * their order, reserved anchors, the epoch syntax, the signature policy (ambiguous fields first), and a
  * payload that is JSON holding exactly the
@@ -44,16 +44,16 @@ class StreamEntryFuzzTest {
         Map<String, String> fields = entry(input, stream);
         for (List<byte[]> keys : List.of(List.<byte[]>of(), List.of(KEY))) {
             ScriptedRevocationStore store = new ScriptedRevocationStore();
-            Optional<String> reason = StreamConsumerEngine.process(keys, stream, RedisRevocationConsumer::revokeAnchors, store, fields);
+            Optional<String> reason = RevocationStreamConsumer.process(keys, stream, RedisRevocationConsumer::revokeAnchors, store, fields);
             boolean ambiguous = !keys.isEmpty() && isAmbiguous(stream, fields);
             boolean signatureFails = !keys.isEmpty() && !StreamSignature.verify(keys, stream, fields);
             List<String> anchors = expectedAnchors(fields);
             if (ambiguous) {
-                require(reason.equals(Optional.of(StreamConsumerEngine.AMBIGUOUS_FIELDS)), "ambiguous fields are dead-lettered");
+                require(reason.equals(Optional.of(RevocationStreamConsumer.AMBIGUOUS_FIELDS)), "ambiguous fields are dead-lettered");
                 require(signatureFails, "ambiguous fields never verify");
                 require(store.revokedInOrder().isEmpty(), "nothing applied from ambiguous fields");
             } else if (signatureFails) {
-                require(reason.equals(Optional.of(StreamConsumerEngine.INVALID_SIGNATURE)), "a bad signature is dead-lettered");
+                require(reason.equals(Optional.of(RevocationStreamConsumer.INVALID_SIGNATURE)), "a bad signature is dead-lettered");
                 require(store.revokedInOrder().isEmpty(), "nothing applied from a bad signature");
             } else if (anchors.isEmpty()) {
                 require(reason.equals(Optional.of(RedisRevocationConsumer.MISSING_ANCHOR)), "no anchor is dead-lettered");
@@ -78,16 +78,16 @@ class StreamEntryFuzzTest {
         Map<String, String> fields = entry(input, stream);
         for (List<byte[]> keys : List.of(List.<byte[]>of(), List.of(KEY))) {
             InMemoryRevocationStore store = new InMemoryRevocationStore();
-            Optional<String> reason = StreamConsumerEngine.process(keys, stream, DelegationInvalidationConsumer::advanceEpoch, store, fields);
+            Optional<String> reason = RevocationStreamConsumer.process(keys, stream, DelegationInvalidationConsumer::advanceEpoch, store, fields);
             boolean ambiguous = !keys.isEmpty() && isAmbiguous(stream, fields);
             boolean signatureFails = !keys.isEmpty() && !StreamSignature.verify(keys, stream, fields);
             OptionalLong epoch = expectedEpoch(fields.get("epoch"));
             require(DelegationInvalidationConsumer.parseEpoch(fields.get("epoch")).equals(epoch), "parseEpoch matches §6.4");
             String zone = fields.get("zone_id");
             if (ambiguous) {
-                require(reason.equals(Optional.of(StreamConsumerEngine.AMBIGUOUS_FIELDS)), "ambiguous fields are dead-lettered");
+                require(reason.equals(Optional.of(RevocationStreamConsumer.AMBIGUOUS_FIELDS)), "ambiguous fields are dead-lettered");
             } else if (signatureFails) {
-                require(reason.equals(Optional.of(StreamConsumerEngine.INVALID_SIGNATURE)), "a bad signature is dead-lettered");
+                require(reason.equals(Optional.of(RevocationStreamConsumer.INVALID_SIGNATURE)), "a bad signature is dead-lettered");
             } else if (zone == null || zone.isBlank() || epoch.isEmpty()) {
                 require(reason.equals(Optional.of(DelegationInvalidationConsumer.INVALID_EPOCH)), "an invalid zone or epoch is dead-lettered");
             } else {

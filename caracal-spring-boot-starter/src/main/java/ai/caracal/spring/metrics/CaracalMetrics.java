@@ -1,5 +1,6 @@
 package ai.caracal.spring.metrics;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.Cause;
 import ai.caracal.verify.ErrorCode;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +67,6 @@ public final class CaracalMetrics implements VerificationListener {
     public static final String REVOCATION_CHECK_ERRORS = "caracal.revocation.check.errors";
 
     private static final Logger log = LoggerFactory.getLogger(CaracalMetrics.class);
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final ErrorCode[] CODES = ErrorCode.values();
     private static final Cause[] CAUSES = Cause.values();
     private static final JwksFetch[] FETCHES = JwksFetch.values();
@@ -76,7 +77,7 @@ public final class CaracalMetrics implements VerificationListener {
     private final AtomicReferenceArray<Counter> fetchCounters = new AtomicReferenceArray<>(FETCHES.length);
     private volatile Counter revocationErrors;
     private final AtomicLong registryFailures = new AtomicLong();
-    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+    private final RateLimitedWarning registryWarning = new RateLimitedWarning(Duration.ofMinutes(1));
 
     /**
      * @param registry where the meters go; never {@code null}
@@ -162,9 +163,7 @@ public final class CaracalMetrics implements VerificationListener {
 
     private void failed(RuntimeException e) {
         long total = registryFailures.incrementAndGet();
-        long now = System.nanoTime();
-        long next = nextWarning.get();
-        if (now - next >= 0 && nextWarning.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
+        if (registryWarning.admit()) {
             log.warn("The meter registry failed; Caracal's decisions are unchanged, the measurement is lost "
                     + "({} failure(s) so far; {}: {})", total, e.getClass().getName(), e.getMessage());
         }

@@ -1,5 +1,6 @@
 package ai.caracal.tokenstate.postgres;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import ai.caracal.verify.Claims;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +36,9 @@ final class AsyncRecorder implements Consumer<Claims>, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Consumer<StateWrite> writer;
     private final Thread worker;
-    private final RateLimitedWarning queueFull = new RateLimitedWarning(log,
-            "Token state recorder queue is full (" + CAPACITY + " items); a verified subject was not recorded");
-    private final RateLimitedWarning afterClose = new RateLimitedWarning(log,
-            "Token state recorder is closed; a verified subject was not recorded");
-    private final RateLimitedWarning unreadable = new RateLimitedWarning(log,
-            "Token state not recorded (the verification result is unchanged): the verified claims could not be read");
+    private final RateLimitedWarning queueFull = new RateLimitedWarning(Duration.ofMinutes(1));
+    private final RateLimitedWarning afterClose = new RateLimitedWarning(Duration.ofMinutes(1));
+    private final RateLimitedWarning unreadable = new RateLimitedWarning(Duration.ofMinutes(1));
     private volatile long drainDeadlineNanos;
     private volatile boolean stopping;
 
@@ -60,19 +58,27 @@ final class AsyncRecorder implements Consumer<Claims>, AutoCloseable {
             return;
         }
         if (stopping) {
-            afterClose.warn(null, null);
+            if (afterClose.admit()) {
+                log.warn("Token state recorder is closed; a verified subject was not recorded{}", afterClose.heldBack());
+            }
             return;
         }
         StateWrite write;
         try {
             write = StateWrite.of(claims);
         } catch (RuntimeException e) {
-            unreadable.warn(null, e);
+            if (unreadable.admit()) {
+                log.warn("Token state not recorded (the verification result is unchanged): the verified claims could"
+                        + " not be read{}", unreadable.heldBack(), e);
+            }
             return;
         }
         if (pending.incrementAndGet() > CAPACITY) {
             pending.decrementAndGet();
-            queueFull.warn(null, null);
+            if (queueFull.admit()) {
+                log.warn("Token state recorder queue is full ({} items); a verified subject was not recorded{}", CAPACITY,
+                        queueFull.heldBack());
+            }
             return;
         }
         queue.add(write);

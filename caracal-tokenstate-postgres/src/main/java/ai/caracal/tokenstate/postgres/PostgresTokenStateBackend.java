@@ -1,5 +1,6 @@
 package ai.caracal.tokenstate.postgres;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import ai.caracal.verify.Claims;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -116,10 +117,8 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
     private static final Executor DIRECT = Runnable::run;
 
     private final DataSource dataSource;
-    private final RateLimitedWarning recordFailed = new RateLimitedWarning(log,
-            "Token state not recorded (the verification result is unchanged)");
-    private final RateLimitedWarning recordAfterClose = new RateLimitedWarning(log,
-            "Token state recorder is closed; a verified subject was not recorded");
+    private final RateLimitedWarning recordFailed = new RateLimitedWarning(Duration.ofMinutes(1));
+    private final RateLimitedWarning recordAfterClose = new RateLimitedWarning(Duration.ofMinutes(1));
     private final Consumer<Claims> syncRecorder = this::recordNow;
     private final Object lock = new Object();
     private AsyncRecorder asyncRecorder;
@@ -310,14 +309,17 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
             return;
         }
         if (closed) {
-            recordAfterClose.warn(null, null);
+            if (recordAfterClose.admit()) {
+                log.warn("Token state recorder is closed; a verified subject was not recorded{}",
+                        recordAfterClose.heldBack());
+            }
             return;
         }
         StateWrite write;
         try {
             write = StateWrite.of(claims);
         } catch (RuntimeException e) {
-            recordFailed.warn("the verified claims could not be read", e);
+            warnNotRecorded("the verified claims could not be read", e);
             return;
         }
         writeQuietly(write);
@@ -328,7 +330,14 @@ public final class PostgresTokenStateBackend implements AutoCloseable {
         try {
             write(write.zoneId(), write.sub(), write.scope(), write.expiresAt());
         } catch (RuntimeException e) {
-            recordFailed.warn(e.getMessage(), e);
+            warnNotRecorded(e.getMessage(), e);
+        }
+    }
+
+    private void warnNotRecorded(String why, RuntimeException e) {
+        if (recordFailed.admit()) {
+            log.warn("Token state not recorded (the verification result is unchanged): {}{}", why, recordFailed.heldBack(),
+                    e);
         }
     }
 

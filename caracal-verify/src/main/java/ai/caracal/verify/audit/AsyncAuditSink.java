@@ -1,5 +1,6 @@
 package ai.caracal.verify.audit;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class AsyncAuditSink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AsyncAuditSink.class);
-    private static final long WARN_INTERVAL_MILLIS = 60_000;
 
     /** Default queue capacity. */
     public static final int DEFAULT_CAPACITY = 10_000;
@@ -43,7 +43,7 @@ public final class AsyncAuditSink implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong recorded = new AtomicLong();
-    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
+    private final RateLimitedWarning warning = new RateLimitedWarning(Duration.ofMinutes(1));
     private volatile boolean closed;
 
     private AsyncAuditSink(Builder builder) {
@@ -132,9 +132,7 @@ public final class AsyncAuditSink implements AutoCloseable {
     }
 
     private void warn(String what) {
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MILLIS) && lastWarning.compareAndSet(last, now)) {
+        if (warning.admit()) {
             log.warn("{}: {} dropped, {} failed so far", what, dropped.get(), failed.get());
         }
     }

@@ -3,6 +3,7 @@ package ai.caracal.verify.http;
 import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.revocation.RevocationQuery;
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import java.time.Clock;
@@ -17,7 +18,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +63,6 @@ public final class LiveConnections implements AutoCloseable {
     public static final int DEFAULT_BATCH_ANCHORS = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(LiveConnections.class);
-    private static final long WARN_INTERVAL_MILLIS = 10_000;
 
     private final RevocationStore revocations;
     private final long intervalMillis;
@@ -72,7 +71,7 @@ public final class LiveConnections implements AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     private final Set<LiveConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean recheckQueued = new AtomicBoolean();
-    private final AtomicLong lastStoreWarning = new AtomicLong();
+    private final RateLimitedWarning storeWarning = new RateLimitedWarning(Duration.ofSeconds(10));
     private final Object schedule = new Object();
     private ScheduledFuture<?> periodic;
     private volatile boolean closed;
@@ -270,9 +269,7 @@ public final class LiveConnections implements AutoCloseable {
     }
 
     private void warnStoreFailure(RuntimeException e) {
-        long now = System.currentTimeMillis();
-        long last = lastStoreWarning.get();
-        if (now - last >= WARN_INTERVAL_MILLIS && lastStoreWarning.compareAndSet(last, now)) {
+        if (storeWarning.admit()) {
             log.warn("The revocation store failed while re-checking live connections; ending them as invalid_token "
                     + "(fail closed). Further warnings are suppressed for 10 s ({}: {})", e.getClass().getName(),
                     e.getMessage());

@@ -1,6 +1,8 @@
 package ai.caracal.verify.http;
 
+import ai.caracal.revocation.internal.RateLimitedWarning;
 import ai.caracal.verify.Claims;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -14,13 +16,12 @@ import org.slf4j.LoggerFactory;
 final class OtelContext {
 
     private static final Logger log = LoggerFactory.getLogger(OtelContext.class);
-    private static final long WARN_INTERVAL_MILLIS = 60_000;
 
     /** {@code true} when {@code io.opentelemetry:opentelemetry-api} (and its context) can be loaded. */
     static final boolean PRESENT = present();
 
     private static final AtomicLong failures = new AtomicLong();
-    private static final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
+    private static final RateLimitedWarning warning = new RateLimitedWarning(Duration.ofMinutes(1));
 
     private OtelContext() {
     }
@@ -77,9 +78,7 @@ final class OtelContext {
 
     static void failed(Throwable e) {
         failures.incrementAndGet();
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MILLIS) && lastWarning.compareAndSet(last, now)) {
+        if (warning.admit()) {
             log.warn("OpenTelemetry context call failed; the request goes on without Caracal baggage ({} so far; {}: {})",
                     failures.get(), e.getClass().getName(), e.getMessage());
         }
