@@ -39,6 +39,9 @@ final class Minter {
         String jti = ids.next();
         List<String> audience = resource ? request.audience() : List.of(issuer);
 
+        // Claim names spelled out, not ai.caracal.verify.ClaimNames: the dev STS is an issuer independent of
+        // caracal-verify (docs/spec/README.md: JDK HttpServer and crypto only), so minting does not share the
+        // verifier's spelling and the spec tests can catch a wrong one.
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put("sub", request.sub());

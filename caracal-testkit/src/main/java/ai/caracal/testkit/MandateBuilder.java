@@ -1,6 +1,7 @@
 package ai.caracal.testkit;
 
 import ai.caracal.verify.ChainHop;
+import ai.caracal.verify.ClaimNames;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -61,20 +62,20 @@ public final class MandateBuilder {
         header.put("alg", "ES256");
         header.put("typ", "JWT");
         header.put("kid", null);
-        claims.put("iss", issuer.url());
-        claims.put("aud", List.of(audience));
-        claims.put("sub", "user-1");
-        claims.put("exp", now.getEpochSecond() + 600);
-        claims.put("iat", now.getEpochSecond());
-        claims.put("jti", UUID.randomUUID().toString());
-        claims.put("zone_id", zone);
-        claims.put("client_id", "app-1");
+        claims.put(ClaimNames.ISS, issuer.url());
+        claims.put(ClaimNames.AUD, List.of(audience));
+        claims.put(ClaimNames.SUB, "user-1");
+        claims.put(ClaimNames.EXP, now.getEpochSecond() + 600);
+        claims.put(ClaimNames.IAT, now.getEpochSecond());
+        claims.put(ClaimNames.JTI, UUID.randomUUID().toString());
+        claims.put(ClaimNames.ZONE_ID, zone);
+        claims.put(ClaimNames.CLIENT_ID, "app-1");
         String sid = UUID.randomUUID().toString();
-        claims.put("sid", sid);
-        claims.put("root_sid", sid);
-        claims.put("use", "resource");
-        claims.put("sub_type", "application");
-        claims.put("scope", "read");
+        claims.put(ClaimNames.SID, sid);
+        claims.put(ClaimNames.ROOT_SID, sid);
+        claims.put(ClaimNames.USE, "resource");
+        claims.put(ClaimNames.SUB_TYPE, "application");
+        claims.put(ClaimNames.SCOPE, "read");
     }
 
     // ---- typed claims -------------------------------------------------------------------------
@@ -84,7 +85,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder sub(String sub) {
-        return claim("sub", sub);
+        return claim(ClaimNames.SUB, sub);
     }
 
     /**
@@ -92,7 +93,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder clientId(String clientId) {
-        return claim("client_id", clientId);
+        return claim(ClaimNames.CLIENT_ID, clientId);
     }
 
     /**
@@ -100,7 +101,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder subType(String subType) {
-        return claim("sub_type", subType);
+        return claim(ClaimNames.SUB_TYPE, subType);
     }
 
     /**
@@ -108,7 +109,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder use(String use) {
-        return claim("use", use);
+        return claim(ClaimNames.USE, use);
     }
 
     /**
@@ -116,7 +117,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder audience(String... audiences) {
-        return claim("aud", List.of(audiences));
+        return claim(ClaimNames.AUD, List.of(audiences));
     }
 
     /**
@@ -124,7 +125,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder scope(String... scopes) {
-        return scopes.length == 0 ? removeClaim("scope") : claim("scope", String.join(" ", scopes));
+        return scopes.length == 0 ? removeClaim(ClaimNames.SCOPE) : claim(ClaimNames.SCOPE, String.join(" ", scopes));
     }
 
     /**
@@ -132,7 +133,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder target(String... targets) {
-        return claim("target", List.of(targets));
+        return claim(ClaimNames.TARGET, List.of(targets));
     }
 
     /**
@@ -140,7 +141,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder zoneId(String zoneId) {
-        return claim("zone_id", zoneId);
+        return claim(ClaimNames.ZONE_ID, zoneId);
     }
 
     /**
@@ -148,9 +149,9 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder sid(String sid) {
-        claim("sid", sid);
+        claim(ClaimNames.SID, sid);
         if (!rootSidSet) {
-            claims.put("root_sid", sid);
+            claims.put(ClaimNames.ROOT_SID, sid);
         }
         return this;
     }
@@ -161,7 +162,7 @@ public final class MandateBuilder {
      */
     public MandateBuilder rootSid(String rootSid) {
         rootSidSet = true;
-        return claim("root_sid", rootSid);
+        return claim(ClaimNames.ROOT_SID, rootSid);
     }
 
     /**
@@ -169,7 +170,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder jti(String jti) {
-        return claim("jti", jti);
+        return claim(ClaimNames.JTI, jti);
     }
 
     /**
@@ -184,7 +185,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder agentSession(String id) {
-        return claim("agent_session_id", id);
+        return claim(ClaimNames.AGENT_SESSION_ID, id);
     }
 
     /**
@@ -199,7 +200,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder delegationEdge(String id) {
-        return claim("delegation_edge_id", id);
+        return claim(ClaimNames.DELEGATION_EDGE_ID, id);
     }
 
     /**
@@ -207,7 +208,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder sourceSession(String id) {
-        return claim("source_session_id", id);
+        return claim(ClaimNames.SOURCE_SESSION_ID, id);
     }
 
     /**
@@ -215,7 +216,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder targetSession(String id) {
-        return claim("target_session_id", id);
+        return claim(ClaimNames.TARGET_SESSION_ID, id);
     }
 
     /**
@@ -223,7 +224,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder delegationPath(String... edgeIds) {
-        return claim("delegation_path", List.of(edgeIds));
+        return claim(ClaimNames.DELEGATION_PATH, List.of(edgeIds));
     }
 
     /**
@@ -242,12 +243,12 @@ public final class MandateBuilder {
         List<Object> chain = new ArrayList<>();
         for (ChainHop hop : hops) {
             Map<String, Object> element = new LinkedHashMap<>();
-            element.put("application_id", hop.applicationId());
-            hop.agentSessionId().ifPresent(id -> element.put("agent_session_id", id));
-            hop.delegationEdgeId().ifPresent(id -> element.put("delegation_edge_id", id));
+            element.put(ClaimNames.APPLICATION_ID, hop.applicationId());
+            hop.agentSessionId().ifPresent(id -> element.put(ClaimNames.AGENT_SESSION_ID, id));
+            hop.delegationEdgeId().ifPresent(id -> element.put(ClaimNames.DELEGATION_EDGE_ID, id));
             chain.add(element);
         }
-        return claim("delegation_chain", chain);
+        return claim(ClaimNames.DELEGATION_CHAIN, chain);
     }
 
     /**
@@ -255,7 +256,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder hopCount(int hops) {
-        return claim("hop_count", hops);
+        return claim(ClaimNames.HOP_COUNT, hops);
     }
 
     /**
@@ -263,7 +264,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder graphEpoch(long epoch) {
-        return claim("delegation_graph_epoch", epoch);
+        return claim(ClaimNames.DELEGATION_GRAPH_EPOCH, epoch);
     }
 
     /**
@@ -271,7 +272,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder issuedAt(Instant issuedAt) {
-        return claim("iat", issuedAt.getEpochSecond());
+        return claim(ClaimNames.IAT, issuedAt.getEpochSecond());
     }
 
     /**
@@ -279,9 +280,9 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder expiresIn(Duration lifetime) {
-        Object iat = claims.get("iat");
+        Object iat = claims.get(ClaimNames.IAT);
         long base = iat instanceof Number ? ((Number) iat).longValue() : issuer.clock().instant().getEpochSecond();
-        return claim("exp", base + lifetime.getSeconds());
+        return claim(ClaimNames.EXP, base + lifetime.getSeconds());
     }
 
     /**
@@ -289,7 +290,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder expiresAt(Instant expiresAt) {
-        return claim("exp", expiresAt.getEpochSecond());
+        return claim(ClaimNames.EXP, expiresAt.getEpochSecond());
     }
 
     /**
@@ -297,7 +298,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder notBefore(Instant notBefore) {
-        return claim("nbf", notBefore.getEpochSecond());
+        return claim(ClaimNames.NBF, notBefore.getEpochSecond());
     }
 
     // ---- raw ----------------------------------------------------------------------------------
@@ -536,7 +537,7 @@ public final class MandateBuilder {
         }
         if (tamperPayload) {
             Map<String, Object> changed = new LinkedHashMap<>(claims);
-            changed.put("sub", "tampered-" + claims.get("sub"));
+            changed.put(ClaimNames.SUB, "tampered-" + claims.get(ClaimNames.SUB));
             payloadPart = encode(utf8(TestJson.write(changed)));
         }
         String signaturePart = respelled == Segment.SIGNATURE ? nonCanonical(signature)

@@ -25,44 +25,44 @@ final class ClaimsParser {
     static Claims parse(Map<String, Object> payload) throws InvalidMandate {
         Claims.Builder c = new Claims.Builder();
         c.raw = payload;
-        c.issuer = requiredString(payload, "iss");
-        c.audience = audience(payload.get("aud"));
-        c.expiresAt = integral(payload.get("exp"), "exp", MAX_SAFE_INTEGER);
-        c.issuedAt = integral(payload.get("iat"), "iat", MAX_SAFE_INTEGER);
-        c.notBefore = notBefore(payload.get("nbf"));
-        c.use = oneOf(payload, "use", "resource", "session");
-        c.jti = requiredString(payload, "jti");
-        c.sub = requiredString(payload, "sub");
-        c.clientId = requiredString(payload, "client_id");
-        c.sid = requiredString(payload, "sid");
-        c.rootSid = requiredString(payload, "root_sid");
-        c.subType = oneOf(payload, "sub_type", "user", "application");
+        c.issuer = requiredString(payload, ClaimNames.ISS);
+        c.audience = audience(payload.get(ClaimNames.AUD));
+        c.expiresAt = integral(payload.get(ClaimNames.EXP), ClaimNames.EXP, MAX_SAFE_INTEGER);
+        c.issuedAt = integral(payload.get(ClaimNames.IAT), ClaimNames.IAT, MAX_SAFE_INTEGER);
+        c.notBefore = notBefore(payload.get(ClaimNames.NBF));
+        c.use = oneOf(payload, ClaimNames.USE, "resource", "session");
+        c.jti = requiredString(payload, ClaimNames.JTI);
+        c.sub = requiredString(payload, ClaimNames.SUB);
+        c.clientId = requiredString(payload, ClaimNames.CLIENT_ID);
+        c.sid = requiredString(payload, ClaimNames.SID);
+        c.rootSid = requiredString(payload, ClaimNames.ROOT_SID);
+        c.subType = oneOf(payload, ClaimNames.SUB_TYPE, "user", "application");
 
-        c.scope = scope(payload.get("scope"));
-        c.targets = nonEmptyStrings(payload.get("target"), "target");
-        c.agentSessionId = optionalString(payload.get("agent_session_id"), "agent_session_id");
-        c.delegationEdgeId = optionalString(payload.get("delegation_edge_id"), "delegation_edge_id");
-        c.sourceSessionId = optionalString(payload.get("source_session_id"), "source_session_id");
-        c.targetSessionId = optionalString(payload.get("target_session_id"), "target_session_id");
-        c.delegationPath = nonEmptyStrings(payload.get("delegation_path"), "delegation_path");
-        c.delegationChain = chain(payload.get("delegation_chain"));
-        Object hops = payload.get("hop_count");
-        c.hopCount = hops == null ? 0 : (int) integral(hops, "hop_count", Integer.MAX_VALUE);
-        Object epoch = payload.get("delegation_graph_epoch");
-        c.delegationGraphEpoch = epoch == null ? -1 : integral(epoch, "delegation_graph_epoch", MAX_SAFE_INTEGER);
+        c.scope = scope(payload.get(ClaimNames.SCOPE));
+        c.targets = nonEmptyStrings(payload.get(ClaimNames.TARGET), ClaimNames.TARGET);
+        c.agentSessionId = optionalString(payload.get(ClaimNames.AGENT_SESSION_ID), ClaimNames.AGENT_SESSION_ID);
+        c.delegationEdgeId = optionalString(payload.get(ClaimNames.DELEGATION_EDGE_ID), ClaimNames.DELEGATION_EDGE_ID);
+        c.sourceSessionId = optionalString(payload.get(ClaimNames.SOURCE_SESSION_ID), ClaimNames.SOURCE_SESSION_ID);
+        c.targetSessionId = optionalString(payload.get(ClaimNames.TARGET_SESSION_ID), ClaimNames.TARGET_SESSION_ID);
+        c.delegationPath = nonEmptyStrings(payload.get(ClaimNames.DELEGATION_PATH), ClaimNames.DELEGATION_PATH);
+        c.delegationChain = chain(payload.get(ClaimNames.DELEGATION_CHAIN));
+        Object hops = payload.get(ClaimNames.HOP_COUNT);
+        c.hopCount = hops == null ? 0 : (int) integral(hops, ClaimNames.HOP_COUNT, Integer.MAX_VALUE);
+        Object epoch = payload.get(ClaimNames.DELEGATION_GRAPH_EPOCH);
+        c.delegationGraphEpoch = epoch == null ? -1 : integral(epoch, ClaimNames.DELEGATION_GRAPH_EPOCH, MAX_SAFE_INTEGER);
 
         // zone_id problems are invalid_zone (step 14), not invalid_token: keep only a usable value.
-        Object zone = payload.get("zone_id");
-        c.zoneId = zone instanceof String && !((String) zone).isEmpty() ? (String) zone : null;
+        Object zone = payload.get(ClaimNames.ZONE_ID);
+        c.zoneId = zone instanceof String text && !text.isEmpty() ? text : null;
         return c.build();
     }
 
     private static String requiredString(Map<String, Object> payload, String name) throws InvalidMandate {
         Object value = payload.get(name);
-        if (!(value instanceof String) || ((String) value).isEmpty()) {
+        if (!(value instanceof String text) || text.isEmpty()) {
             throw new InvalidMandate(name);
         }
-        return (String) value;
+        return text;
     }
 
     private static String oneOf(Map<String, Object> payload, String name, String first, String second) throws InvalidMandate {
@@ -77,18 +77,18 @@ final class ClaimsParser {
     }
 
     private static List<String> audience(Object value) throws InvalidMandate {
-        if (value instanceof String) {
-            return List.of((String) value);
+        if (value instanceof String single) {
+            return List.of(single);
         }
-        if (!(value instanceof List) || ((List<?>) value).isEmpty()) {
-            throw new InvalidMandate("aud");
+        if (!(value instanceof List<?> elements) || elements.isEmpty()) {
+            throw new InvalidMandate(ClaimNames.AUD);
         }
-        List<String> audiences = new ArrayList<>(((List<?>) value).size());
-        for (Object element : (List<?>) value) {
-            if (!(element instanceof String)) {
-                throw new InvalidMandate("aud");
+        List<String> audiences = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            if (!(element instanceof String audience)) {
+                throw new InvalidMandate(ClaimNames.AUD);
             }
-            audiences.add((String) element);
+            audiences.add(audience);
         }
         return Collections.unmodifiableList(audiences);
     }
@@ -98,13 +98,11 @@ final class ClaimsParser {
      * booleans do not.
      */
     private static long integral(Object value, String name, long max) throws InvalidMandate {
-        if (value instanceof Long) {
-            long n = (Long) value;
+        if (value instanceof Long n) {
             if (n >= 0 && n <= max) {
                 return n;
             }
-        } else if (value instanceof BigDecimal) {
-            BigDecimal d = (BigDecimal) value;
+        } else if (value instanceof BigDecimal d) {
             if (d.signum() >= 0 && d.compareTo(BigDecimal.valueOf(max)) <= 0 && isIntegral(d)) {
                 return d.longValueExact();
             }
@@ -120,26 +118,26 @@ final class ClaimsParser {
         if (value == null) {
             return null;
         }
-        if (value instanceof Long) {
-            return BigDecimal.valueOf((Long) value);
+        if (value instanceof Long n) {
+            return BigDecimal.valueOf(n);
         }
-        if (value instanceof BigDecimal) {
-            return (BigDecimal) value;
+        if (value instanceof BigDecimal d) {
+            return d;
         }
-        if (value instanceof BigInteger) {
-            return new BigDecimal((BigInteger) value);
+        if (value instanceof BigInteger i) {
+            return new BigDecimal(i);
         }
-        throw new InvalidMandate("nbf");
+        throw new InvalidMandate(ClaimNames.NBF);
     }
 
     private static String scope(Object value) throws InvalidMandate {
         if (value == null) {
             return "";
         }
-        if (value instanceof String) {
-            return (String) value;
+        if (value instanceof String text) {
+            return text;
         }
-        throw new InvalidMandate("scope");
+        throw new InvalidMandate(ClaimNames.SCOPE);
     }
 
     /** Absent or null → empty list; otherwise an array whose elements are all non-empty strings. */
@@ -147,12 +145,11 @@ final class ClaimsParser {
         if (value == null) {
             return List.of();
         }
-        if (!(value instanceof List)) {
+        if (!(value instanceof List<?> elements)) {
             throw new InvalidMandate(name);
         }
-        List<?> elements = (List<?>) value;
         for (Object element : elements) {
-            if (!(element instanceof String) || ((String) element).isEmpty()) {
+            if (!(element instanceof String text) || text.isEmpty()) {
                 throw new InvalidMandate(name);
             }
         }
@@ -166,33 +163,30 @@ final class ClaimsParser {
         if (value == null) {
             return null;
         }
-        if (!(value instanceof String)) {
+        if (!(value instanceof String text)) {
             throw new InvalidMandate(name);
         }
-        return ((String) value).isEmpty() ? null : (String) value;
+        return text.isEmpty() ? null : text;
     }
 
     private static List<ChainHop> chain(Object value) throws InvalidMandate {
         if (value == null) {
             return List.of();
         }
-        if (!(value instanceof List)) {
-            throw new InvalidMandate("delegation_chain");
+        if (!(value instanceof List<?> elements)) {
+            throw new InvalidMandate(ClaimNames.DELEGATION_CHAIN);
         }
-        List<?> elements = (List<?>) value;
         List<ChainHop> hops = new ArrayList<>(elements.size());
         for (Object element : elements) {
-            if (!(element instanceof Map)) {
-                throw new InvalidMandate("delegation_chain");
+            if (!(element instanceof Map<?, ?> hop)) {
+                throw new InvalidMandate(ClaimNames.DELEGATION_CHAIN);
             }
-            Map<?, ?> hop = (Map<?, ?>) element;
-            Object applicationId = hop.get("application_id");
-            if (!(applicationId instanceof String) || ((String) applicationId).isEmpty()) {
-                throw new InvalidMandate("delegation_chain");
+            if (!(hop.get(ClaimNames.APPLICATION_ID) instanceof String applicationId) || applicationId.isEmpty()) {
+                throw new InvalidMandate(ClaimNames.DELEGATION_CHAIN);
             }
-            hops.add(new ChainHop((String) applicationId,
-                    Optional.ofNullable(optionalString(hop.get("agent_session_id"), "delegation_chain")),
-                    Optional.ofNullable(optionalString(hop.get("delegation_edge_id"), "delegation_chain"))));
+            hops.add(new ChainHop(applicationId,
+                    Optional.ofNullable(optionalString(hop.get(ClaimNames.AGENT_SESSION_ID), ClaimNames.DELEGATION_CHAIN)),
+                    Optional.ofNullable(optionalString(hop.get(ClaimNames.DELEGATION_EDGE_ID), ClaimNames.DELEGATION_CHAIN))));
         }
         return Collections.unmodifiableList(hops);
     }

@@ -424,23 +424,23 @@ public final class MandateVerifier {
     private AuthResult checkClaims(Claims claims, Demands demands, long now) {
         if (!claims.issuer().equals(options.issuer())) {
             issuerSpelling.mismatched();
-            return rejected(INVALID_BY_CAUSE.get(Cause.ISSUER), "iss");
+            return rejected(INVALID_BY_CAUSE.get(Cause.ISSUER), ClaimNames.ISS);
         }
         if (!claims.audience().contains(options.audience())) {
-            return rejected(INVALID_BY_CAUSE.get(Cause.AUDIENCE), "aud");
+            return rejected(INVALID_BY_CAUSE.get(Cause.AUDIENCE), ClaimNames.AUD);
         }
         if (claims.expiresAtEpochSecond() <= now) {
-            return rejected(INVALID_BY_CAUSE.get(Cause.EXPIRED), "exp");
+            return rejected(INVALID_BY_CAUSE.get(Cause.EXPIRED), ClaimNames.EXP);
         }
         BigDecimal notBefore = claims.notBeforeSeconds();
         if (notBefore != null && notBefore.compareTo(BigDecimal.valueOf(now + LEEWAY_SECONDS)) > 0) {
-            return rejected(INVALID_BY_CAUSE.get(Cause.NOT_YET_VALID), "nbf");
+            return rejected(INVALID_BY_CAUSE.get(Cause.NOT_YET_VALID), ClaimNames.NBF);
         }
         if (claims.issuedAtEpochSecond() > now + LEEWAY_SECONDS) {
-            return rejected(INVALID_BY_CAUSE.get(Cause.NOT_YET_VALID), "iat");
+            return rejected(INVALID_BY_CAUSE.get(Cause.NOT_YET_VALID), ClaimNames.IAT);
         }
         if (!demands.useMatches(claims)) {
-            return rejected(INVALID_BY_CAUSE.get(Cause.USE), "use");
+            return rejected(INVALID_BY_CAUSE.get(Cause.USE), ClaimNames.USE);
         }
         String zone = claims.zoneId();
         if (zone == null || (zoneId != null && !zoneId.equals(zone))) {

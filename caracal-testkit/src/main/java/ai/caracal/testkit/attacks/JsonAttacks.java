@@ -4,6 +4,7 @@ import static ai.caracal.testkit.attacks.Forge.editPayload;
 import static ai.caracal.testkit.attacks.Forge.withMembers;
 
 import ai.caracal.testkit.MandateBuilder;
+import ai.caracal.verify.ClaimNames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
@@ -119,46 +120,46 @@ final class JsonAttacks {
                         a -> "\"delegation_chain\":[[{\"application_id\":\"app-1\"}]]")
                         .invalid().build(),
                 deep("DEEP-09", "aud nested in an array: [[audience]]").token(a ->
-                                editPayload(a.mint().removeClaim("aud"), json -> withMembers(json, "\"aud\":[[\"" + a.issuer().audience() + "\"]]")).sign())
+                                editPayload(a.mint().removeClaim(ClaimNames.AUD), json -> withMembers(json, "\"aud\":[[\"" + a.issuer().audience() + "\"]]")).sign())
                         .invalid().build());
     }
 
     static List<AttackCase> numbers() {
         return List.of(
-                num("NUM-01", "exp = 2^53 (one past the largest safe integer)").token(a -> a.mint().claim("exp", TWO_TO_53).sign()).invalid().build(),
-                num("NUM-02", "valid: exp = 2^53 - 1").token(a -> a.mint().claim("exp", TWO_TO_53.subtract(BigInteger.ONE)).sign()).accepted().build(),
-                num("NUM-03", "exp = 2^63 (past the long range)").token(a -> a.mint().claim("exp", BigInteger.ONE.shiftLeft(63)).sign()).invalid().build(),
-                rawClaim(num("NUM-04", "exp = 1e400"), "exp", a -> "1e400").invalid().build(),
-                rawClaim(num("NUM-05", "exp = 1E+999999999"), "exp", a -> "1E+999999999").invalid().build(),
-                rawClaim(num("NUM-06", "exp with 5 000 digits"), "exp", a -> "9".repeat(5_000)).invalid().build(),
-                rawClaim(num("NUM-07", "exp with a huge negative exponent"), "exp", a -> "1E-999999999").invalid().build(),
-                num("NUM-08", "exp as a string").token(a -> a.mint().claim("exp", Long.toString(now(a) + 600)).sign()).invalid().build(),
-                num("NUM-09", "iat as a string").token(a -> a.mint().claim("iat", Long.toString(now(a))).sign()).invalid().build(),
-                rawClaim(num("NUM-10", "valid: exp in integral exponent form (digits then e2)"), "exp", a -> (now(a) + 600) / 100 + "e2")
+                num("NUM-01", "exp = 2^53 (one past the largest safe integer)").token(a -> a.mint().claim(ClaimNames.EXP, TWO_TO_53).sign()).invalid().build(),
+                num("NUM-02", "valid: exp = 2^53 - 1").token(a -> a.mint().claim(ClaimNames.EXP, TWO_TO_53.subtract(BigInteger.ONE)).sign()).accepted().build(),
+                num("NUM-03", "exp = 2^63 (past the long range)").token(a -> a.mint().claim(ClaimNames.EXP, BigInteger.ONE.shiftLeft(63)).sign()).invalid().build(),
+                rawClaim(num("NUM-04", "exp = 1e400"), ClaimNames.EXP, a -> "1e400").invalid().build(),
+                rawClaim(num("NUM-05", "exp = 1E+999999999"), ClaimNames.EXP, a -> "1E+999999999").invalid().build(),
+                rawClaim(num("NUM-06", "exp with 5 000 digits"), ClaimNames.EXP, a -> "9".repeat(5_000)).invalid().build(),
+                rawClaim(num("NUM-07", "exp with a huge negative exponent"), ClaimNames.EXP, a -> "1E-999999999").invalid().build(),
+                num("NUM-08", "exp as a string").token(a -> a.mint().claim(ClaimNames.EXP, Long.toString(now(a) + 600)).sign()).invalid().build(),
+                num("NUM-09", "iat as a string").token(a -> a.mint().claim(ClaimNames.IAT, Long.toString(now(a))).sign()).invalid().build(),
+                rawClaim(num("NUM-10", "valid: exp in integral exponent form (digits then e2)"), ClaimNames.EXP, a -> (now(a) + 600) / 100 + "e2")
                         .accepted().build(),
-                rawClaim(num("NUM-11", "valid: iat as 1.8e9-style exponent form equal to now"), "iat",
+                rawClaim(num("NUM-11", "valid: iat as 1.8e9-style exponent form equal to now"), ClaimNames.IAT,
                         a -> new BigDecimal(now(a)).stripTrailingZeros().toString().toLowerCase(Locale.ROOT))
                         .accepted().build(),
-                rawClaim(num("NUM-12", "exp with a fraction 25 digits down"), "exp", a -> (now(a) + 600) + ".0000000000000000000000001")
+                rawClaim(num("NUM-12", "exp with a fraction 25 digits down"), ClaimNames.EXP, a -> (now(a) + 600) + ".0000000000000000000000001")
                         .invalid().build(),
-                rawClaim(num("NUM-13", "exp = -0"), "exp", a -> "-0").invalid().build(),
-                rawClaim(num("NUM-14", "exp = NaN"), "exp", a -> "NaN").invalid().build(),
-                rawClaim(num("NUM-15", "exp = Infinity"), "exp", a -> "Infinity").invalid().build(),
-                rawClaim(num("NUM-16", "exp with a leading zero"), "exp", a -> "0" + (now(a) + 600)).invalid().build(),
-                rawClaim(num("NUM-17", "exp with a leading plus sign"), "exp", a -> "+" + (now(a) + 600)).invalid().build(),
-                rawClaim(num("NUM-18", "exp in hexadecimal"), "exp", a -> "0x" + Long.toHexString(now(a) + 600)).invalid().build(),
-                num("NUM-19", "hop_count = 2^31 (past the int range)").token(a -> a.mint().claim("hop_count", 2_147_483_648L).sign()).invalid().build(),
-                rawClaim(num("NUM-20", "valid: hop_count = 1e1 (10, the default limit)"), "hop_count", a -> "1e1").accepted().build(),
+                rawClaim(num("NUM-13", "exp = -0"), ClaimNames.EXP, a -> "-0").invalid().build(),
+                rawClaim(num("NUM-14", "exp = NaN"), ClaimNames.EXP, a -> "NaN").invalid().build(),
+                rawClaim(num("NUM-15", "exp = Infinity"), ClaimNames.EXP, a -> "Infinity").invalid().build(),
+                rawClaim(num("NUM-16", "exp with a leading zero"), ClaimNames.EXP, a -> "0" + (now(a) + 600)).invalid().build(),
+                rawClaim(num("NUM-17", "exp with a leading plus sign"), ClaimNames.EXP, a -> "+" + (now(a) + 600)).invalid().build(),
+                rawClaim(num("NUM-18", "exp in hexadecimal"), ClaimNames.EXP, a -> "0x" + Long.toHexString(now(a) + 600)).invalid().build(),
+                num("NUM-19", "hop_count = 2^31 (past the int range)").token(a -> a.mint().claim(ClaimNames.HOP_COUNT, 2_147_483_648L).sign()).invalid().build(),
+                rawClaim(num("NUM-20", "valid: hop_count = 1e1 (10, the default limit)"), ClaimNames.HOP_COUNT, a -> "1e1").accepted().build(),
                 num("NUM-21", "delegation_graph_epoch = 1e16 (past 2^53 - 1)")
-                        .token(a -> a.mint().claim("delegation_graph_epoch", new BigDecimal("1e16")).sign()).invalid().build(),
-                rawClaim(num("NUM-22", "valid: delegation_graph_epoch = 7.0"), "delegation_graph_epoch", a -> "7.0").accepted().build(),
-                rawClaim(num("NUM-23", "valid: nbf = -1e30 (any number at or before now + 60 s)"), "nbf", a -> "-1e30").accepted().build(),
-                rawClaim(num("NUM-24", "nbf = 1e400"), "nbf", a -> "1e400").invalid().build(),
-                num("NUM-25", "nbf as a string").token(a -> a.mint().claim("nbf", "0").sign()).invalid().build(),
-                num("NUM-26", "hop_count as a string").token(a -> a.mint().claim("hop_count", "0").sign()).invalid().build(),
-                num("NUM-27", "exp as an array").token(a -> a.mint().claim("exp", List.of(now(a) + 600)).sign()).invalid().build(),
+                        .token(a -> a.mint().claim(ClaimNames.DELEGATION_GRAPH_EPOCH, new BigDecimal("1e16")).sign()).invalid().build(),
+                rawClaim(num("NUM-22", "valid: delegation_graph_epoch = 7.0"), ClaimNames.DELEGATION_GRAPH_EPOCH, a -> "7.0").accepted().build(),
+                rawClaim(num("NUM-23", "valid: nbf = -1e30 (any number at or before now + 60 s)"), ClaimNames.NBF, a -> "-1e30").accepted().build(),
+                rawClaim(num("NUM-24", "nbf = 1e400"), ClaimNames.NBF, a -> "1e400").invalid().build(),
+                num("NUM-25", "nbf as a string").token(a -> a.mint().claim(ClaimNames.NBF, "0").sign()).invalid().build(),
+                num("NUM-26", "hop_count as a string").token(a -> a.mint().claim(ClaimNames.HOP_COUNT, "0").sign()).invalid().build(),
+                num("NUM-27", "exp as an array").token(a -> a.mint().claim(ClaimNames.EXP, List.of(now(a) + 600)).sign()).invalid().build(),
                 num("NUM-28", "exp as an extended-JSON object {$numberLong}")
-                        .token(a -> a.mint().claim("exp", Map.of("$numberLong", Long.toString(now(a) + 600))).sign()).invalid().build(),
-                num("NUM-29", "hop_count = -0.5").token(a -> a.mint().claim("hop_count", new BigDecimal("-0.5")).sign()).invalid().build());
+                        .token(a -> a.mint().claim(ClaimNames.EXP, Map.of("$numberLong", Long.toString(now(a) + 600))).sign()).invalid().build(),
+                num("NUM-29", "hop_count = -0.5").token(a -> a.mint().claim(ClaimNames.HOP_COUNT, new BigDecimal("-0.5")).sign()).invalid().build());
     }
 }

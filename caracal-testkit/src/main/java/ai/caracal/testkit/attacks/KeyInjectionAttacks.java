@@ -3,6 +3,7 @@ package ai.caracal.testkit.attacks;
 import static ai.caracal.testkit.attacks.AttackerKeys.ATTACKER_KID;
 
 import ai.caracal.testkit.MandateBuilder;
+import ai.caracal.verify.ClaimNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -64,7 +65,7 @@ final class KeyInjectionAttacks {
                                 .header("jku", a.attackerUrl("/jwks.json")).header("x5u", a.attackerUrl("/x5u")).sign())
                         .invalid().build(),
                 c("KEY-14", "the attacker as issuer: iss is the attacker origin, jku next to it, attacker-signed")
-                        .token(a -> forged(a, ATTACKER_KID).claim("iss", a.attacker().uri().toString())
+                        .token(a -> forged(a, ATTACKER_KID).claim(ClaimNames.ISS, a.attacker().uri().toString())
                                 .header("jku", a.attackerUrl("/.well-known/jwks.json")).sign())
                         .invalid().build(),
                 c("KEY-15", "jku with userinfo tricks (victim@attacker), attacker-signed")

@@ -1,5 +1,6 @@
 package ai.caracal.testkit.attacks;
 
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.ErrorCode;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,7 @@ final class LookalikeAttacks {
     }
 
     private static AttackCase.Builder iss(String id, String description, UnaryOperator<String> trick) {
-        return c(id, description).token(a -> a.mint().claim("iss", trick.apply(a.issuer().url())).sign());
+        return c(id, description).token(a -> a.mint().claim(ClaimNames.ISS, trick.apply(a.issuer().url())).sign());
     }
 
     private static AttackCase.Builder aud(String id, String description, UnaryOperator<String> trick) {
@@ -47,9 +48,9 @@ final class LookalikeAttacks {
                 iss("ISS-11", "iss with the short loopback form 127.1", u -> u.replace("127.0.0.1", "127.1")).invalid().build(),
                 iss("ISS-12", "iss as an IPv4-mapped IPv6 address", u -> u.replace("127.0.0.1", "[::ffff:127.0.0.1]")).invalid().build(),
                 iss("ISS-13", "iss with the port's leading zero", u -> u.replaceFirst(":(\\d+)$", ":0$1")).invalid().build(),
-                c("ISS-14", "iss as an array holding the issuer").token(a -> a.mint().claim("iss", List.of(a.issuer().url())).sign()).invalid().build(),
+                c("ISS-14", "iss as an array holding the issuer").token(a -> a.mint().claim(ClaimNames.ISS, List.of(a.issuer().url())).sign()).invalid().build(),
                 c("ISS-15", "valid: iss spelled with a JSON escape for its first letter")
-                        .token(a -> Forge.editPayload(a.mint().removeClaim("iss"),
+                        .token(a -> Forge.editPayload(a.mint().removeClaim(ClaimNames.ISS),
                                 json -> Forge.withMembers(json, "\"iss\":\"\\u0068" + a.issuer().url().substring(1) + "\"")).sign())
                         .accepted().build(),
                 aud("AUD-01", "aud with a trailing slash", u -> u + "/").invalid().build(),
@@ -64,9 +65,9 @@ final class LookalikeAttacks {
                 aud("AUD-10", "aud with a percent-encoded dot", u -> u.replaceFirst("\\.", "%2E")).invalid().build(),
                 aud("AUD-11", "aud with an empty fragment", u -> u + "#").invalid().build(),
                 aud("AUD-12", "aud with a combining accent", u -> u + "\u0301").invalid().build(),
-                c("AUD-13", "aud as a nested array [[audience]]").token(a -> a.mint().claim("aud", List.of(List.of(a.issuer().audience()))).sign())
+                c("AUD-13", "aud as a nested array [[audience]]").token(a -> a.mint().claim(ClaimNames.AUD, List.of(List.of(a.issuer().audience()))).sign())
                         .invalid().build(),
-                c("AUD-14", "aud as an object {\"0\": audience}").token(a -> a.mint().claim("aud", Map.of("0", a.issuer().audience())).sign())
+                c("AUD-14", "aud as an object {\"0\": audience}").token(a -> a.mint().claim(ClaimNames.AUD, Map.of("0", a.issuer().audience())).sign())
                         .invalid().build(),
                 c("AUD-15", "valid: aud array holding another audience first, then the exact one")
                         .token(a -> a.mint().audience("https://other.test", a.issuer().audience()).sign()).accepted().build(),
@@ -78,10 +79,10 @@ final class LookalikeAttacks {
                 zone("ZONE-04", "zone_id with a trailing NUL", z -> z + "\u0000").rejected(ErrorCode.INVALID_ZONE).build(),
                 zone("ZONE-05", "zone_id with a fullwidth last character", z -> z.substring(0, z.length() - 1)
                         + (char) (z.charAt(z.length() - 1) - '!' + '\uFF01')).rejected(ErrorCode.INVALID_ZONE).build(),
-                c("ZONE-06", "zone_id as an array holding the zone").token(a -> a.mint().claim("zone_id", List.of(a.issuer().zone())).sign())
+                c("ZONE-06", "zone_id as an array holding the zone").token(a -> a.mint().claim(ClaimNames.ZONE_ID, List.of(a.issuer().zone())).sign())
                         .rejected(ErrorCode.INVALID_ZONE).build(),
                 c("ZONE-07", "valid: zone_id spelled with JSON escapes")
-                        .token(a -> Forge.editPayload(a.mint().removeClaim("zone_id"),
+                        .token(a -> Forge.editPayload(a.mint().removeClaim(ClaimNames.ZONE_ID),
                                 json -> Forge.withMembers(json, "\"zone_id\":\"" + Forge.escapeAll(a.issuer().zone()) + "\"")).sign())
                         .accepted().build());
     }

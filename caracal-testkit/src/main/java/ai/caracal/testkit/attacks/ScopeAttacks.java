@@ -1,5 +1,6 @@
 package ai.caracal.testkit.attacks;
 
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.ErrorCode;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ final class ScopeAttacks {
     /** A valid mandate with {@code scope} set to {@code value} (any JSON value), aimed at the scoped rule. */
     private static AttackCase.Builder scope(String id, String description, Object value) {
         return AttackCase.builder(AttackCategory.SCOPE, id, description).route(AttackRoute.SCOPED)
-                .token(a -> a.mint().claim("scope", value).sign());
+                .token(a -> a.mint().claim(ClaimNames.SCOPE, value).sign());
     }
 
     private static AttackCase.Builder lacking(String id, String description, Object value) {
@@ -41,7 +42,7 @@ final class ScopeAttacks {
                 lacking("SCOPE-13", "scope null (absent)", null).build(),
                 lacking("SCOPE-14", "read with a combining accent", "read\u0301").build(),
                 AttackCase.builder(AttackCategory.SCOPE, "SCOPE-15", "scope absent, read granted in scp instead").route(AttackRoute.SCOPED)
-                        .token(a -> a.mint().removeClaim("scope").claim("scp", List.of("read")).sign())
+                        .token(a -> a.mint().removeClaim(ClaimNames.SCOPE).claim("scp", List.of("read")).sign())
                         .rejected(ErrorCode.INSUFFICIENT_SCOPE).build(),
                 scope("SCOPE-16", "scope as an array [read]", List.of("read")).invalid().build(),
                 scope("SCOPE-17", "scope as an object {read: true}", Map.of("read", true)).invalid().build(),
@@ -53,7 +54,7 @@ final class ScopeAttacks {
                 scope("SCOPE-23", "valid: line separator (U+2028) between read and admin", "read\u2028admin").accepted().build(),
                 scope("SCOPE-24", "valid: tab and newline separators", "write\tread\nadmin").accepted().build(),
                 AttackCase.builder(AttackCategory.SCOPE, "SCOPE-25", "valid: read spelled with a JSON escape").route(AttackRoute.SCOPED)
-                        .token(a -> Forge.editPayload(a.mint().removeClaim("scope"),
+                        .token(a -> Forge.editPayload(a.mint().removeClaim(ClaimNames.SCOPE),
                                 json -> Forge.withMembers(json, "\"scope\":\"\\u0072ead\"")).sign())
                         .accepted().build());
     }

@@ -2,6 +2,7 @@ package ai.caracal.testkit.parity;
 
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.testkit.TestJson;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
@@ -85,7 +86,7 @@ public final class ParityFixture {
 
     static String echo(String sub) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sub", sub);
+        body.put(ClaimNames.SUB, sub);
         return TestJson.write(body);
     }
 
