@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The lenient JSON of the dev tools (the dev STS, the test kit, the CLI), on jackson-core's streaming
@@ -87,6 +88,23 @@ public final class Json {
             return readOne(parser);
         } catch (IOException e) {
             throw notJson(e);
+        }
+    }
+
+    /**
+     * Reads one JSON object for showing it (a token segment, a tool's answer), as
+     * {@link #readLastWins(String)} does.
+     *
+     * @param text any text; not null
+     * @return the object's members, or empty when the text is not exactly one JSON object
+     */
+    @SuppressWarnings("unchecked")
+    public static Optional<Map<String, Object>> readObjectLastWins(String text) {
+        try {
+            return readLastWins(text) instanceof Map<?, ?> object
+                    ? Optional.of((Map<String, Object>) object) : Optional.empty();
+        } catch (SyntaxException e) {
+            return Optional.empty();
         }
     }
 

@@ -39,6 +39,14 @@ class JsonTest {
         assertThat(Json.readLastWins("null")).isNull();
     }
 
+    @Test
+    void readObjectLastWinsIsEmptyForAnythingButOneObject() {
+        assertThat(Json.readObjectLastWins("{\"a\":1,\"a\":[]}")).contains(Map.of("a", List.of()));
+        assertThat(Json.readObjectLastWins("[1]")).isEmpty();
+        assertThat(Json.readObjectLastWins("{} {}")).isEmpty();
+        assertThat(Json.readObjectLastWins("hello")).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "''|is empty",
