@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.mint.Json;
 import ai.caracal.verify.AuthErrors;
 import ai.caracal.verify.ErrorCode;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ final class DemoReport {
         report.put("rows", rows);
         report.put("passed", passed());
         report.put("failed", results.size() - passed());
-        return JsonText.compact(report) + "\n";
+        return Json.write(report) + "\n";
     }
 
     /** A tool-level error's canonical status (the HTTP status stays 200); null for every other row. */

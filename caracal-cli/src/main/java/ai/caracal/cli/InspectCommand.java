@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.mint.Json;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.SignatureCheck;
@@ -97,7 +98,7 @@ final class InspectCommand implements Callable<Integer> {
             json.put("verified", signature != null && signature.valid());
             json.put("header", header.get());
             json.put("claims", claims.get());
-            out.println(JsonText.compact(json));
+            out.println(Json.write(json));
         } else {
             printText(out, header.get(), claims.get(), signature);
         }
@@ -121,9 +122,9 @@ final class InspectCommand implements Callable<Integer> {
     private void printText(PrintWriter out, Map<String, Object> header, Map<String, Object> claims, SignatureCheck signature) {
         out.println(banner(signature));
         out.println("header:");
-        out.println(JsonText.pretty(header));
+        out.println(Json.pretty(header));
         out.println("claims:");
-        out.println(JsonText.pretty(claims));
+        out.println(Json.pretty(claims));
         out.println("times:");
         for (String name : new String[] {"iat", "nbf", "exp"}) {
             if (claims.get(name) != null) {
@@ -187,7 +188,7 @@ final class InspectCommand implements Callable<Integer> {
             return Optional.empty();
         }
         try {
-            return JsonText.readObject(new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8));
+            return Json.readObjectLastWins(new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

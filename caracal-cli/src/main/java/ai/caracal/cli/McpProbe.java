@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.mint.Json;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -156,7 +157,7 @@ final class McpProbe {
      *         {@code session_not_found} for the transport's unknown-session error, {@code no_error_body} else
      */
     static String errorOf(String body) {
-        Object error = JsonText.readObject(body).map(object -> object.get("error")).orElse(null);
+        Object error = Json.readObjectLastWins(body).map(object -> object.get("error")).orElse(null);
         if (error instanceof String) {
             return (String) error;
         }
@@ -189,7 +190,7 @@ final class McpProbe {
             }
             client.send(post(ownerAuthorization, session.get(), INITIALIZED), HttpResponse.BodyHandlers.discarding());
             String body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
-                    + JsonText.compact(call.name()) + ",\"arguments\":" + JsonText.compact(call.arguments()) + "}}";
+                    + Json.write(call.name()) + ",\"arguments\":" + Json.write(call.arguments()) + "}}";
             HttpResponse<String> answer = client.send(post(strangerAuthorization, session.get(), body),
                     HttpResponse.BodyHandlers.ofString());
             String at = answer.statusCode() >= 400 ? DemoObservation.BOUNDARY : DemoObservation.TOOL;

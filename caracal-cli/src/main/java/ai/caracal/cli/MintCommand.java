@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.mint.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -131,7 +132,7 @@ final class MintCommand implements Callable<Integer> {
         String base = root.defaults().issuer(sts).orElse(DevStsCommand.DEFAULT_URL);
         Map<String, Object> response = new StsClient(base).post("/dev/mint", request);
         if (output == MintOutput.json) {
-            spec.commandLine().getOut().println(JsonText.compact(response));
+            spec.commandLine().getOut().println(Json.write(response));
         } else {
             spec.commandLine().getOut().println(response.get("access_token"));
         }
@@ -166,9 +167,12 @@ final class MintCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--claim takes NAME=JSON, got " + claim);
             }
             String name = claim.substring(0, eq);
-            Object value = JsonText.readValue(claim.substring(eq + 1)).orElseThrow(() -> new ParameterException(
-                    spec.commandLine(), "--claim " + name + ": the value is not JSON (quote strings: " + name + "='\"text\"')"));
-            overrides.put(name, value);
+            try {
+                overrides.put(name, Json.readLastWins(claim.substring(eq + 1)));
+            } catch (Json.SyntaxException e) {
+                throw new ParameterException(spec.commandLine(),
+                        "--claim " + name + ": the value is not JSON (quote strings: " + name + "='\"text\"')");
+            }
         }
         return overrides;
     }

@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.mint.Json;
 import ai.caracal.verify.CaracalEnvironment;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -35,7 +36,7 @@ final class StsClient {
             request = HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JsonText.compact(body)))
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("--sts is not a URL: " + base);
@@ -51,7 +52,7 @@ final class StsClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling the STS");
         }
-        Map<String, Object> json = JsonText.readObject(response.body()).orElseThrow(() ->
+        Map<String, Object> json = Json.readObjectLastWins(response.body()).orElseThrow(() ->
                 new IllegalStateException("the STS at " + base + " answered " + response.statusCode() + " without a JSON object"));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("the STS refused the request (" + response.statusCode() + " "

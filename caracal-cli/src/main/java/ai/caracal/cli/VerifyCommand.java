@@ -1,5 +1,6 @@
 package ai.caracal.cli;
 
+import ai.caracal.mint.Json;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.AuthResult;
@@ -149,7 +150,7 @@ final class VerifyCommand implements Callable<Integer> {
                 json.put("error_description", error.description());
                 json.put("error_hint", error.hint());
             }
-            out.println(JsonText.compact(json));
+            out.println(Json.write(json));
         } else if (result.ok()) {
             Claims c = result.principal();
             out.println("ACCEPTED sub=" + c.sub() + " zone=" + c.zoneId() + " client_id=" + c.clientId() + " use=" + c.use()

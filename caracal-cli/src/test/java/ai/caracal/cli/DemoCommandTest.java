@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.devsts.DevSts;
 import ai.caracal.examples.documents.DocumentsMcpServer;
+import ai.caracal.mint.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -81,7 +82,7 @@ class DemoCommandTest {
         CliRun run = CliRun.run("demo", "--output", "json");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        Map<String, Object> report = JsonText.readObject(run.out()).orElseThrow();
+        Map<String, Object> report = Json.readObjectLastWins(run.out()).orElseThrow();
         assertThat(report.keySet()).containsExactly("sts", "mcp", "mcp_boundary", "zone", "store", "rows", "passed", "failed");
         assertThat(report).containsEntry("store", "in-memory");
         assertThat((String) report.get("mcp_boundary")).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
@@ -158,12 +159,12 @@ class DemoCommandTest {
         CliRun run = runAgainst(server -> server.requiredScopes("tool:call", "documents:read"), true);
 
         assertThat(run.exitCode()).isEqualTo(3);
-        Map<String, Object> report = JsonText.readObject(run.out()).orElseThrow();
+        Map<String, Object> report = Json.readObjectLastWins(run.out()).orElseThrow();
         List<Map<String, Object>> rows = (List<Map<String, Object>>) report.get("rows");
         Map<String, Object> d1 = rows.get(0);
         assertThat(d1).containsEntry("got", "insufficient_scope").containsEntry("at", "boundary").containsEntry("http", 403L)
                 .containsEntry("pass", false);
-        assertThat(JsonText.readObject((String) d1.get("received")).orElseThrow())
+        assertThat(Json.readObjectLastWins((String) d1.get("received")).orElseThrow())
                 .containsEntry("error", "insufficient_scope")
                 .containsEntry("error_description", "Mandate lacks scope: documents:read");
         assertThat(rows.get(1)).containsEntry("pass", true).doesNotContainKey("received");

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Es256Key;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.redis.StreamPublisher;
 import java.net.InetAddress;
@@ -247,7 +248,7 @@ public final class DevSts implements AutoCloseable {
     }
 
     /** The zone's published keys, newest first; never creates one. */
-    List<SigningKey> publishedKeys(String zone) {
+    List<Es256Key> publishedKeys(String zone) {
         return keys.published(zone);
     }
 

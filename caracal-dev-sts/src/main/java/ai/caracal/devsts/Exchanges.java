@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Json;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class Exchanges {
         try {
             value = Json.read(body);
         } catch (Json.SyntaxException e) {
-            throw HttpError.badRequest(e.getMessage());
+            throw HttpError.badRequest("request body " + e.reason());
         }
         if (!(value instanceof Map)) {
             throw HttpError.badRequest("request body must be a JSON object");

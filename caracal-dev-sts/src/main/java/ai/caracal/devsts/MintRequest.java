@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Es256Key;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ final class ResponseBodies {
     private ResponseBodies() {
     }
 
-    static Map<String, Object> jwks(List<SigningKey> keys) {
+    static Map<String, Object> jwks(List<Es256Key> keys) {
         List<Object> published = new ArrayList<>();
         keys.forEach(key -> published.add(key.publicJwk()));
         return Map.of("keys", published);

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Es256Key;
 import ai.caracal.revocation.RevocationStoreException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -103,7 +104,7 @@ final class Router implements HttpHandler {
         if (zone == null || zone.isEmpty()) {
             throw HttpError.badRequest("zone_id query parameter is required");
         }
-        List<SigningKey> keys = sts.publishedKeys(zone);
+        List<Es256Key> keys = sts.publishedKeys(zone);
         if (keys.isEmpty()) {
             throw HttpError.notFound("zone has no keys");
         }

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Es256Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ final class ZoneKeys {
     private final Map<String, List<Published>> zones = new LinkedHashMap<>();
 
     /** A key and the instant it was rotated out ({@code null} while active). */
-    private record Published(SigningKey key, Instant retiredAt) {
+    private record Published(Es256Key key, Instant retiredAt) {
     }
 
     /** The result of a rotation. {@code previousKid} is {@code null} for a zone's first key. */
@@ -75,16 +76,16 @@ final class ZoneKeys {
         }
     }
 
-    private static SigningKey rebuild(String zone, KeyFiles.Loaded file) {
+    private static Es256Key rebuild(String zone, KeyFiles.Loaded file) {
         try {
-            return SigningKey.fromPrivate(file.kid(), file.privateKey());
+            return Es256Key.fromPrivate(file.kid(), file.privateKey());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("key " + file.kid() + " of zone " + zone + " is not a usable P-256 key", e);
         }
     }
 
     /** @return the zone's signing key, created (and persisted) now if the zone has none */
-    synchronized SigningKey activeKey(String zone) {
+    synchronized Es256Key activeKey(String zone) {
         List<Published> keys = zones.computeIfAbsent(zone, z -> new ArrayList<>());
         if (keys.isEmpty()) {
             keys.add(new Published(create(zone), null));
@@ -95,7 +96,7 @@ final class ZoneKeys {
     /** Creates a new active key; the previous one stays published for {@link #GRACE}. */
     synchronized Rotation rotate(String zone) {
         List<Published> keys = zones.computeIfAbsent(zone, z -> new ArrayList<>());
-        SigningKey next = create(zone);
+        Es256Key next = create(zone);
         String previousKid = null;
         if (!keys.isEmpty()) {
             Published previous = keys.remove(0);
@@ -107,14 +108,14 @@ final class ZoneKeys {
     }
 
     /** @return the zone's published keys, newest first; empty for a zone without keys (none are created) */
-    synchronized List<SigningKey> published(String zone) {
+    synchronized List<Es256Key> published(String zone) {
         List<Published> keys = zones.get(zone);
         if (keys == null) {
             return List.of();
         }
         Instant now = clock.instant();
         keys.removeIf(key -> key.retiredAt() != null && !now.isBefore(key.retiredAt().plus(GRACE)));
-        List<SigningKey> published = new ArrayList<>(keys.size());
+        List<Es256Key> published = new ArrayList<>(keys.size());
         keys.forEach(key -> published.add(key.key()));
         return Collections.unmodifiableList(published);
     }
@@ -124,8 +125,8 @@ final class ZoneKeys {
         return List.copyOf(zones.keySet());
     }
 
-    private SigningKey create(String zone) {
-        SigningKey key = SigningKey.generate(ids.next());
+    private Es256Key create(String zone) {
+        Es256Key key = Es256Key.generate(ids.next());
         if (files != null) {
             files.write(zone, key.kid(), key.privateKey());
         }

@@ -2,6 +2,7 @@ package ai.caracal.devsts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.caracal.mint.Json;
 import ai.caracal.testkit.Eventually;
 import java.io.IOException;
 import java.io.InputStream;

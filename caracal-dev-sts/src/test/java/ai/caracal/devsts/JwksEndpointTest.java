@@ -89,13 +89,6 @@ class JwksEndpointTest {
     }
 
     @Test
-    void coordinatesAreLeftZeroPaddedTo32Bytes() {
-        assertThat(Base64.getUrlDecoder().decode(SigningKey.coordinate(BigInteger.ONE)))
-                .hasSize(32).endsWith(1).startsWith(0, 0, 0);
-        assertThat(SigningKey.coordinate(BigInteger.ONE.shiftLeft(255))).hasSize(43);
-    }
-
-    @Test
     void missingZoneIdIsInvalidRequest() {
         Http.Answer answer = http.get("/.well-known/jwks.json");
 

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.mint.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;

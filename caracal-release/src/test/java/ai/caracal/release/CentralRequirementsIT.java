@@ -51,6 +51,7 @@ class CentralRequirementsIT {
             Map.entry("caracal-webflux", "ai.caracal.webflux"),
             Map.entry("caracal-mcp", "ai.caracal.mcp"),
             Map.entry("caracal-spring-boot-starter", "ai.caracal.spring"),
+            Map.entry("caracal-mint", "ai.caracal.mint"),
             Map.entry("caracal-testkit", "ai.caracal.testkit"));
 
     static List<PublishedModule> published() throws IOException {

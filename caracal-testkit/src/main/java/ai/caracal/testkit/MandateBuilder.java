@@ -1,7 +1,10 @@
 package ai.caracal.testkit;
 
+import ai.caracal.mint.Es256Key;
+import ai.caracal.mint.Json;
+import ai.caracal.mint.Jws;
+import ai.caracal.mint.MandateClaims;
 import ai.caracal.verify.ChainHop;
-import ai.caracal.verify.ClaimNames;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -25,7 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code client_id=app-1}, {@code sub_type=application}, {@code aud=[audience]},
  * {@code zone_id=zone}, {@code scope=read}, {@code iat=now}, {@code exp=now+600 s}, fresh
  * {@code jti} and {@code sid}, {@code root_sid=sid} (unless set), signed ES256 with the zone's current
- * key under header {@code {alg: ES256, typ: JWT, kid}}.
+ * key under header {@code {alg: ES256, typ: JWT, kid}}. Claims and signatures go through the same path
+ * as the dev STS's ({@code caracal-mint}: {@link MandateClaims}, {@link Es256Key}), so the payload lists
+ * the claims in {@link MandateClaims#ORDER}, then any other claim in the order it was first set.
  *
  * <p>Typed setters write the claim; {@link #claim(String, Object)} writes any JSON value (maps, lists,
  * strings, numbers, booleans, {@code null}); {@link #rawPayload(String)} and {@link #rawHeader(String)}
@@ -40,8 +45,8 @@ public final class MandateBuilder {
     private enum Signing { ES256, FOREIGN_KEY, UNSIGNED, HS256_WITH_JWK_X, DER, HIGH_S }
 
     private final TestIssuer issuer;
-    private final Map<String, Object> claims = new LinkedHashMap<>();
-    private final Map<String, Object> header = new LinkedHashMap<>();
+    private final MandateClaims claims = new MandateClaims();
+    private final Map<String, Object> header = Jws.header(null);
     private byte[] rawPayload;
     private byte[] rawHeader;
     private String signingZone;
@@ -59,23 +64,11 @@ public final class MandateBuilder {
     MandateBuilder(TestIssuer issuer, String zone, String audience, Instant now) {
         this.issuer = issuer;
         this.signingZone = zone;
-        header.put("alg", "ES256");
-        header.put("typ", "JWT");
-        header.put("kid", null);
-        claims.put(ClaimNames.ISS, issuer.url());
-        claims.put(ClaimNames.AUD, List.of(audience));
-        claims.put(ClaimNames.SUB, "user-1");
-        claims.put(ClaimNames.EXP, now.getEpochSecond() + 600);
-        claims.put(ClaimNames.IAT, now.getEpochSecond());
-        claims.put(ClaimNames.JTI, UUID.randomUUID().toString());
-        claims.put(ClaimNames.ZONE_ID, zone);
-        claims.put(ClaimNames.CLIENT_ID, "app-1");
         String sid = UUID.randomUUID().toString();
-        claims.put(ClaimNames.SID, sid);
-        claims.put(ClaimNames.ROOT_SID, sid);
-        claims.put(ClaimNames.USE, "resource");
-        claims.put(ClaimNames.SUB_TYPE, "application");
-        claims.put(ClaimNames.SCOPE, "read");
+        claims.issuer(issuer.url()).subject("user-1").audience(List.of(audience))
+                .issuedAt(now.getEpochSecond()).expiresAt(now.getEpochSecond() + 600)
+                .jti(UUID.randomUUID().toString()).clientId("app-1").subType("application").use("resource")
+                .zoneId(zone).sid(sid).rootSid(sid).scope("read");
     }
 
     // ---- typed claims -------------------------------------------------------------------------
@@ -85,7 +78,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder sub(String sub) {
-        return claim(ClaimNames.SUB, sub);
+        claims.subject(sub);
+        return this;
     }
 
     /**
@@ -93,7 +87,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder clientId(String clientId) {
-        return claim(ClaimNames.CLIENT_ID, clientId);
+        claims.clientId(clientId);
+        return this;
     }
 
     /**
@@ -101,7 +96,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder subType(String subType) {
-        return claim(ClaimNames.SUB_TYPE, subType);
+        claims.subType(subType);
+        return this;
     }
 
     /**
@@ -109,7 +105,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder use(String use) {
-        return claim(ClaimNames.USE, use);
+        claims.use(use);
+        return this;
     }
 
     /**
@@ -117,7 +114,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder audience(String... audiences) {
-        return claim(ClaimNames.AUD, List.of(audiences));
+        claims.audience(List.of(audiences));
+        return this;
     }
 
     /**
@@ -125,7 +123,12 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder scope(String... scopes) {
-        return scopes.length == 0 ? removeClaim(ClaimNames.SCOPE) : claim(ClaimNames.SCOPE, String.join(" ", scopes));
+        if (scopes.length == 0) {
+            claims.remove("scope");
+        } else {
+            claims.scope(String.join(" ", scopes));
+        }
+        return this;
     }
 
     /**
@@ -133,7 +136,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder target(String... targets) {
-        return claim(ClaimNames.TARGET, List.of(targets));
+        claims.target(List.of(targets));
+        return this;
     }
 
     /**
@@ -141,7 +145,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder zoneId(String zoneId) {
-        return claim(ClaimNames.ZONE_ID, zoneId);
+        claims.zoneId(zoneId);
+        return this;
     }
 
     /**
@@ -149,9 +154,9 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder sid(String sid) {
-        claim(ClaimNames.SID, sid);
+        claims.sid(sid);
         if (!rootSidSet) {
-            claims.put(ClaimNames.ROOT_SID, sid);
+            claims.rootSid(sid);
         }
         return this;
     }
@@ -162,7 +167,8 @@ public final class MandateBuilder {
      */
     public MandateBuilder rootSid(String rootSid) {
         rootSidSet = true;
-        return claim(ClaimNames.ROOT_SID, rootSid);
+        claims.rootSid(rootSid);
+        return this;
     }
 
     /**
@@ -170,7 +176,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder jti(String jti) {
-        return claim(ClaimNames.JTI, jti);
+        claims.jti(jti);
+        return this;
     }
 
     /**
@@ -185,7 +192,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder agentSession(String id) {
-        return claim(ClaimNames.AGENT_SESSION_ID, id);
+        claims.agentSessionId(id);
+        return this;
     }
 
     /**
@@ -200,7 +208,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder delegationEdge(String id) {
-        return claim(ClaimNames.DELEGATION_EDGE_ID, id);
+        claims.delegationEdgeId(id);
+        return this;
     }
 
     /**
@@ -208,7 +217,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder sourceSession(String id) {
-        return claim(ClaimNames.SOURCE_SESSION_ID, id);
+        claims.sourceSessionId(id);
+        return this;
     }
 
     /**
@@ -216,7 +226,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder targetSession(String id) {
-        return claim(ClaimNames.TARGET_SESSION_ID, id);
+        claims.targetSessionId(id);
+        return this;
     }
 
     /**
@@ -224,7 +235,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder delegationPath(String... edgeIds) {
-        return claim(ClaimNames.DELEGATION_PATH, List.of(edgeIds));
+        claims.delegationPath(List.of(edgeIds));
+        return this;
     }
 
     /**
@@ -240,15 +252,16 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder chain(ChainHop... hops) {
-        List<Object> chain = new ArrayList<>();
+        List<Map<String, Object>> chain = new ArrayList<>();
         for (ChainHop hop : hops) {
             Map<String, Object> element = new LinkedHashMap<>();
-            element.put(ClaimNames.APPLICATION_ID, hop.applicationId());
-            hop.agentSessionId().ifPresent(id -> element.put(ClaimNames.AGENT_SESSION_ID, id));
-            hop.delegationEdgeId().ifPresent(id -> element.put(ClaimNames.DELEGATION_EDGE_ID, id));
+            element.put("application_id", hop.applicationId());
+            hop.agentSessionId().ifPresent(id -> element.put("agent_session_id", id));
+            hop.delegationEdgeId().ifPresent(id -> element.put("delegation_edge_id", id));
             chain.add(element);
         }
-        return claim(ClaimNames.DELEGATION_CHAIN, chain);
+        claims.delegationChain(chain);
+        return this;
     }
 
     /**
@@ -256,7 +269,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder hopCount(int hops) {
-        return claim(ClaimNames.HOP_COUNT, hops);
+        claims.hopCount(hops);
+        return this;
     }
 
     /**
@@ -264,7 +278,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder graphEpoch(long epoch) {
-        return claim(ClaimNames.DELEGATION_GRAPH_EPOCH, epoch);
+        claims.delegationGraphEpoch(epoch);
+        return this;
     }
 
     /**
@@ -272,7 +287,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder issuedAt(Instant issuedAt) {
-        return claim(ClaimNames.IAT, issuedAt.getEpochSecond());
+        claims.issuedAt(issuedAt.getEpochSecond());
+        return this;
     }
 
     /**
@@ -280,9 +296,10 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder expiresIn(Duration lifetime) {
-        Object iat = claims.get(ClaimNames.IAT);
+        Object iat = claims.get("iat");
         long base = iat instanceof Number ? ((Number) iat).longValue() : issuer.clock().instant().getEpochSecond();
-        return claim(ClaimNames.EXP, base + lifetime.getSeconds());
+        claims.expiresAt(base + lifetime.getSeconds());
+        return this;
     }
 
     /**
@@ -290,7 +307,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder expiresAt(Instant expiresAt) {
-        return claim(ClaimNames.EXP, expiresAt.getEpochSecond());
+        claims.expiresAt(expiresAt.getEpochSecond());
+        return this;
     }
 
     /**
@@ -298,7 +316,8 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder notBefore(Instant notBefore) {
-        return claim(ClaimNames.NBF, notBefore.getEpochSecond());
+        claims.notBefore(notBefore.getEpochSecond());
+        return this;
     }
 
     // ---- raw ----------------------------------------------------------------------------------
@@ -512,19 +531,19 @@ public final class MandateBuilder {
      * @return the payload members about to be signed (a copy)
      */
     public Map<String, Object> claims() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+        return Collections.unmodifiableMap(claims.toMap());
     }
 
     /**
      * @return the compact JWS
      */
     public String sign() {
-        SigningKey key = issuer.currentKey(signingZone);
+        Es256Key key = issuer.currentKey(signingZone);
         if (!kidOverridden) {
             header.put("kid", key.kid());
         }
-        byte[] headerJson = rawHeader != null ? rawHeader : utf8(TestJson.write(header));
-        byte[] payloadJson = rawPayload != null ? rawPayload : utf8(TestJson.write(claims));
+        byte[] headerJson = rawHeader != null ? rawHeader : utf8(Json.write(header));
+        byte[] payloadJson = rawPayload != null ? rawPayload : utf8(claims.toJson());
         String headerPart = respelled == Segment.HEADER ? nonCanonical(headerJson) : encode(headerJson);
         String payloadPart = respelled == Segment.PAYLOAD ? nonCanonical(payloadJson) : encode(payloadJson);
         byte[] input = (headerPart + "." + payloadPart).getBytes(StandardCharsets.US_ASCII);
@@ -536,29 +555,29 @@ public final class MandateBuilder {
             signature[signature.length / 2] ^= 0x01;
         }
         if (tamperPayload) {
-            Map<String, Object> changed = new LinkedHashMap<>(claims);
-            changed.put(ClaimNames.SUB, "tampered-" + claims.get(ClaimNames.SUB));
-            payloadPart = encode(utf8(TestJson.write(changed)));
+            Map<String, Object> changed = claims.toMap();
+            changed.put("sub", "tampered-" + claims.get("sub"));
+            payloadPart = encode(utf8(Json.write(changed)));
         }
         String signaturePart = respelled == Segment.SIGNATURE ? nonCanonical(signature)
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+                : Jws.base64Url(signature);
         return headerPart + "." + payloadPart + "." + signaturePart;
     }
 
-    private byte[] signature(SigningKey key, byte[] input) {
+    private byte[] signature(Es256Key key, byte[] input) {
         switch (signing) {
             case UNSIGNED:
                 return new byte[0];
             case FOREIGN_KEY:
-                return SigningKey.generate(key.kid()).signRaw(input);
+                return Es256Key.generate(key.kid()).sign(input);
             case HS256_WITH_JWK_X:
-                return hmac(key.x(), input);
+                return hmac(Base64.getUrlDecoder().decode((String) key.publicJwk().get("x")), input);
             case DER:
                 return key.signDer(input);
             case HIGH_S:
-                return highS(key.signRaw(input));
+                return highS(key.sign(input));
             default:
-                return key.signRaw(input);
+                return key.sign(input);
         }
     }
 
@@ -600,6 +619,6 @@ public final class MandateBuilder {
     }
 
     private static String encode(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Jws.base64Url(bytes);
     }
 }

@@ -1,5 +1,7 @@
 package ai.caracal.testkit;
 
+import ai.caracal.mint.Es256Key;
+import ai.caracal.mint.Json;
 import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.verify.CaracalAuth;
 import ai.caracal.verify.JwksCache;
@@ -45,7 +47,7 @@ public final class TestIssuer implements AutoCloseable {
     private final String audience;
     private final TestClock clock = new TestClock();
     private final JwksControl jwks = new JwksControl();
-    private final Map<String, List<SigningKey>> keysByZone = new ConcurrentHashMap<>();
+    private final Map<String, List<Es256Key>> keysByZone = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> keyCounters = new ConcurrentHashMap<>();
     private final HttpServer server;
     private final ExecutorService serverThreads;
@@ -192,8 +194,8 @@ public final class TestIssuer implements AutoCloseable {
     public String rotateKey(String zone) {
         String kid = "k" + keyCounters.computeIfAbsent(zone, z -> new AtomicInteger()).incrementAndGet();
         keysByZone.compute(zone, (z, keys) -> {
-            List<SigningKey> next = new ArrayList<>();
-            next.add(SigningKey.generate(kid));
+            List<Es256Key> next = new ArrayList<>();
+            next.add(Es256Key.generate(kid));
             if (keys != null) {
                 next.addAll(keys);
             }
@@ -241,8 +243,8 @@ public final class TestIssuer implements AutoCloseable {
         serverThreads.shutdownNow();
     }
 
-    SigningKey currentKey(String zone) {
-        List<SigningKey> keys = keysByZone.get(zone);
+    Es256Key currentKey(String zone) {
+        List<Es256Key> keys = keysByZone.get(zone);
         if (keys == null) {
             throw new IllegalArgumentException("zone " + zone + " has no keys; add it to extraZones or call rotateKey(zone)");
         }
@@ -252,13 +254,13 @@ public final class TestIssuer implements AutoCloseable {
     private void serveJwks(HttpExchange exchange) throws IOException {
         try (exchange) {
             jwks.serve(exchange, requested -> {
-                List<SigningKey> keys = keysByZone.get(requested == null ? zone : requested);
+                List<Es256Key> keys = keysByZone.get(requested == null ? zone : requested);
                 if (keys == null) {
                     return null;
                 }
                 List<Map<String, Object>> published = new ArrayList<>();
                 keys.forEach(key -> published.add(key.publicJwk()));
-                return TestJson.write(Map.of("keys", published));
+                return Json.write(Map.of("keys", published));
             });
         }
     }

@@ -1,4 +1,4 @@
-package ai.caracal.devsts;
+package ai.caracal.mint;
 
 import java.math.BigInteger;
 import java.security.spec.ECFieldFp;
@@ -9,7 +9,7 @@ import java.security.spec.ECPoint;
  * The public point {@code d·G} of a P-256 private scalar, for keys reloaded from PKCS#8 files (the
  * JDK's encoding does not carry the public key). Plain affine double-and-add on {@link BigInteger}:
  * not constant-time, which is acceptable for a development issuer that runs it once per reloaded key,
- * never on request input. {@link SigningKey} checks every derived key with a sign-and-verify round trip.
+ * never on request input. {@link Es256Key} checks every derived key with a sign-and-verify round trip.
  */
 final class P256 {
 
