@@ -126,7 +126,21 @@ final class McpProbe {
             }
             return toolResult(result, lastPostStatus(http.exchanges()));
         } finally {
+            closeQuietly(client);
+        }
+    }
+
+    /**
+     * Closes the client without letting its close decide the row: MCP Java SDK 2.2.0 throws a
+     * {@code NullPointerException} from {@code close()} when an initialization it started never produced
+     * a session (seen once in CI: {@code DemoCommandTest.jsonOutput} exited 1 with it), and what the probe
+     * observed is already decided by then.
+     */
+    private static void closeQuietly(McpSyncClient client) {
+        try {
             client.close();
+        } catch (RuntimeException e) {
+            // The SDK's own clean-up failed; the observation stands.
         }
     }
 
