@@ -5,6 +5,7 @@ import ai.caracal.devsts.InvalidateResult;
 import ai.caracal.devsts.MintRequest;
 import ai.caracal.devsts.MintResponse;
 import ai.caracal.devsts.RevokeRequest;
+import ai.caracal.verify.ClaimNames;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -61,7 +62,7 @@ final class DemoRows {
             case D4 -> call(agent().audience("resource://other"), SEARCH);
             case D5 -> call(expired(), SEARCH);
             case D6 -> send(tamperSignature(mint(agent()).accessToken()), SEARCH, NOTHING);
-            case D7 -> call(agent().overrideClaim("zone_id", "zone_other"), SEARCH);
+            case D7 -> call(agent().overrideClaim(ClaimNames.ZONE_ID, "zone_other"), SEARCH);
             case D8 -> call(mandate().scope("tool:list").agentSessionId(MintRequest.NEW), SEARCH);
             case D9 -> revokedAfterInitialize();
             case D10 -> call(mandate().scope("tool:call"), SEARCH);
@@ -103,7 +104,7 @@ final class DemoRows {
      */
     private DemoObservation streamClosedByRevocation() throws InterruptedException {
         MintResponse minted = mint(agent());
-        String agentSession = (String) minted.claims().get("agent_session_id");
+        String agentSession = (String) minted.claims().get(ClaimNames.AGENT_SESSION_ID);
         return probe.streamClosedBy("Bearer " + minted.accessToken(), announce, () -> {
             sts.revoke(RevokeRequest.builder().zoneId(zone).agentSessionId(agentSession).build());
             if (!revocations.awaitRevoked(agentSession)) {
@@ -126,7 +127,7 @@ final class DemoRows {
     /** D9: a live session whose agent session is revoked after {@code initialize}. */
     private DemoObservation revokedAfterInitialize() throws InterruptedException {
         MintResponse minted = mint(agent());
-        String agentSession = (String) minted.claims().get("agent_session_id");
+        String agentSession = (String) minted.claims().get(ClaimNames.AGENT_SESSION_ID);
         return send(minted.accessToken(), SEARCH, () -> {
             sts.revoke(RevokeRequest.builder().zoneId(zone).agentSessionId(agentSession).build());
             if (!revocations.awaitRevoked(agentSession)) {
@@ -181,7 +182,7 @@ final class DemoRows {
 
     private MintRequest.Builder expired() {
         long now = clock.instant().getEpochSecond();
-        return agent().overrideClaim("exp", now - 120).overrideClaim("iat", now - 1000);
+        return agent().overrideClaim(ClaimNames.EXP, now - 120).overrideClaim(ClaimNames.IAT, now - 1000);
     }
 
     /** D1 plus a new delegation edge, the chain in order, and a path of {@code hops} edges ending in it. */

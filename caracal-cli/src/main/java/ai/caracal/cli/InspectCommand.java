@@ -1,6 +1,7 @@
 package ai.caracal.cli;
 
 import ai.caracal.mint.Json;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.JwksUnavailableException;
 import ai.caracal.verify.SignatureCheck;
@@ -55,7 +56,8 @@ final class InspectCommand implements Callable<Integer> {
                 : "SIGNATURE INVALID (" + signature.reason().orElse("unknown") + ") \u2014 decoded only";
     }
 
-    private static final String[] ANCHOR_CLAIMS = {"sid", "root_sid", "agent_session_id", "delegation_edge_id"};
+    private static final String[] ANCHOR_CLAIMS = {
+            ClaimNames.SID, ClaimNames.ROOT_SID, ClaimNames.AGENT_SESSION_ID, ClaimNames.DELEGATION_EDGE_ID};
 
     @ParentCommand
     private Caracal root;
@@ -126,7 +128,7 @@ final class InspectCommand implements Callable<Integer> {
         out.println("claims:");
         out.println(Json.pretty(claims));
         out.println("times:");
-        for (String name : new String[] {"iat", "nbf", "exp"}) {
+        for (String name : new String[] {ClaimNames.IAT, ClaimNames.NBF, ClaimNames.EXP}) {
             if (claims.get(name) != null) {
                 out.println("  " + name + "  " + describeTime(name, claims.get(name)));
             }
@@ -138,7 +140,7 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         out.println("anchors: " + (anchors.isEmpty() ? "(none)" : String.join(" ", anchors)));
-        Object scope = claims.get("scope");
+        Object scope = claims.get(ClaimNames.SCOPE);
         out.println("scopes: " + (scope instanceof String && !((String) scope).isBlank()
                 ? String.join(" ", ((String) scope).strip().split("\\s+")) : "(none)"));
         if (signature != null) {
@@ -161,7 +163,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         Duration delta = Duration.between(clock.instant(), at);
         String relative;
-        if (name.equals("exp")) {
+        if (name.equals(ClaimNames.EXP)) {
             relative = delta.isNegative() || delta.isZero() ? "expired " + human(delta.negated()) + " ago" : "expires in " + human(delta);
         } else {
             relative = delta.isNegative() ? human(delta.negated()) + " ago" : "in " + human(delta);

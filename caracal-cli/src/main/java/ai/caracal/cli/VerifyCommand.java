@@ -4,6 +4,7 @@ import ai.caracal.mint.Json;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.AuthError;
 import ai.caracal.verify.AuthResult;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.MandateVerifier;
@@ -164,9 +165,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** The claim names of the anchors present, in anchor order. */
     private static String anchorNames(Claims claims) {
-        List<String> names = new ArrayList<>(List.of("sid", "root_sid"));
-        claims.agentSessionId().ifPresent(id -> names.add("agent_session_id"));
-        claims.delegationEdgeId().ifPresent(id -> names.add("delegation_edge_id"));
+        List<String> names = new ArrayList<>(List.of(ClaimNames.SID, ClaimNames.ROOT_SID));
+        claims.agentSessionId().ifPresent(id -> names.add(ClaimNames.AGENT_SESSION_ID));
+        claims.delegationEdgeId().ifPresent(id -> names.add(ClaimNames.DELEGATION_EDGE_ID));
         return String.join(",", names);
     }
 

@@ -1,5 +1,6 @@
 package ai.caracal.mint;
 
+import ai.caracal.verify.ClaimNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,12 @@ public final class MandateClaims {
 
     /** The registered claims, in the order they are written. */
     public static final List<String> ORDER = List.of(
-            "iss", "sub", "aud", "iat", "nbf", "exp", "jti", "client_id", "sub_type", "use", "zone_id", "sid",
-            "root_sid", "scope", "target", "agent_session_id", "delegation_edge_id", "source_session_id",
-            "target_session_id", "delegation_path", "delegation_chain", "hop_count", "delegation_graph_epoch");
+            ClaimNames.ISS, ClaimNames.SUB, ClaimNames.AUD, ClaimNames.IAT, ClaimNames.NBF, ClaimNames.EXP,
+            ClaimNames.JTI, ClaimNames.CLIENT_ID, ClaimNames.SUB_TYPE, ClaimNames.USE, ClaimNames.ZONE_ID,
+            ClaimNames.SID, ClaimNames.ROOT_SID, ClaimNames.SCOPE, ClaimNames.TARGET, ClaimNames.AGENT_SESSION_ID,
+            ClaimNames.DELEGATION_EDGE_ID, ClaimNames.SOURCE_SESSION_ID, ClaimNames.TARGET_SESSION_ID,
+            ClaimNames.DELEGATION_PATH, ClaimNames.DELEGATION_CHAIN, ClaimNames.HOP_COUNT,
+            ClaimNames.DELEGATION_GRAPH_EPOCH);
 
     private final Map<String, Object> claims = new LinkedHashMap<>();
 
@@ -82,7 +86,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims issuer(String iss) {
-        return put("iss", iss);
+        return put(ClaimNames.ISS, iss);
     }
 
     /**
@@ -90,7 +94,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims subject(String sub) {
-        return put("sub", sub);
+        return put(ClaimNames.SUB, sub);
     }
 
     /**
@@ -98,7 +102,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims audience(List<String> aud) {
-        return put("aud", aud);
+        return put(ClaimNames.AUD, aud);
     }
 
     /**
@@ -106,7 +110,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims issuedAt(long iat) {
-        return put("iat", iat);
+        return put(ClaimNames.IAT, iat);
     }
 
     /**
@@ -114,7 +118,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims notBefore(long nbf) {
-        return put("nbf", nbf);
+        return put(ClaimNames.NBF, nbf);
     }
 
     /**
@@ -122,7 +126,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims expiresAt(long exp) {
-        return put("exp", exp);
+        return put(ClaimNames.EXP, exp);
     }
 
     /**
@@ -130,7 +134,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims jti(String jti) {
-        return put("jti", jti);
+        return put(ClaimNames.JTI, jti);
     }
 
     /**
@@ -138,7 +142,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims clientId(String clientId) {
-        return put("client_id", clientId);
+        return put(ClaimNames.CLIENT_ID, clientId);
     }
 
     /**
@@ -146,7 +150,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims subType(String subType) {
-        return put("sub_type", subType);
+        return put(ClaimNames.SUB_TYPE, subType);
     }
 
     /**
@@ -154,7 +158,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims use(String use) {
-        return put("use", use);
+        return put(ClaimNames.USE, use);
     }
 
     /**
@@ -162,7 +166,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims zoneId(String zoneId) {
-        return put("zone_id", zoneId);
+        return put(ClaimNames.ZONE_ID, zoneId);
     }
 
     /**
@@ -170,7 +174,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims sid(String sid) {
-        return put("sid", sid);
+        return put(ClaimNames.SID, sid);
     }
 
     /**
@@ -178,7 +182,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims rootSid(String rootSid) {
-        return put("root_sid", rootSid);
+        return put(ClaimNames.ROOT_SID, rootSid);
     }
 
     /**
@@ -186,7 +190,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims scope(String scope) {
-        return put("scope", scope);
+        return put(ClaimNames.SCOPE, scope);
     }
 
     /**
@@ -194,7 +198,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims target(List<String> target) {
-        return put("target", target);
+        return put(ClaimNames.TARGET, target);
     }
 
     /**
@@ -202,7 +206,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims agentSessionId(String id) {
-        return put("agent_session_id", id);
+        return put(ClaimNames.AGENT_SESSION_ID, id);
     }
 
     /**
@@ -210,7 +214,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims delegationEdgeId(String id) {
-        return put("delegation_edge_id", id);
+        return put(ClaimNames.DELEGATION_EDGE_ID, id);
     }
 
     /**
@@ -218,7 +222,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims sourceSessionId(String id) {
-        return put("source_session_id", id);
+        return put(ClaimNames.SOURCE_SESSION_ID, id);
     }
 
     /**
@@ -226,7 +230,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims targetSessionId(String id) {
-        return put("target_session_id", id);
+        return put(ClaimNames.TARGET_SESSION_ID, id);
     }
 
     /**
@@ -234,7 +238,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims delegationPath(List<String> edgeIds) {
-        return put("delegation_path", edgeIds);
+        return put(ClaimNames.DELEGATION_PATH, edgeIds);
     }
 
     /**
@@ -243,7 +247,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims delegationChain(List<? extends Map<String, ?>> hops) {
-        return put("delegation_chain", hops);
+        return put(ClaimNames.DELEGATION_CHAIN, hops);
     }
 
     /**
@@ -251,7 +255,7 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims hopCount(long hops) {
-        return put("hop_count", hops);
+        return put(ClaimNames.HOP_COUNT, hops);
     }
 
     /**
@@ -259,6 +263,6 @@ public final class MandateClaims {
      * @return this claim set
      */
     public MandateClaims delegationGraphEpoch(long epoch) {
-        return put("delegation_graph_epoch", epoch);
+        return put(ClaimNames.DELEGATION_GRAPH_EPOCH, epoch);
     }
 }

@@ -5,6 +5,7 @@ import ai.caracal.mint.Json;
 import ai.caracal.mint.Jws;
 import ai.caracal.mint.MandateClaims;
 import ai.caracal.verify.ChainHop;
+import ai.caracal.verify.ClaimNames;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -124,7 +125,7 @@ public final class MandateBuilder {
      */
     public MandateBuilder scope(String... scopes) {
         if (scopes.length == 0) {
-            claims.remove("scope");
+            claims.remove(ClaimNames.SCOPE);
         } else {
             claims.scope(String.join(" ", scopes));
         }
@@ -255,9 +256,9 @@ public final class MandateBuilder {
         List<Map<String, Object>> chain = new ArrayList<>();
         for (ChainHop hop : hops) {
             Map<String, Object> element = new LinkedHashMap<>();
-            element.put("application_id", hop.applicationId());
-            hop.agentSessionId().ifPresent(id -> element.put("agent_session_id", id));
-            hop.delegationEdgeId().ifPresent(id -> element.put("delegation_edge_id", id));
+            element.put(ClaimNames.APPLICATION_ID, hop.applicationId());
+            hop.agentSessionId().ifPresent(id -> element.put(ClaimNames.AGENT_SESSION_ID, id));
+            hop.delegationEdgeId().ifPresent(id -> element.put(ClaimNames.DELEGATION_EDGE_ID, id));
             chain.add(element);
         }
         claims.delegationChain(chain);
@@ -296,7 +297,7 @@ public final class MandateBuilder {
      * @return this builder
      */
     public MandateBuilder expiresIn(Duration lifetime) {
-        Object iat = claims.get("iat");
+        Object iat = claims.get(ClaimNames.IAT);
         long base = iat instanceof Number ? ((Number) iat).longValue() : issuer.clock().instant().getEpochSecond();
         claims.expiresAt(base + lifetime.getSeconds());
         return this;
@@ -556,7 +557,7 @@ public final class MandateBuilder {
         }
         if (tamperPayload) {
             Map<String, Object> changed = claims.toMap();
-            changed.put("sub", "tampered-" + claims.get("sub"));
+            changed.put(ClaimNames.SUB, "tampered-" + claims.get(ClaimNames.SUB));
             payloadPart = encode(utf8(Json.write(changed)));
         }
         String signaturePart = respelled == Segment.SIGNATURE ? nonCanonical(signature)

@@ -2,6 +2,7 @@ package ai.caracal.examples.documents;
 
 import ai.caracal.mcp.CaracalMcp;
 import ai.caracal.verify.AuthError;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.Requirements;
@@ -79,10 +80,10 @@ final class DocumentTools {
 
     private static Map<String, Object> identity(Claims claims) {
         Map<String, Object> identity = new LinkedHashMap<>();
-        identity.put("sub", claims.sub());
-        identity.put("zone_id", claims.zoneId());
-        identity.put("client_id", claims.clientId());
-        identity.put("scope", claims.scope());
+        identity.put(ClaimNames.SUB, claims.sub());
+        identity.put(ClaimNames.ZONE_ID, claims.zoneId());
+        identity.put(ClaimNames.CLIENT_ID, claims.clientId());
+        identity.put(ClaimNames.SCOPE, claims.scope());
         return identity;
     }
 

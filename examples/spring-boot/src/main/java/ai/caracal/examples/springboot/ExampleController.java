@@ -2,6 +2,7 @@ package ai.caracal.examples.springboot;
 
 import ai.caracal.spring.CaracalClaims;
 import ai.caracal.spring.CaracalRequires;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.Claims;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -46,9 +47,9 @@ class ExampleController {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
-            json.writeStringField("sub", claims.sub());
-            json.writeStringField("zone_id", claims.zoneId());
-            json.writeStringField("scope", claims.scope());
+            json.writeStringField(ClaimNames.SUB, claims.sub());
+            json.writeStringField(ClaimNames.ZONE_ID, claims.zoneId());
+            json.writeStringField(ClaimNames.SCOPE, claims.scope());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
