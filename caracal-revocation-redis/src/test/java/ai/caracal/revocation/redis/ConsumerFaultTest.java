@@ -26,7 +26,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,20 +41,14 @@ class ConsumerFaultTest {
     private static final Duration PENDING_IDLE = Duration.ofMillis(200);
     private static final Duration BLOCK = Duration.ofMillis(100);
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.fault");
-        group = TestStreams.newGroup();
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.fault");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
 
     @AfterEach
     void tearDown() {
-        streams.close();
+        lane.close();
     }
 
     @Test
