@@ -55,8 +55,8 @@ class ConsumerFaultTest {
     @DisplayName("Fault: a consumer JVM killed after reading but before XACK; another consumer re-claims the entry and applies it")
     void entryOfAKilledConsumerIsReclaimedByAnother() throws Exception {
         InMemoryRevocationStore store = new InMemoryRevocationStore();
-        try (RedisRevocationConsumer survivor = RedisRevocationConsumer.builder().client(streams.client).store(store)
-                .consumer("survivor").stream(stream).group(group).block(BLOCK).pendingIdle(PENDING_IDLE).build()) {
+        try (RedisRevocationConsumer survivor = lane.revocationConsumer(store).consumer("survivor")
+                .block(BLOCK).pendingIdle(PENDING_IDLE).build()) {
             survivor.ensureGroup();
             String id = publish(streams.redis, stream, fields("zone_id", "zone1", "session_id", "killed-1",
                     "root_sid", "killed-root", "reason", "grant_revoked"));
@@ -142,8 +142,7 @@ class ConsumerFaultTest {
         }
 
         void start() {
-            consumer = RedisRevocationConsumer.builder().client(streams.client).store(store).consumer(name)
-                    .stream(stream).group(group).block(BLOCK).pendingIdle(PENDING_IDLE).build();
+            consumer = lane.revocationConsumer(store).consumer(name).block(BLOCK).pendingIdle(PENDING_IDLE).build();
             runner = ConsumerRunner.builder().add(consumer).build();
             runner.start();
         }

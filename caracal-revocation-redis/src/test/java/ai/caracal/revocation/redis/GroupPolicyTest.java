@@ -43,8 +43,7 @@ class GroupPolicyTest {
     }
 
     private RedisRevocationConsumer.Builder consumer(String name, RevocationStore store) {
-        return RedisRevocationConsumer.builder().client(streams.client).store(store).consumer(name).stream(stream)
-                .group(group).block(BLOCK).pendingIdle(Duration.ofMillis(200));
+        return lane.revocationConsumer(store).consumer(name).block(BLOCK).pendingIdle(Duration.ofMillis(200));
     }
 
     @Test

@@ -45,8 +45,7 @@ class PoisonEntryTest {
 
         try (RedisRevocationStore store = RedisRevocationStore.builder().client(streams.client).keyPrefix(prefix)
                      .commandTimeout(Duration.ofSeconds(2)).build();
-             ConsumerRunner runner = ConsumerRunner.builder().add(DelegationInvalidationConsumer.builder()
-                     .client(streams.client).store(store).consumer("c1").stream(stream).group(group)
+             ConsumerRunner runner = ConsumerRunner.builder().add(lane.delegationConsumer(store)
                      .block(Duration.ofMillis(100)).pendingIdle(PENDING_IDLE).build()).build()) {
             runner.start();
 
