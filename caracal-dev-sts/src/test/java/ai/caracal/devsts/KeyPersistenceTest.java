@@ -3,6 +3,7 @@ package ai.caracal.devsts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.caracal.testkit.TestClock;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.MandateVerifier;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ class KeyPersistenceTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
 
     private DevSts start() {
         return DevSts.builder().clock(clock).keyDir(dir).zones("zone_dev", "zone_two").start();

@@ -4,6 +4,7 @@ import ai.caracal.testkit.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import ai.caracal.testkit.TestClock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class MintEndpointTest {
 
     private static final String AUD = "resource://documents";
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private DevSts sts;
     private Http http;
 

@@ -3,6 +3,7 @@ package ai.caracal.devsts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.revocation.InMemoryRevocationStore;
+import ai.caracal.testkit.TestClock;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.JwksCache;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MintVerificationTest {
 
     private static final String AUD = "resource://documents";
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private final InMemoryRevocationStore store = InMemoryRevocationStore.builder().clock(clock).build();
     private DevSts sts;
     private MandateVerifier verifier;
@@ -91,7 +92,7 @@ class MintVerificationTest {
     }
 
     static Stream<Arguments> overrides() {
-        long now = MutableClock.START.getEpochSecond();
+        long now = TestClock.START.getEpochSecond();
         return Stream.of(
                 Arguments.of("wrong zone", Map.of("zone_id", "zone_other"), ErrorCode.INVALID_ZONE),
                 Arguments.of("zone removed", mapWithNull("zone_id"), ErrorCode.INVALID_ZONE),

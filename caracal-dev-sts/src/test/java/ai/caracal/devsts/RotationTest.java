@@ -2,6 +2,7 @@ package ai.caracal.devsts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.caracal.testkit.TestClock;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.MandateVerifier;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RotationTest {
 
     private static final String AUD = "https://api.test";
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private DevSts sts;
     private Http http;
 

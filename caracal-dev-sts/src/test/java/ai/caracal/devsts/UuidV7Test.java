@@ -2,6 +2,7 @@ package ai.caracal.devsts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.caracal.testkit.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The UUIDv7 generator behind kid, jti, sid, outbox_id and "new" anchors (RFC 9562 §5.7). */
 class UuidV7Test {
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private final UuidV7 ids = new UuidV7(clock);
 
     @Test
@@ -27,9 +28,9 @@ class UuidV7Test {
     void carriesTheClockMillisecondsInTheFirst48Bits() {
         String id = ids.next();
 
-        assertThat(UuidV7.timestampOf(id)).isEqualTo(MutableClock.START.toEpochMilli());
-        assertThat(id).startsWith(String.format("%08x-%04x", MutableClock.START.toEpochMilli() >>> 16,
-                MutableClock.START.toEpochMilli() & 0xffff));
+        assertThat(UuidV7.timestampOf(id)).isEqualTo(TestClock.START.toEpochMilli());
+        assertThat(id).startsWith(String.format("%08x-%04x", TestClock.START.toEpochMilli() >>> 16,
+                TestClock.START.toEpochMilli() & 0xffff));
     }
 
     @Test

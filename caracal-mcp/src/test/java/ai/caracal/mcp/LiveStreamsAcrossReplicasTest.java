@@ -10,6 +10,7 @@ import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import ai.caracal.verify.http.LiveConnections;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.Requirements;
 import ai.caracal.verify.ScopeHierarchy;

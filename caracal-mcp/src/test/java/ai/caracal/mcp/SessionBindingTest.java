@@ -8,6 +8,7 @@ import ai.caracal.servlet.CaracalRequests;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import ai.caracal.verify.Claims;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import ai.caracal.verify.Claims;
 import ai.caracal.webflux.CaracalWebFilter;
 import io.modelcontextprotocol.common.McpTransportContext;

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A hand-driven clock for expiry tests (the test kit's TestClock lives in a module that depends on this one). */
+/**
+ * A hand-driven clock for expiry tests. This is the one copy kept outside the test kit: caracal-testkit (home of
+ * {@code ai.caracal.testkit.TestClock}) depends on this module, and Maven forbids the cycle even in test scope.
+ */
 final class MutableClock extends Clock {
 
     private volatile Instant now = Instant.ofEpochSecond(1_800_000_000L);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;

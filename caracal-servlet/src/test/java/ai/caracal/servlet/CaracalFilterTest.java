@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.Requirements;
 import ai.caracal.verify.http.ProtectedResourceMetadata;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

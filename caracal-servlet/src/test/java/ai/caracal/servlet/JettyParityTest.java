@@ -1,5 +1,6 @@
 package ai.caracal.servlet;
 
+import ai.caracal.testkit.jetty.JettyForTests;
 import ai.caracal.testkit.parity.ConnectorParityContract;
 import ai.caracal.testkit.parity.ParityFixture;
 import jakarta.servlet.http.HttpServlet;

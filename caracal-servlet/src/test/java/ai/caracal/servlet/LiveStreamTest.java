@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.jetty.JettyForTests;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.LiveConnections;
 import jakarta.servlet.AsyncContext;

@@ -5,6 +5,12 @@
  * {@link ai.caracal.testkit.MandateBuilder} for valid and deliberately broken tokens, a hand-driven
  * {@link ai.caracal.testkit.TestClock}, and AssertJ assertions ({@link ai.caracal.testkit.CaracalAssertions}).
  *
+ * <p>Three subpackages hold helpers for tests of servers and integrations, each on an optional dependency
+ * of the test kit that the test classpath must supply: {@link ai.caracal.testkit.logging} (Logback:
+ * recording what a logger writes), {@link ai.caracal.testkit.jetty} (Jetty 12: a real servlet server on
+ * loopback) and {@link ai.caracal.testkit.tracing} (Micrometer Tracing and the OpenTelemetry SDK: spans
+ * exported to memory).
+ *
  * <pre>{@code
  * @CaracalTest(zone = "zone-1", audience = "https://api.test")
  * class RevocationTest {

@@ -2,6 +2,7 @@ package ai.caracal.verify;
 
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.logging.LogCapture;
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -145,7 +146,7 @@ class MandateVerifierFuzzTest {
     }
 
     private static void requireNothingSwallowed() {
-        require(verifierLog.warnings() == 0, "the verifier caught no unexpected exception (no WARN logged)");
+        require(verifierLog.warnings().isEmpty(), "the verifier caught no unexpected exception (no WARN logged)");
     }
 
     private static void require(boolean condition, String what) {

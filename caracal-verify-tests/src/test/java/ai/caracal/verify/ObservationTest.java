@@ -1,11 +1,12 @@
 package ai.caracal.verify;
 
-import static ai.caracal.verify.RealTracing.attribute;
+import static ai.caracal.testkit.tracing.RealTracing.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.tracing.RealTracing;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -33,7 +34,7 @@ class ObservationTest {
     }
 
     private MandateVerifier verifier(TestIssuer issuer) {
-        return issuer.verifier().observation(CaracalObservation.of(tracing.registry)).build();
+        return issuer.verifier().observation(CaracalObservation.of(tracing.registry())).build();
     }
 
     private SpanData await(String name) {
@@ -45,7 +46,7 @@ class ObservationTest {
     @DisplayName("an accepted mandate: verify span under the request span, with jwks fetch and store check as its children")
     void acceptedMandateIsTraced(TestIssuer issuer) {
         String token = issuer.mint().sign();
-        Span request = tracing.otel.spanBuilder("request").startSpan();
+        Span request = tracing.otel().spanBuilder("request").startSpan();
         AuthResult result;
         try (Scope ignored = request.makeCurrent()) {
             result = verifier(issuer).authenticate(token);
@@ -145,7 +146,7 @@ class ObservationTest {
                 return true;
             }
         });
-        CaracalObservation observation = CaracalObservation.of(tracing.registry);
+        CaracalObservation observation = CaracalObservation.of(tracing.registry());
         MandateVerifier verifier = issuer.verifier().observation(observation).build();
 
         assertThat(verifier.authenticate(issuer.mint().sign()).ok()).isTrue();
@@ -160,7 +161,7 @@ class ObservationTest {
     private void assertNoTokenIn(String token) {
         String signature = token.substring(token.lastIndexOf('.') + 1);
         String payload = token.split("\\.")[1];
-        List<SpanData> all = tracing.exporter.getFinishedSpanItems();
+        List<SpanData> all = tracing.exporter().getFinishedSpanItems();
         assertThat(all).isNotEmpty();
         for (SpanData span : all) {
             assertThat(span.getAttributes().asMap().values())

@@ -7,6 +7,7 @@ import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.logging.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,7 +52,7 @@ class OutageCauseTest {
                 assertThat(result).failedWith(ErrorCode.INVALID_TOKEN);
                 assertThat(result.cause()).isEqualTo(Cause.KEYS_UNAVAILABLE);
             }
-            warnings = log.warningMessages();
+            warnings = log.warnings();
         }
 
         assertThat(causes.events).hasSize(20).containsOnly("invalid_token/keys_unavailable");
@@ -74,7 +75,7 @@ class OutageCauseTest {
                 assertThat(result).failedWith(ErrorCode.SESSION_REVOKED);
                 assertThat(result.cause()).isEqualTo(Cause.STORE_UNAVAILABLE);
             }
-            warnings = log.warningMessages();
+            warnings = log.warnings();
         }
 
         assertThat(causes.events).hasSize(40);
@@ -96,7 +97,7 @@ class OutageCauseTest {
 
             assertThat(result).failedWith(ErrorCode.SESSION_REVOKED);
             assertThat(result.cause()).isEqualTo(Cause.REVOKED);
-            assertThat(log.warnings()).isZero();
+            assertThat(log.warnings()).isEmpty();
         }
         assertThat(causes.events).containsExactly("session_revoked/revoked");
     }
@@ -117,7 +118,7 @@ class OutageCauseTest {
                 verifier.authenticate(issuer.mint().zoneId("zone-2").sign());
                 verifier.authenticate("not.a.token");
             }
-            assertThat(log.warnings()).as("an attack is not an outage: no WARN").isZero();
+            assertThat(log.warnings()).as("an attack is not an outage: no WARN").isEmpty();
         }
         assertThat(causes.events).hasSize(50).containsOnly("invalid_token/bad_signature", "invalid_token/audience",
                 "invalid_token/expired", "invalid_zone/zone", "invalid_token/malformed");

@@ -10,10 +10,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ai.caracal.testkit.logging.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -33,7 +30,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /** verification.md §9–§10 and the API edge cases V111–V125 of §12.6. */
 @CaracalTest(zone = "zone-1", audience = "https://api.test")
@@ -376,16 +372,12 @@ class VerifierApiTest {
             throw new IllegalStateException("listener failed");
         }).build();
         String token = mandate(issuer).sign();
-        Logger logger = (Logger) LoggerFactory.getLogger("ai.caracal.verify.MandateVerifier");
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        try {
+        List<String> warnings;
+        try (LogCapture log = LogCapture.of("ai.caracal.verify.MandateVerifier")) {
             assertThat(listened.authenticate(token)).isOk();
-        } finally {
-            logger.detachAppender(appender);
+            warnings = log.warnings();
         }
-        assertThat(appender.list).filteredOn(event -> event.getLevel() == Level.WARN).hasSize(1);
+        assertThat(warnings).hasSize(1);
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,20 +26,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AmbiguousFieldsTest {
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.ambiguous");
-        group = TestStreams.newGroup();
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.ambiguous");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
 
     @AfterEach
     void tearDown() {
-        streams.close();
+        lane.close();
     }
 
     static Stream<Arguments> ambiguousEntries() {
@@ -79,8 +72,8 @@ class AmbiguousFieldsTest {
                 "root_sid", "victim", StreamSignature.SIGNATURE_FIELD, entry.get(StreamSignature.SIGNATURE_FIELD));
         assertThat(StreamSignature.verify(VECTOR_KEY, stream, resplit)).isTrue();
 
-        try (RedisRevocationConsumer consumer = RedisRevocationConsumer.builder().client(streams.client).store(store)
-                .consumer("c1").stream(stream).group(group).block(Duration.ofMillis(100)).streamHmacKey(VECTOR_KEY).build()) {
+        try (RedisRevocationConsumer consumer = lane.revocationConsumer(store)
+                .block(Duration.ofMillis(100)).streamHmacKey(VECTOR_KEY).build()) {
             consumer.ensureGroup();
             String id = publish(streams.redis, stream, entry);
 
@@ -104,8 +97,8 @@ class AmbiguousFieldsTest {
         Map<String, String> merged = fields("reason", "grant_revoked\nsession_id=sid-1", "zone_id", "zone-1",
                 StreamSignature.SIGNATURE_FIELD, signature);
 
-        try (RedisRevocationConsumer consumer = RedisRevocationConsumer.builder().client(streams.client).store(store)
-                .consumer("c1").stream(stream).group(group).block(Duration.ofMillis(100)).streamHmacKey(VECTOR_KEY).build()) {
+        try (RedisRevocationConsumer consumer = lane.revocationConsumer(store)
+                .block(Duration.ofMillis(100)).streamHmacKey(VECTOR_KEY).build()) {
             consumer.ensureGroup();
             publish(streams.redis, stream, merged);
 
@@ -120,8 +113,7 @@ class AmbiguousFieldsTest {
     @DisplayName("S67 without a key there is no signed form to re-split: an entry with a line feed in reason is applied")
     void unsignedConsumerAppliesEntriesWithLineFeeds() {
         InMemoryRevocationStore store = new InMemoryRevocationStore();
-        try (RedisRevocationConsumer consumer = RedisRevocationConsumer.builder().client(streams.client).store(store)
-                .consumer("c1").stream(stream).group(group).block(Duration.ofMillis(100)).build()) {
+        try (RedisRevocationConsumer consumer = lane.revocationConsumer(store).block(Duration.ofMillis(100)).build()) {
             consumer.ensureGroup();
             publish(streams.redis, stream, fields("zone_id", "zone-1", "session_id", "sid-1", "reason", "requested\nroot_sid=victim"));
 

@@ -26,7 +26,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,28 +41,22 @@ class ConsumerFaultTest {
     private static final Duration PENDING_IDLE = Duration.ofMillis(200);
     private static final Duration BLOCK = Duration.ofMillis(100);
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.fault");
-        group = TestStreams.newGroup();
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.fault");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
 
     @AfterEach
     void tearDown() {
-        streams.close();
+        lane.close();
     }
 
     @Test
     @DisplayName("Fault: a consumer JVM killed after reading but before XACK; another consumer re-claims the entry and applies it")
     void entryOfAKilledConsumerIsReclaimedByAnother() throws Exception {
         InMemoryRevocationStore store = new InMemoryRevocationStore();
-        try (RedisRevocationConsumer survivor = RedisRevocationConsumer.builder().client(streams.client).store(store)
-                .consumer("survivor").stream(stream).group(group).block(BLOCK).pendingIdle(PENDING_IDLE).build()) {
+        try (RedisRevocationConsumer survivor = lane.revocationConsumer(store).consumer("survivor")
+                .block(BLOCK).pendingIdle(PENDING_IDLE).build()) {
             survivor.ensureGroup();
             String id = publish(streams.redis, stream, fields("zone_id", "zone1", "session_id", "killed-1",
                     "root_sid", "killed-root", "reason", "grant_revoked"));
@@ -149,8 +142,7 @@ class ConsumerFaultTest {
         }
 
         void start() {
-            consumer = RedisRevocationConsumer.builder().client(streams.client).store(store).consumer(name)
-                    .stream(stream).group(group).block(BLOCK).pendingIdle(PENDING_IDLE).build();
+            consumer = lane.revocationConsumer(store).consumer(name).block(BLOCK).pendingIdle(PENDING_IDLE).build();
             runner = ConsumerRunner.builder().add(consumer).build();
             runner.start();
         }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.testkit.logging.LogCapture;
 import ch.qos.logback.classic.Level;
 import io.lettuce.core.RedisClient;
 import java.time.Clock;
@@ -17,7 +18,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,20 +26,14 @@ class ConsumerRunnerTest {
 
     private static final Duration BLOCK = Duration.ofMillis(100);
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.runner");
-        group = TestStreams.newGroup();
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.runner");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
 
     @AfterEach
     void tearDown() {
-        streams.close();
+        lane.close();
     }
 
     private RedisRevocationConsumer.Builder consumer(RedisClient client, RevocationStore store) {
@@ -56,7 +50,7 @@ class ConsumerRunnerTest {
     @DisplayName("S54 start() with Redis down logs backoff WARNs; once Redis is up the group exists and the runner is healthy")
     void runnerRecoversWhenRedisComesUp() {
         try (RedisForTests.OwnedRedis server = RedisForTests.startOwned();
-             LogCapture logs = new LogCapture(ConsumerRunner.class)) {
+             LogCapture logs = LogCapture.of(ConsumerRunner.class, Level.DEBUG)) {
             server.stop();
             RedisClient client = RedisClient.create(server.uri());
             try (ConsumerRunner runner = ConsumerRunner.builder()
@@ -87,8 +81,7 @@ class ConsumerRunnerTest {
     @Test
     @DisplayName("S55 runner.close() during a blocking read returns within block + 5 s and the threads end")
     void closeDuringBlockingReadReturnsPromptly() {
-        RedisRevocationConsumer consumer = RedisRevocationConsumer.builder().client(streams.client)
-                .store(new InMemoryRevocationStore()).consumer("c1").stream(stream).group(group).build();
+        RedisRevocationConsumer consumer = lane.revocationConsumer(new InMemoryRevocationStore()).build();
         ConsumerRunner runner = ConsumerRunner.builder().add(consumer).build();
         runner.start();
         waitUntil(Duration.ofSeconds(10), "a first successful poll", runner::healthy);

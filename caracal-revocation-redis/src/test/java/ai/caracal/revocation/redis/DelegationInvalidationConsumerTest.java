@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,25 +25,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** State.md §9.3 rows for {@link DelegationInvalidationConsumer}, against a real Redis. */
 class DelegationInvalidationConsumerTest {
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.delegations.invalidate.test");
-        group = TestStreams.newGroup();
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.delegations.invalidate.test");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
 
     @AfterEach
     void tearDown() {
-        streams.close();
+        lane.close();
     }
 
     private DelegationInvalidationConsumer.Builder consumer(RevocationStore store) {
-        return DelegationInvalidationConsumer.builder().client(streams.client).store(store).consumer("c1")
-                .stream(stream).group(group).block(Duration.ofMillis(100)).pendingIdle(Duration.ofMillis(200));
+        return lane.delegationConsumer(store).block(Duration.ofMillis(100)).pendingIdle(Duration.ofMillis(200));
     }
 
     @Test

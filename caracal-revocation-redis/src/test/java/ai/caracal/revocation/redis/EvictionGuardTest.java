@@ -2,6 +2,7 @@ package ai.caracal.revocation.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.caracal.testkit.logging.LogCapture;
 import ch.qos.logback.classic.Level;
 import io.lettuce.core.RedisClient;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ class EvictionGuardTest {
         CommandLog commands = new CommandLog();
         try (RedisForTests.OwnedRedis redis = RedisForTests.startOwned(setting);
              RedisClient client = RedisForTests.client(redis.uri());
-             LogCapture logs = new LogCapture()) {
+             LogCapture logs = LogCapture.of(RedisRevocationStore.class, Level.DEBUG)) {
             client.addListener(commands);
             try (RedisRevocationStore store = RedisRevocationStore.builder().client(client).build()) {
                 store.evictionChecked().get(10, TimeUnit.SECONDS);
@@ -77,7 +78,7 @@ class EvictionGuardTest {
         CommandLog commands = new CommandLog();
         try (RedisForTests.OwnedRedis redis = RedisForTests.startOwned("maxmemory-policy allkeys-lru");
              RedisClient client = RedisForTests.client(redis.uri());
-             LogCapture logs = new LogCapture()) {
+             LogCapture logs = LogCapture.of(RedisRevocationStore.class, Level.DEBUG)) {
             client.addListener(commands);
             try (RedisRevocationStore store = RedisRevocationStore.builder().client(client)
                     .warnOnUnsafeEviction(false).build()) {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -32,31 +31,19 @@ class GroupPolicyTest {
     private static final byte[] OLD_KEY = filled(32, (byte) 0x07);
     private static final byte[] NEW_KEY = filled(32, (byte) 0x42);
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-    private String prefix;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.policy");
-        group = TestStreams.newGroup();
-        prefix = RedisForTests.unique("policy") + ":";
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.policy");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
+    private final String prefix = lane.keyPrefix("policy");
 
     @AfterEach
     void tearDown() {
-        List<String> keys = streams.keysMatching(prefix + "*");
-        if (!keys.isEmpty()) {
-            streams.redis.del(keys.toArray(String[]::new));
-        }
-        streams.close();
+        lane.close();
     }
 
     private RedisRevocationConsumer.Builder consumer(String name, RevocationStore store) {
-        return RedisRevocationConsumer.builder().client(streams.client).store(store).consumer(name).stream(stream)
-                .group(group).block(BLOCK).pendingIdle(Duration.ofMillis(200));
+        return lane.revocationConsumer(store).consumer(name).block(BLOCK).pendingIdle(Duration.ofMillis(200));
     }
 
     @Test

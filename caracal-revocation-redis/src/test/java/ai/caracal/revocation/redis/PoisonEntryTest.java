@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,26 +24,15 @@ class PoisonEntryTest {
 
     private static final Duration PENDING_IDLE = Duration.ofMillis(100);
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-    private String prefix;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.delegations.invalidate.poison");
-        group = TestStreams.newGroup();
-        prefix = RedisForTests.unique("poison") + ":";
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.delegations.invalidate.poison");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
+    private final String prefix = lane.keyPrefix("poison");
 
     @AfterEach
     void tearDown() {
-        List<String> keys = streams.keysMatching(prefix + "*");
-        if (!keys.isEmpty()) {
-            streams.redis.del(keys.toArray(String[]::new));
-        }
-        streams.close();
+        lane.close();
     }
 
     @Test
@@ -57,8 +45,7 @@ class PoisonEntryTest {
 
         try (RedisRevocationStore store = RedisRevocationStore.builder().client(streams.client).keyPrefix(prefix)
                      .commandTimeout(Duration.ofSeconds(2)).build();
-             ConsumerRunner runner = ConsumerRunner.builder().add(DelegationInvalidationConsumer.builder()
-                     .client(streams.client).store(store).consumer("c1").stream(stream).group(group)
+             ConsumerRunner runner = ConsumerRunner.builder().add(lane.delegationConsumer(store)
                      .block(Duration.ofMillis(100)).pendingIdle(PENDING_IDLE).build()).build()) {
             runner.start();
 
@@ -80,8 +67,8 @@ class PoisonEntryTest {
     void refusedEntryIsTriedFiveTimesThenDeadLettered() throws InterruptedException {
         AtomicInteger attempts = new AtomicInteger();
         RevocationStore store = new RefusingStore("poison", attempts);
-        try (RedisRevocationConsumer consumer = RedisRevocationConsumer.builder().client(streams.client).store(store)
-                .consumer("c1").stream(stream).group(group).block(Duration.ofMillis(100)).pendingIdle(PENDING_IDLE).build()) {
+        try (RedisRevocationConsumer consumer = lane.revocationConsumer(store)
+                .block(Duration.ofMillis(100)).pendingIdle(PENDING_IDLE).build()) {
             consumer.ensureGroup();
             String poison = publish(streams.redis, stream, fields("zone_id", "z", "sid", "poison", "reason", "requested"));
             publish(streams.redis, stream, fields("zone_id", "z", "sid", "good", "reason", "requested"));

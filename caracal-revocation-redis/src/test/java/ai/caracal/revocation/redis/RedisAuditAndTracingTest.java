@@ -1,12 +1,13 @@
 package ai.caracal.revocation.redis;
 
-import static ai.caracal.revocation.redis.RealTracing.attribute;
+import static ai.caracal.testkit.tracing.RealTracing.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.tracing.RealTracing;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.CaracalObservation;
 import ai.caracal.verify.Cause;
@@ -123,11 +124,11 @@ class RedisAuditAndTracingTest {
              RedisRevocationStore store = RedisRevocationStore.builder().client(client).build()) {
             RedisForTests.awaitUsable(store);
             MandateVerifier verifier = issuer.verifier().revocations(store)
-                    .observation(CaracalObservation.of(tracing.registry)).build();
+                    .observation(CaracalObservation.of(tracing.registry())).build();
             String token = issuer.mint().agentSession().sign();
             assertThat(verifier.authenticate(token).ok()).isTrue();
             assertThat(attribute(tracing.span("caracal revocation check").orElseThrow(), "caracal.outcome")).isEqualTo("live");
-            tracing.exporter.reset();
+            tracing.exporter().reset();
 
             redis.stop();
             AuthResult result = verifier.authenticate(token);
@@ -141,7 +142,7 @@ class RedisAuditAndTracingTest {
             assertThat(attribute(check, "caracal.zone")).isEqualTo("zone-1");
             assertThat(attribute(verify, "caracal.outcome")).isEqualTo(result.error().code().wire());
             assertThat(attribute(verify, "caracal.cause")).isEqualTo("store_unavailable");
-            assertThat(tracing.exporter.getFinishedSpanItems()).allSatisfy(span -> assertThat(
+            assertThat(tracing.exporter().getFinishedSpanItems()).allSatisfy(span -> assertThat(
                     span.getAttributes().asMap().values()).noneMatch(v -> v.toString().contains(token.split("\\.")[1])));
         }
     }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -30,25 +29,18 @@ class RedisRevocationConsumerTest {
     private static final Duration PENDING_IDLE = Duration.ofMillis(200);
     private static final Duration BLOCK = Duration.ofMillis(100);
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.test");
-        group = TestStreams.newGroup();
-    }
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.test");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
 
     @AfterEach
     void tearDown() {
-        streams.close();
+        lane.close();
     }
 
     private RedisRevocationConsumer.Builder consumer(RevocationStore store) {
-        return RedisRevocationConsumer.builder().client(streams.client).store(store).consumer("c1")
-                .stream(stream).group(group).block(BLOCK).pendingIdle(PENDING_IDLE);
+        return lane.revocationConsumer(store).block(BLOCK).pendingIdle(PENDING_IDLE);
     }
 
     @Test
@@ -348,8 +340,7 @@ class RedisRevocationConsumerTest {
     @Test
     @DisplayName("S48 pollOnce with nothing to read returns 0 after the default 2 s block, never BLOCK 0")
     void emptyPollReturnsAfterBoundedBlock() {
-        try (RedisRevocationConsumer consumer = RedisRevocationConsumer.builder().client(streams.client)
-                .store(new InMemoryRevocationStore()).consumer("c1").stream(stream).group(group).build()) {
+        try (RedisRevocationConsumer consumer = lane.revocationConsumer(new InMemoryRevocationStore()).build()) {
             consumer.ensureGroup();
             long started = System.nanoTime();
 

@@ -9,6 +9,7 @@ import ai.caracal.revocation.RevocationStoreException;
 import ai.caracal.testkit.CaracalAssertions;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.logging.LogCapture;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.MandateVerifier;
 import ch.qos.logback.classic.Level;
@@ -68,7 +69,7 @@ class RedisRevocationStoreOutageTest {
     @Test
     @DisplayName("S20 Redis stopped, failClosed(false): not revoked, epoch 0, the valid token passes, one WARN")
     void stoppedRedisFailsOpenWithOneWarning(TestIssuer issuer) {
-        try (LogCapture logs = new LogCapture();
+        try (LogCapture logs = LogCapture.of(RedisRevocationStore.class, Level.DEBUG);
              RedisRevocationStore store = RedisRevocationStore.builder().client(client).failClosed(false).build()) {
             RedisForTests.awaitUsable(store);
             MandateVerifier verifier = issuer.verifier().revocations(store).build();
@@ -158,7 +159,7 @@ class RedisRevocationStoreOutageTest {
     @DisplayName("a client created without a URI: one ERROR, no retries, and lookups fail closed")
     void clientWithoutUriFailsClosed() throws InterruptedException {
         try (RedisClient noUri = RedisClient.create(RedisForTests.resources());
-             LogCapture logs = new LogCapture();
+             LogCapture logs = LogCapture.of(RedisRevocationStore.class, Level.DEBUG);
              RedisRevocationStore store = RedisRevocationStore.builder().client(noUri).build()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (logs.at(Level.ERROR).isEmpty() && System.nanoTime() - deadline < 0) {

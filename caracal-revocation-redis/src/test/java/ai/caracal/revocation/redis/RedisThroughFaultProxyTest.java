@@ -9,6 +9,7 @@ import ai.caracal.testkit.CaracalAssertions;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TcpFaultProxy;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.logging.LogCapture;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.MandateVerifier;
@@ -125,7 +126,7 @@ class RedisThroughFaultProxyTest {
     @Test
     @DisplayName("failClosed(false), blackholed Redis: calls pass within the timeout, with one WARN, and no token in the logs")
     void failOpenLetsCallsThroughWithOneWarning(TestIssuer issuer) {
-        try (LogCapture logs = new LogCapture();
+        try (LogCapture logs = LogCapture.of(RedisRevocationStore.class, Level.DEBUG);
              RedisRevocationStore open = storeBuilder().failClosed(false).build()) {
             RedisForTests.awaitUsable(open);
             MandateVerifier verifier = issuer.verifier().revocations(open).build();

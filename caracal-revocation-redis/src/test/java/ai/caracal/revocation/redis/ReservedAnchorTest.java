@@ -26,18 +26,15 @@ import org.junit.jupiter.api.Test;
 @CaracalTest(zone = "zone-1", audience = "https://api.test")
 class ReservedAnchorTest {
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
-    private String prefix;
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.reserved");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
+    private final String prefix = lane.keyPrefix("reserved");
     private RedisRevocationStore store;
 
     @BeforeEach
     void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.reserved");
-        group = TestStreams.newGroup();
-        prefix = RedisForTests.unique("reserved") + ":";
         // A roomy timeout: a lookup that times out fails closed ("revoked"), which is not what these rows are about.
         store = RedisRevocationStore.builder().client(streams.client).keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(2)).build();
@@ -47,16 +44,11 @@ class ReservedAnchorTest {
     @AfterEach
     void tearDown() {
         store.close();
-        List<String> keys = streams.keysMatching(prefix + "*");
-        if (!keys.isEmpty()) {
-            streams.redis.del(keys.toArray(String[]::new));
-        }
-        streams.close();
+        lane.close();
     }
 
     private RedisRevocationConsumer signedConsumer() {
-        return RedisRevocationConsumer.builder().client(streams.client).store(store).consumer("c1").stream(stream)
-                .group(group).block(Duration.ofMillis(100)).streamHmacKey(VECTOR_KEY).build();
+        return lane.revocationConsumer(store).block(Duration.ofMillis(100)).streamHmacKey(VECTOR_KEY).build();
     }
 
     @Test

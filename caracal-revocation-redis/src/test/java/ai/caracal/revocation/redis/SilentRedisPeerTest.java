@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.testkit.TcpFaultProxy;
+import ai.caracal.testkit.logging.LogCapture;
 import ch.qos.logback.classic.Level;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -79,7 +80,7 @@ class SilentRedisPeerTest {
             + "recover within 15 s")
     void silentConnectionsAreReplaced() {
         int acceptedBefore = proxy.acceptedConnections();
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.of(RedisRevocationStore.class, Level.DEBUG)) {
             long silenced = System.nanoTime();
             assertThat(proxy.silence()).as("the store's and the consumer's connections").isGreaterThanOrEqualTo(2);
             String during = RedisForTests.unique("sid-silent");

@@ -11,11 +11,12 @@ import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.RevocationStoreException;
 import ai.caracal.testkit.Eventually;
+import ai.caracal.testkit.logging.LogCapture;
+import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The {@link StreamEventListener} of the consumers (the {@code caracal.revocation.events} metric), against a real Redis. */
@@ -24,27 +25,20 @@ class StreamEventListenerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration PENDING_IDLE = Duration.ofMillis(200);
 
-    private TestStreams streams;
-    private String stream;
-    private String group;
+    private final StreamLane lane = StreamLane.shared("caracal.sessions.revoke.events");
+    private final TestStreams streams = lane.streams;
+    private final String stream = lane.stream;
+    private final String group = lane.group;
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final StreamEventListener recording = (source, result) -> seen.add(source + " " + result);
 
-    @BeforeEach
-    void setUp() {
-        streams = TestStreams.shared();
-        stream = streams.newStream("caracal.sessions.revoke.events");
-        group = TestStreams.newGroup();
-    }
-
     @AfterEach
     void tearDown() {
-        streams.close();
+        lane.close();
     }
 
     private RedisRevocationConsumer.Builder consumer(RevocationStore store) {
-        return RedisRevocationConsumer.builder().client(streams.client).store(store).consumer("c1")
-                .stream(stream).group(group).block(Duration.ofMillis(100)).pendingIdle(PENDING_IDLE)
+        return lane.revocationConsumer(store).block(Duration.ofMillis(100)).pendingIdle(PENDING_IDLE)
                 .streamHmacKey(VECTOR_KEY);
     }
 
@@ -111,7 +105,7 @@ class StreamEventListenerTest {
         publish(streams.redis, stream, fields("session_id", "sid-forged"));
         publishSigned(streams.redis, stream, fields("session_id", "sid-2"), VECTOR_KEY);
 
-        try (LogCapture log = new LogCapture(RedisRevocationConsumer.class);
+        try (LogCapture log = LogCapture.of(RedisRevocationConsumer.class, Level.DEBUG);
              ConsumerRunner runner = ConsumerRunner.builder().add(consumer(store).listener(broken).build()).build()) {
             runner.start();
             Eventually.waitUntil(WAIT, "all three entries to be handled and acked",

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.logging.LogCapture;
 import ai.caracal.tokenstate.postgres.PostgresTokenStateBackend.Mode;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.Claims;
 import ai.caracal.verify.ErrorCode;
 import ai.caracal.verify.MandateVerifier;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -80,7 +82,7 @@ class TokenStateRecorderTest {
     void databaseDownNeverChangesTheResult(Mode mode, TestIssuer issuer) {
         String token = issuer.mint().sign();
         AuthResult result;
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.of("ai.caracal")) {
             try (PostgresTokenStateBackend backend = PostgresTokenStateBackend.create(PostgresForTests.nothingListening())) {
                 MandateVerifier verifier = issuer.verifier().onVerified(backend.recorder(mode)).build();
 
@@ -88,7 +90,7 @@ class TokenStateRecorderTest {
             } // close() lets the asynchronous worker finish its (failing) write
 
             assertThat(result.ok()).isTrue();
-            List<ILoggingEvent> warnings = logs.warnings();
+            List<ILoggingEvent> warnings = logs.eventsAtLeast(Level.WARN);
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0).getLoggerName()).startsWith("ai.caracal.tokenstate.postgres");
             assertThat(warnings.get(0).getFormattedMessage())
@@ -101,7 +103,7 @@ class TokenStateRecorderTest {
     @Test
     @DisplayName("async recorder: close() writes everything still queued")
     void asyncRecorderWritesQueuedItemsBeforeClose(TestIssuer issuer) {
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.of("ai.caracal")) {
             try (PostgresTokenStateBackend backend = PostgresTokenStateBackend.create(db.dataSource())) {
                 MandateVerifier verifier = issuer.verifier().onVerified(backend.recorder()).build();
                 for (String sub : List.of("user-1", "user-2", "user-3")) {
@@ -111,7 +113,7 @@ class TokenStateRecorderTest {
 
             assertThat(db.query("SELECT sub FROM mcp_token_state ORDER BY sub"))
                     .containsExactly("user-1", "user-2", "user-3");
-            assertThat(logs.warnings()).isEmpty();
+            assertThat(logs.atLeast(Level.WARN)).isEmpty();
         }
     }
 
@@ -128,7 +130,7 @@ class TokenStateRecorderTest {
     void fullQueueDropsWithOneWarning(TestIssuer issuer) throws SQLException {
         Claims claims = issuer.verifier().build().authenticate(issuer.mint().sub("user-1").sign()).principal();
         try (HikariDataSource onlyOneConnection = db.singleConnectionPool();
-             LogCapture logs = new LogCapture()) {
+             LogCapture logs = LogCapture.of("ai.caracal")) {
             PostgresTokenStateBackend backend = PostgresTokenStateBackend.create(onlyOneConnection);
             Consumer<Claims> recorder = backend.recorder();
             try (Connection held = onlyOneConnection.getConnection()) {
@@ -139,7 +141,7 @@ class TokenStateRecorderTest {
             }
             backend.close();
 
-            assertThat(logs.warningMessages())
+            assertThat(logs.atLeast(Level.WARN))
                     .filteredOn(message -> message.contains("queue is full"))
                     .hasSize(1);
             assertThat(onlyOneConnection.isClosed()).isFalse();
@@ -155,10 +157,10 @@ class TokenStateRecorderTest {
         Consumer<Claims> recorder = backend.recorder();
         backend.close();
 
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.of("ai.caracal")) {
             recorder.accept(claims);
 
-            assertThat(logs.warningMessages()).singleElement().asString().contains("recorder is closed");
+            assertThat(logs.atLeast(Level.WARN)).singleElement().asString().contains("recorder is closed");
         }
         assertThat(db.query("SELECT count(*) FROM mcp_token_state")).containsExactly("0");
     }

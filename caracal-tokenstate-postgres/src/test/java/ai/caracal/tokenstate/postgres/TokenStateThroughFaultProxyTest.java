@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TcpFaultProxy;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.logging.LogCapture;
 import ai.caracal.tokenstate.postgres.PostgresTokenStateBackend.Mode;
 import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.MandateVerifier;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -133,14 +135,14 @@ class TokenStateThroughFaultProxyTest {
     void recorderNeverChangesTheResultAndRecovers(Mode mode, TestIssuer issuer) {
         String during = issuer.mint().sub("user-during").sign();
         String after = issuer.mint().sub("user-after").sign();
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.of("ai.caracal")) {
             try (PostgresTokenStateBackend backend = PostgresTokenStateBackend.create(pool)) {
                 MandateVerifier verifier = issuer.verifier().onVerified(backend.recorder(mode)).build();
 
                 proxy.reset();
                 AuthResult result = verifier.authenticate(during);
                 assertThat(result.ok()).isTrue();
-                waitUntil(RECOVERY_BOUND, "the failed write is reported", () -> !logs.warnings().isEmpty());
+                waitUntil(RECOVERY_BOUND, "the failed write is reported", () -> !logs.atLeast(Level.WARN).isEmpty());
 
                 proxy.restore();
                 waitUntil(RECOVERY_BOUND, "the recorder writes again after restore()", () -> {
@@ -148,7 +150,7 @@ class TokenStateThroughFaultProxyTest {
                     return !db.query("SELECT sub FROM mcp_token_state WHERE sub = 'user-after'").isEmpty();
                 });
             }
-            List<ILoggingEvent> warnings = logs.warnings();
+            List<ILoggingEvent> warnings = logs.eventsAtLeast(Level.WARN);
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0).getFormattedMessage())
                     .contains("Token state not recorded (the verification result is unchanged)")
@@ -164,7 +166,7 @@ class TokenStateThroughFaultProxyTest {
     @EnumSource(Mode.class)
     void blackholedDatabaseNeverFailsVerification(Mode mode, TestIssuer issuer) {
         String token = issuer.mint().sub("user-blackhole").sign();
-        try (LogCapture logs = new LogCapture();
+        try (LogCapture logs = LogCapture.of("ai.caracal");
              PostgresTokenStateBackend backend = PostgresTokenStateBackend.create(pool)) {
             MandateVerifier verifier = issuer.verifier().onVerified(backend.recorder(mode)).build();
             assertThat(verifier.authenticate(issuer.mint().sub("user-warm").sign()).ok()).isTrue();
@@ -180,8 +182,8 @@ class TokenStateThroughFaultProxyTest {
                     + "(the backend's network timeout %d ms)%n", mode, took.toMillis(), STATEMENT_BOUND.toMillis());
 
             assertThat(result.ok()).isTrue();
-            waitUntil(RECOVERY_BOUND, "the failed write is reported", () -> !logs.warnings().isEmpty());
-            assertThat(logs.warningMessages()).allSatisfy(message -> assertThat(message).doesNotContain(token));
+            waitUntil(RECOVERY_BOUND, "the failed write is reported", () -> !logs.atLeast(Level.WARN).isEmpty());
+            assertThat(logs.atLeast(Level.WARN)).allSatisfy(message -> assertThat(message).doesNotContain(token));
             proxy.restore();
         }
     }
