@@ -135,14 +135,14 @@ final class InspectCommand implements Callable<Integer> {
         }
         List<String> anchors = new ArrayList<>();
         for (String name : ANCHOR_CLAIMS) {
-            if (claims.get(name) instanceof String && !((String) claims.get(name)).isEmpty()) {
-                anchors.add(name + "=" + claims.get(name));
+            if (claims.get(name) instanceof String anchor && !anchor.isEmpty()) {
+                anchors.add(name + "=" + anchor);
             }
         }
         out.println("anchors: " + (anchors.isEmpty() ? "(none)" : String.join(" ", anchors)));
         Object scope = claims.get(ClaimNames.SCOPE);
-        out.println("scopes: " + (scope instanceof String && !((String) scope).isBlank()
-                ? String.join(" ", ((String) scope).strip().split("\\s+")) : "(none)"));
+        out.println("scopes: " + (scope instanceof String scopes && !scopes.isBlank()
+                ? String.join(" ", scopes.strip().split("\\s+")) : "(none)"));
         if (signature != null) {
             out.println(signature.valid()
                     ? "signature: valid (kid " + signature.kid().orElse("?") + ")"
@@ -151,10 +151,14 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private String describeTime(String name, Object value) {
-        if (!(value instanceof Long || value instanceof BigDecimal)) {
+        long seconds;
+        if (value instanceof Long integral) {
+            seconds = integral;
+        } else if (value instanceof BigDecimal decimal) {
+            seconds = decimal.longValue();
+        } else {
             return String.valueOf(value) + " (not a number)";
         }
-        long seconds = value instanceof Long ? (Long) value : ((BigDecimal) value).longValue();
         Instant at;
         try {
             at = Instant.ofEpochSecond(seconds);

@@ -149,8 +149,8 @@ final class McpProbe {
         if (!Boolean.TRUE.equals(result.isError())) {
             return new DemoObservation(result.content().isEmpty() ? "empty_result" : "ok", DemoObservation.TOOL, http, body);
         }
-        Object error = result.structuredContent() instanceof Map ? ((Map<?, ?>) result.structuredContent()).get("error") : null;
-        return new DemoObservation(error instanceof String ? (String) error : "tool_error", DemoObservation.TOOL, http, body);
+        Object error = result.structuredContent() instanceof Map<?, ?> structured ? structured.get("error") : null;
+        return new DemoObservation(error instanceof String code ? code : "tool_error", DemoObservation.TOOL, http, body);
     }
 
     private static DemoObservation failure(RuntimeException thrown, List<RecordingHttpClient.Exchange> exchanges) {
@@ -172,15 +172,15 @@ final class McpProbe {
      */
     static String errorOf(String body) {
         Object error = Json.readObjectLastWins(body).map(object -> object.get("error")).orElse(null);
-        if (error instanceof String) {
-            return (String) error;
+        if (error instanceof String code) {
+            return code;
         }
-        if (error instanceof Map) {
-            Object message = ((Map<?, ?>) error).get("message");
-            if (message instanceof String && ((String) message).startsWith("Session not found")) {
+        if (error instanceof Map<?, ?> rpcError) {
+            Object message = rpcError.get("message");
+            if (message instanceof String text && text.startsWith("Session not found")) {
                 return "session_not_found";
             }
-            Object code = ((Map<?, ?>) error).get("code");
+            Object code = rpcError.get("code");
             return code instanceof Number ? "rpc " + code : "no_error_body";
         }
         return "no_error_body";
@@ -306,8 +306,8 @@ final class McpProbe {
 
     private static Optional<McpHttpClientTransportAuthorizationException> rejection(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof McpHttpClientTransportAuthorizationException) {
-                return Optional.of((McpHttpClientTransportAuthorizationException) t);
+            if (t instanceof McpHttpClientTransportAuthorizationException rejected) {
+                return Optional.of(rejected);
             }
         }
         return Optional.empty();

@@ -58,9 +58,9 @@ final class RevocationSource implements AutoCloseable {
 
     @Override
     public void close() {
-        if (store instanceof AutoCloseable) {
+        if (store instanceof AutoCloseable closeable) {
             try {
-                ((AutoCloseable) store).close();
+                closeable.close();
             } catch (Exception e) {
                 // Closing a one-shot store cannot change the outcome already printed.
             }

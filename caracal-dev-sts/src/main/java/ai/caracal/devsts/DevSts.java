@@ -22,6 +22,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+// Why this file is long: about half of it is the documented options of the public DevSts.Builder, which
+// belong with the type they build; the rest is one documented Java method per endpoint (mint, revoke,
+// invalidate, rotate, zones) with the endpoint's rules. The work itself is delegated to package-private
+// classes (Minter, ZoneKeys, ZoneEpochs, Router, RequestParsers).
+
 /**
  * A development-only mandate issuer (devtools.md §1): per-zone ES256 keys published as a JWKS, and
  * endpoints to mint mandates, revoke anchors, invalidate delegations and rotate keys, served over the
@@ -50,9 +55,6 @@ import java.util.function.Consumer;
  * mint, kept in memory, and written to a key directory when one is set. Epochs are always in memory.
  * Tokens and key material are never logged. Thread-safe. {@link #close()} stops the server and closes
  * the Redis connection the dev STS opened; it never closes the attached {@link RevocationStore}.
- *
- * <p>(Length: about half of this file is the documented options of {@link Builder}, which belong with
- * the type they build; the work itself is delegated to package-private classes.)
  */
 public final class DevSts implements AutoCloseable {
 

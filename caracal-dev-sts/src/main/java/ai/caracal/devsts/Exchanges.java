@@ -61,11 +61,11 @@ final class Exchanges {
         } catch (Json.SyntaxException e) {
             throw HttpError.badRequest("request body " + e.reason());
         }
-        if (!(value instanceof Map)) {
+        if (!(value instanceof Map<?, ?> map)) {
             throw HttpError.badRequest("request body must be a JSON object");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> object = (Map<String, Object>) value;
+        Map<String, Object> object = (Map<String, Object>) map;
         return object;
     }
 

@@ -12,6 +12,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+// Why this file is long: it has one documented accessor and one documented, argument-checking builder
+// setter for each of the eighteen request fields of devtools.md §1.5; splitting them would only scatter
+// one table.
+
 /**
  * What to mint: the fields of {@code POST /dev/mint} (devtools.md §1.5) as a Java value, for in-process
  * callers of {@link DevSts#mint(MintRequest)}. The HTTP endpoint parses its JSON body into this same
@@ -22,9 +26,6 @@ import java.util.OptionalInt;
  * combination (an audience for {@code resource}, the TTL cap of the use class). Defaults that need the
  * issuer ({@code zone_id}, the TTL) are applied by the {@link DevSts} that mints. Immutable and
  * thread-safe.
- *
- * <p>(Length: one documented accessor and one documented setter for each of the eighteen request
- * fields of the spec; splitting them would only scatter one table.)
  */
 public final class MintRequest {
 

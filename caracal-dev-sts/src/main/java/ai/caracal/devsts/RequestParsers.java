@@ -25,8 +25,8 @@ final class RequestParsers {
     static MintRequest mint(Map<String, Object> body) {
         MintRequest.Builder builder = MintRequest.builder();
         Object audience = body.get("audience");
-        if (audience instanceof String) {
-            builder.audience((String) audience);
+        if (audience instanceof String single) {
+            builder.audience(single);
         } else if (audience != null) {
             builder.audience(strings(audience, "audience", "a string or an array of strings"));
         }
@@ -36,8 +36,8 @@ final class RequestParsers {
         ifString(body, "sub", builder::sub);
         ifString(body, "sub_type", builder::subType);
         Object scope = body.get("scope");
-        if (scope instanceof String) {
-            builder.scope((String) scope);
+        if (scope instanceof String spaced) {
+            builder.scope(spaced);
         } else if (scope != null) {
             builder.scope(strings(scope, "scope", "a string or an array of strings"));
         }
@@ -71,10 +71,10 @@ final class RequestParsers {
         }
         Object overrides = body.get("claims_override");
         if (overrides != null) {
-            if (!(overrides instanceof Map)) {
+            if (!(overrides instanceof Map<?, ?> claims)) {
                 throw new InvalidRequestException("claims_override must be a JSON object");
             }
-            ((Map<?, ?>) overrides).forEach((name, value) -> builder.overrideClaim((String) name, value));
+            claims.forEach((name, value) -> builder.overrideClaim((String) name, value));
         }
         return builder.build();
     }
@@ -92,7 +92,7 @@ final class RequestParsers {
     static Invalidation invalidation(Map<String, Object> body) {
         String zone = null;
         if (body.get("zone_id") != null) {
-            zone = ZoneIds.check(body.get("zone_id") instanceof String ? (String) body.get("zone_id") : null, "zone_id");
+            zone = ZoneIds.check(body.get("zone_id") instanceof String text ? text : null, "zone_id");
         }
         long epoch = 0;
         if (body.get("epoch") != null) {
@@ -105,30 +105,30 @@ final class RequestParsers {
     }
 
     private static void chain(Object value, MintRequest.Builder builder) {
-        if (!(value instanceof List)) {
+        if (!(value instanceof List<?> hops)) {
             throw new InvalidRequestException("delegation_chain must be an array of objects");
         }
-        List<?> hops = (List<?>) value;
         for (int i = 0; i < hops.size(); i++) {
             String at = "delegation_chain[" + i + "]";
-            if (!(hops.get(i) instanceof Map)) {
+            if (!(hops.get(i) instanceof Map<?, ?> hop)) {
                 throw new InvalidRequestException(at + " must be an object");
             }
-            Map<?, ?> hop = (Map<?, ?>) hops.get(i);
-            Object application = hop.get("application_id");
-            if (!(application instanceof String) || ((String) application).isEmpty()) {
+            if (!(hop.get("application_id") instanceof String application) || application.isEmpty()) {
                 throw new InvalidRequestException(at + ".application_id must be a non-empty string");
             }
-            builder.chainHop((String) application, optionalString(hop.get("agent_session_id"), at + ".agent_session_id"),
+            builder.chainHop(application, optionalString(hop.get("agent_session_id"), at + ".agent_session_id"),
                     optionalString(hop.get("delegation_edge_id"), at + ".delegation_edge_id"));
         }
     }
 
     private static String optionalString(Object value, String field) {
-        if (value != null && !(value instanceof String)) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String text)) {
             throw new InvalidRequestException(field + " must be a string");
         }
-        return (String) value;
+        return text;
     }
 
     private static void ifString(Map<String, Object> body, String field, java.util.function.Consumer<String> setter) {
@@ -136,22 +136,22 @@ final class RequestParsers {
         if (value == null) {
             return;
         }
-        if (!(value instanceof String)) {
+        if (!(value instanceof String text)) {
             throw new InvalidRequestException(field + " must be a string");
         }
-        setter.accept((String) value);
+        setter.accept(text);
     }
 
     private static List<String> strings(Object value, String field, String expected) {
-        if (!(value instanceof List)) {
+        if (!(value instanceof List<?> elements)) {
             throw new InvalidRequestException(field + " must be " + expected);
         }
         List<String> strings = new ArrayList<>();
-        for (Object element : (List<?>) value) {
-            if (!(element instanceof String)) {
+        for (Object element : elements) {
+            if (!(element instanceof String text)) {
                 throw new InvalidRequestException(field + " must be " + expected);
             }
-            strings.add((String) element);
+            strings.add(text);
         }
         return strings;
     }
@@ -159,14 +159,14 @@ final class RequestParsers {
     /** An integral JSON number ({@code 900} or {@code 900.0}) that fits a {@code long}. */
     private static long integer(Object value, String field) {
         try {
-            if (value instanceof Long) {
-                return (Long) value;
+            if (value instanceof Long integral) {
+                return integral;
             }
-            if (value instanceof BigInteger) {
-                return ((BigInteger) value).longValueExact();
+            if (value instanceof BigInteger big) {
+                return big.longValueExact();
             }
-            if (value instanceof BigDecimal && ((BigDecimal) value).stripTrailingZeros().scale() <= 0) {
-                return ((BigDecimal) value).longValueExact();
+            if (value instanceof BigDecimal decimal && decimal.stripTrailingZeros().scale() <= 0) {
+                return decimal.longValueExact();
             }
         } catch (ArithmeticException e) {
             throw new InvalidRequestException(field + " must be an integer in the 64-bit range");

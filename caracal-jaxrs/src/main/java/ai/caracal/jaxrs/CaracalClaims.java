@@ -33,7 +33,7 @@ public final class CaracalClaims {
      */
     public static Optional<Claims> from(SecurityContext security) {
         Principal principal = Objects.requireNonNull(security, "security").getUserPrincipal();
-        return principal instanceof CaracalPrincipal ? Optional.of(((CaracalPrincipal) principal).claims()) : Optional.empty();
+        return principal instanceof CaracalPrincipal caracal ? Optional.of(caracal.claims()) : Optional.empty();
     }
 
     /**
@@ -42,7 +42,7 @@ public final class CaracalClaims {
      */
     public static Optional<Claims> from(ContainerRequestContext request) {
         Object claims = Objects.requireNonNull(request, "request").getProperty(CaracalRequestFilter.CLAIMS_PROPERTY);
-        return claims instanceof Claims ? Optional.of((Claims) claims) : Optional.empty();
+        return claims instanceof Claims verified ? Optional.of(verified) : Optional.empty();
     }
 
     /**

@@ -82,8 +82,8 @@ final class JaxrsPath {
                 ambiguous = true;
             }
             Segment one = decodeSegment(segment);
-            ambiguous |= one.ambiguous;
-            decoded.append(one.text);
+            ambiguous |= one.ambiguous();
+            decoded.append(one.text());
         }
         if (ambiguous) {
             decoded.append("/.");
@@ -96,7 +96,7 @@ final class JaxrsPath {
         String[] segments = rawPath.substring(1).split("/", -1);
         StringBuilder literal = new StringBuilder(rawPath.length());
         for (int i = 0; i < segments.length; i++) {
-            String text = decodeSegment(segments[i]).text;
+            String text = decodeSegment(segments[i]).text();
             boolean trailingSlash = text.isEmpty() && i == segments.length - 1;
             boolean moves = (text.isEmpty() && !trailingSlash) || text.equals(".") || text.equals("..")
                     || text.indexOf('/') >= 0 || text.indexOf('\\') >= 0;
@@ -142,13 +142,6 @@ final class JaxrsPath {
     }
 
     /** One decoded segment and whether its decoding was ambiguous. */
-    private static final class Segment {
-        final String text;
-        final boolean ambiguous;
-
-        Segment(String text, boolean ambiguous) {
-            this.text = text;
-            this.ambiguous = ambiguous;
-        }
+    private record Segment(String text, boolean ambiguous) {
     }
 }

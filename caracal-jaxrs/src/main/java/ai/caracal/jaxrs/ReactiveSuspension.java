@@ -65,11 +65,11 @@ final class ReactiveSuspension {
             throw new IllegalStateException("cannot call " + method, e);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
             }
-            if (cause instanceof Error) {
-                throw (Error) cause;
+            if (cause instanceof Error error) {
+                throw error;
             }
             throw new IllegalStateException(cause);
         }

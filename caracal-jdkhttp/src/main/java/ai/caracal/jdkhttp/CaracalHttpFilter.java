@@ -85,7 +85,7 @@ public final class CaracalHttpFilter extends Filter {
     public static Optional<Claims> claims(HttpExchange exchange) {
         Objects.requireNonNull(exchange, "exchange");
         Binding binding = CURRENT.get();
-        return binding != null && binding.exchange == exchange ? Optional.of(binding.claims) : Optional.empty();
+        return binding != null && binding.exchange() == exchange ? Optional.of(binding.claims()) : Optional.empty();
     }
 
     /**
@@ -160,14 +160,7 @@ public final class CaracalHttpFilter extends Filter {
     }
 
     /** The exchange a filter verified, with its claims. */
-    private static final class Binding {
-        final HttpExchange exchange;
-        final Claims claims;
-
-        Binding(HttpExchange exchange, Claims claims) {
-            this.exchange = exchange;
-            this.claims = claims;
-        }
+    private record Binding(HttpExchange exchange, Claims claims) {
     }
 
     /**

@@ -161,7 +161,7 @@ public final class CaracalMcp {
      */
     public static Optional<Claims> claims(McpTransportContext context) {
         Object claims = context == null ? null : context.get(CLAIMS_KEY);
-        return claims instanceof Claims ? Optional.of((Claims) claims) : Optional.empty();
+        return claims instanceof Claims verified ? Optional.of(verified) : Optional.empty();
     }
 
     /**

@@ -1,7 +1,6 @@
 package ai.caracal.mcp;
 
 import ai.caracal.verify.Claims;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -9,25 +8,19 @@ import java.util.Optional;
  * {@code client_id}) of the verified mandate, or {@link #NOBODY} for a request that reached the transport
  * without claims (an excluded path, or no {@code CaracalFilter} in front). Immutable.
  */
-final class SessionOwner {
+record SessionOwner(String zoneId, String sub, String clientId, boolean nobody) {
 
     /** The owner of sessions created without verified claims; only requests without claims match it. */
     static final SessionOwner NOBODY = new SessionOwner(null, null, null, true);
 
-    private final String zoneId;
-    private final String sub;
-    private final String clientId;
-    private final boolean nobody;
+    SessionOwner {
+        if (nobody && (zoneId != null || sub != null || clientId != null)) {
+            throw new IllegalArgumentException("the nobody owner has no zone_id, sub or client_id");
+        }
+    }
 
     SessionOwner(String zoneId, String sub, String clientId) {
         this(zoneId, sub, clientId, false);
-    }
-
-    private SessionOwner(String zoneId, String sub, String clientId, boolean nobody) {
-        this.zoneId = zoneId;
-        this.sub = sub;
-        this.clientId = clientId;
-        this.nobody = nobody;
     }
 
     /** @return the owner a request acts as: its claims' principal, or {@link #NOBODY} without claims */
@@ -37,24 +30,6 @@ final class SessionOwner {
 
     static SessionOwner of(Claims claims) {
         return new SessionOwner(claims.zoneId(), claims.sub(), claims.clientId());
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SessionOwner)) {
-            return false;
-        }
-        SessionOwner that = (SessionOwner) other;
-        return nobody == that.nobody && Objects.equals(zoneId, that.zoneId) && Objects.equals(sub, that.sub)
-                && Objects.equals(clientId, that.clientId);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(zoneId, sub, clientId, nobody);
     }
 
     @Override

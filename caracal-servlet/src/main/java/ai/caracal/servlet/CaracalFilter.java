@@ -109,11 +109,10 @@ public final class CaracalFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
+        if (!(request instanceof HttpServletRequest httpRequest) || !(response instanceof HttpServletResponse)) {
             chain.doFilter(request, response);
             return;
         }
-        HttpServletRequest httpRequest = (HttpServletRequest) request;
         BoundaryDecision decision = boundary().evaluate(new ServletBoundaryRequest(httpRequest));
         switch (decision.kind()) {
             case VERIFIED:
@@ -174,11 +173,11 @@ public final class CaracalFilter implements Filter {
 
     private void configureFrom(FilterConfig config) throws ServletException {
         Object store = config.getServletContext().getAttribute(REVOCATIONS_ATTRIBUTE);
-        if (!(store instanceof RevocationStore)) {
+        if (!(store instanceof RevocationStore revocations)) {
             throw new ServletException("Caracal revocation store missing: set the servlet context attribute "
                     + REVOCATIONS_ATTRIBUTE + " to a RevocationStore");
         }
-        Builder builder = builder().revocations((RevocationStore) store);
+        Builder builder = builder().revocations(revocations);
         String issuer = config.getInitParameter("issuer");
         if (issuer != null && !issuer.isBlank()) {
             builder.issuer(issuer.trim());

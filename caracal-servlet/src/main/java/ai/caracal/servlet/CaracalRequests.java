@@ -18,7 +18,7 @@ public final class CaracalRequests {
      */
     public static Optional<Claims> claims(ServletRequest request) {
         Object claims = Objects.requireNonNull(request, "request").getAttribute(CaracalFilter.CLAIMS_ATTRIBUTE);
-        return claims instanceof Claims ? Optional.of((Claims) claims) : Optional.empty();
+        return claims instanceof Claims verified ? Optional.of(verified) : Optional.empty();
     }
 
     /**

@@ -31,7 +31,7 @@ public final class CaracalClaimsArgumentResolver implements HandlerMethodArgumen
                     + parameter.getExecutable());
         }
         Object value = webRequest.getAttribute(CaracalFilter.CLAIMS_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-        Claims claims = value instanceof Claims ? (Claims) value : null;
+        Claims claims = value instanceof Claims verified ? verified : null;
         if (optional) {
             return Optional.ofNullable(claims);
         }

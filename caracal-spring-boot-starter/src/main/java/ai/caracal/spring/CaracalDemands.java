@@ -39,7 +39,7 @@ final class CaracalDemands {
      * @return the failure to answer with ({@code missing_token} without claims), or empty when met
      */
     static Optional<AuthError> failure(Demand demand, Optional<Claims> claims, ScopeHierarchy hierarchy) {
-        return claims.isEmpty() ? Optional.of(MISSING_TOKEN) : demand.requirements.check(claims.get(), hierarchy);
+        return claims.isEmpty() ? Optional.of(MISSING_TOKEN) : demand.requirements().check(claims.get(), hierarchy);
     }
 
     /** A handler method as seen on one controller type (the type-level annotation depends on it). */
@@ -47,11 +47,9 @@ final class CaracalDemands {
     }
 
     /** The requirements of one annotation, and its scopes for the challenge. */
-    static final class Demand {
-        final Requirements requirements;
-        final List<String> scopes;
+    record Demand(Requirements requirements, List<String> scopes) {
 
-        private Demand(CaracalRequires annotation) {
+        private static Demand from(CaracalRequires annotation) {
             Requirements.Builder builder = Requirements.builder()
                     .requireAgent(annotation.agent())
                     .requireDelegation(annotation.delegation())
@@ -65,8 +63,7 @@ final class CaracalDemands {
             if (annotation.chainContains().length > 0) {
                 builder.requireChainContains(annotation.chainContains());
             }
-            this.requirements = builder.build();
-            this.scopes = List.copyOf(Arrays.asList(annotation.scopes()));
+            return new Demand(builder.build(), List.copyOf(Arrays.asList(annotation.scopes())));
         }
 
         static Optional<Demand> of(HandlerMethod method) {
@@ -74,7 +71,7 @@ final class CaracalDemands {
             if (annotation == null) {
                 annotation = AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), CaracalRequires.class);
             }
-            return annotation == null ? Optional.empty() : Optional.of(new Demand(annotation));
+            return annotation == null ? Optional.empty() : Optional.of(from(annotation));
         }
     }
 }

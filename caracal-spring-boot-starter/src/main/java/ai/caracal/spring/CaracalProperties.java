@@ -9,6 +9,12 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+// Why this file is long: Spring Boot binds the whole caracal.* tree into one @ConfigurationProperties
+// class with nested static groups, as Spring's own property classes do, so that the generated
+// configuration metadata mirrors the property table of connectors.md §6.1. Every property needs a
+// documented field plus the getter and setter binding uses, so the length follows the number of
+// properties.
+
 /**
  * The {@code caracal.*} properties (connectors.md §6.1). Lists left unset are {@code null} where "unset"
  * and "empty" mean different things (route lists: unset keeps the default rule's list, empty clears it).

@@ -36,7 +36,7 @@ final class CaracalRequiresHandlerAdapter implements HandlerAdapter, Ordered {
 
     @Override
     public boolean supports(Object handler) {
-        return handler instanceof HandlerMethod && demands.of((HandlerMethod) handler).isPresent();
+        return handler instanceof HandlerMethod method && demands.of(method).isPresent();
     }
 
     @Override
@@ -45,7 +45,7 @@ final class CaracalRequiresHandlerAdapter implements HandlerAdapter, Ordered {
         Optional<AuthError> failure = CaracalDemands.failure(demand, CaracalExchanges.claims(exchange),
                 boundary.verifier().options().scopeHierarchy());
         if (failure.isPresent()) {
-            return WebFluxResponses.write(boundary.rejection(failure.get(), demand.scopes,
+            return WebFluxResponses.write(boundary.rejection(failure.get(), demand.scopes(),
                     exchange.getRequest().getMethod().name()), exchange).then(Mono.empty());
         }
         return annotated.getObject().handle(exchange, handler);

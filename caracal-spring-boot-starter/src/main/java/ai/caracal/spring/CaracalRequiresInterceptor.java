@@ -38,10 +38,10 @@ public final class CaracalRequiresInterceptor implements HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws IOException {
-        if (!(handler instanceof HandlerMethod)) {
+        if (!(handler instanceof HandlerMethod method)) {
             return true;
         }
-        Optional<CaracalDemands.Demand> demand = demands.of((HandlerMethod) handler);
+        Optional<CaracalDemands.Demand> demand = demands.of(method);
         if (demand.isEmpty()) {
             return true;
         }
@@ -50,7 +50,7 @@ public final class CaracalRequiresInterceptor implements HandlerInterceptor {
         if (failure.isEmpty()) {
             return true;
         }
-        ServletResponses.answer(boundary.rejection(failure.get(), demand.get().scopes, request.getMethod()), request, response,
+        ServletResponses.answer(boundary.rejection(failure.get(), demand.get().scopes(), request.getMethod()), request, response,
                 boundary.drainLimit());
         return false;
     }

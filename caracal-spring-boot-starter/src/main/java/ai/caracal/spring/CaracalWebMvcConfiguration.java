@@ -26,10 +26,10 @@ class CaracalWebMvcConfiguration {
     @Bean
     @ConditionalOnMissingBean
     CaracalRequiresInterceptor caracalRequiresInterceptor(@Qualifier(CaracalFilters.NAME) FilterRegistrationBean<?> caracalFilter) {
-        if (!(caracalFilter.getFilter() instanceof CaracalFilter)) {
+        if (!(caracalFilter.getFilter() instanceof CaracalFilter filter)) {
             throw new IllegalStateException("the caracalFilter bean must register a CaracalFilter");
         }
-        return new CaracalRequiresInterceptor(((CaracalFilter) caracalFilter.getFilter()).boundary());
+        return new CaracalRequiresInterceptor(filter.boundary());
     }
 
     @Bean

@@ -23,6 +23,11 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+// Why this file is long: it is the test kit's one fluent builder, with a documented setter per mandate
+// claim and a documented switch per deliberate breakage (headers, raw segments, signature variants), all
+// returning this builder so that one call chain builds any valid or broken mandate. Splitting it would
+// break the chain; claim encoding and signing already live in caracal-mint (MandateClaims, Es256Key).
+
 /**
  * Builds one mandate, valid by default and breakable on purpose. Start from
  * {@link TestIssuer#mint()}, which pre-sets the baseline: {@code use=resource}, {@code sub=user-1},
@@ -298,7 +303,7 @@ public final class MandateBuilder {
      */
     public MandateBuilder expiresIn(Duration lifetime) {
         Object iat = claims.get(ClaimNames.IAT);
-        long base = iat instanceof Number ? ((Number) iat).longValue() : issuer.clock().instant().getEpochSecond();
+        long base = iat instanceof Number issuedAt ? issuedAt.longValue() : issuer.clock().instant().getEpochSecond();
         claims.expiresAt(base + lifetime.getSeconds());
         return this;
     }

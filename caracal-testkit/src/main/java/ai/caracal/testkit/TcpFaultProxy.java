@@ -378,11 +378,11 @@ public final class TcpFaultProxy implements AutoCloseable {
                         }
                         return;
                     }
-                    long wait = chunk.dueNanos - System.nanoTime();
+                    long wait = chunk.dueNanos() - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    out.write(chunk.bytes);
+                    out.write(chunk.bytes());
                     out.flush();
                 }
             } catch (IOException | InterruptedException e) {
@@ -409,15 +409,9 @@ public final class TcpFaultProxy implements AutoCloseable {
     }
 
     /** Bytes read at one time, and when they may be written. */
-    private static final class Chunk {
+    private record Chunk(byte[] bytes, long dueNanos) {
+        /** The end of a direction; compared by identity. */
         static final Chunk END = new Chunk(new byte[0], 0L);
-        final byte[] bytes;
-        final long dueNanos;
-
-        Chunk(byte[] bytes, long dueNanos) {
-            this.bytes = bytes;
-            this.dueNanos = dueNanos;
-        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

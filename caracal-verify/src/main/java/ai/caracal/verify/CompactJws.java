@@ -73,13 +73,13 @@ final class CompactJws {
             throw new InvalidMandate("alg");
         }
         Object kid = header.get("kid");
-        if (!(kid instanceof String) || ((String) kid).isEmpty()) {
+        if (!(kid instanceof String keyId) || keyId.isEmpty()) {
             throw new InvalidMandate("kid");
         }
         if (header.containsKey("crit")) {
             throw new InvalidMandate("crit");
         }
-        return (String) kid;
+        return keyId;
     }
 
     /** @return the header's {@code kid} */

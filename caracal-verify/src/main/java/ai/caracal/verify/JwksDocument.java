@@ -45,12 +45,12 @@ final class JwksDocument {
             throw new JwksFetchException("body is not a strict JSON object (" + e.reason() + ")");
         }
         Object keys = document.get("keys");
-        if (!(keys instanceof List)) {
+        if (!(keys instanceof List<?> entries)) {
             throw new JwksFetchException("body has no \"keys\" array");
         }
         Map<String, VerificationKey> usable = new LinkedHashMap<>();
         int tables = 0;
-        for (Object entry : (List<?>) keys) {
+        for (Object entry : entries) {
             VerificationKey key = accept(entry, engine, previous, tables < MAX_TABLES);
             if (key != null) {
                 VerificationKey replaced = usable.put(key.kid(), key);
@@ -65,13 +65,11 @@ final class JwksDocument {
 
     private static VerificationKey accept(Object entry, SignatureEngine engine, Map<String, VerificationKey> previous,
                                           boolean table) {
-        if (!(entry instanceof Map)) {
+        if (!(entry instanceof Map<?, ?> jwk)) {
             log.debug("JWKS entry skipped: not an object");
             return null;
         }
-        Map<?, ?> jwk = (Map<?, ?>) entry;
-        Object kid = jwk.get("kid");
-        if (!(kid instanceof String) || ((String) kid).isEmpty()) {
+        if (!(jwk.get("kid") instanceof String kid) || kid.isEmpty()) {
             log.debug("JWKS entry skipped: no kid");
             return null;
         }
@@ -93,7 +91,7 @@ final class JwksDocument {
             if (held != null && held.sameMaterial(xBytes, yBytes) && (held.hasTable() == (table && engine.usesTables()))) {
                 return held;
             }
-            ECKey key = new ECKey.Builder(Curve.P_256, new Base64URL(x), new Base64URL(y)).keyID((String) kid).build();
+            ECKey key = new ECKey.Builder(Curve.P_256, new Base64URL(x), new Base64URL(y)).keyID(kid).build();
             return VerificationKey.of(key, xBytes, yBytes, engine, table);
         } catch (Exception e) {
             log.debug("JWKS key {} skipped: point not on P-256 or not usable ({})", kid, e.getClass().getSimpleName());
@@ -118,7 +116,7 @@ final class JwksDocument {
             return "use is not sig";
         }
         Object ops = jwk.get("key_ops");
-        if (ops != null && !(ops instanceof List && ((List<?>) ops).contains("verify"))) {
+        if (ops != null && !(ops instanceof List<?> operations && operations.contains("verify"))) {
             return "key_ops lacks verify";
         }
         if (!isCoordinate(jwk.get("x")) || !isCoordinate(jwk.get("y"))) {
@@ -129,7 +127,7 @@ final class JwksDocument {
 
     /** 32 bytes are exactly 43 unpadded base64url characters. */
     private static boolean isCoordinate(Object value) {
-        return value instanceof String && ((String) value).length() == 43
-                && CompactJws.isBase64Url((String) value, 0, 43, false);
+        return value instanceof String text && text.length() == 43
+                && CompactJws.isBase64Url(text, 0, 43, false);
     }
 }

@@ -44,10 +44,10 @@ final class JwksErrorBody {
 
     /** Control characters become spaces and invisible format characters (bidi overrides) go. */
     private static String printable(Object value) {
-        if (!(value instanceof String)) {
+        if (!(value instanceof String raw)) {
             return null;
         }
-        String text = ((String) value).strip();
+        String text = raw.strip();
         StringBuilder out = new StringBuilder();
         int i = 0;
         for (; i < text.length() && out.length() < MAX_CHARS; i++) {

@@ -97,7 +97,7 @@ final class KeySource {
     CompletableFuture<KeyLookup> lookup(String kid, Tracing tracing) {
         long now = policy.clock().millis();
         KeySet observed = held;
-        if (observed == null || now - observed.fetchedAt >= policy.maxStaleMillis()) {
+        if (observed == null || now - observed.fetchedAt() >= policy.maxStaleMillis()) {
             CompletableFuture<KeySet> fetch = fetch(observed, now, Need.REQUIRED, tracing);
             if (fetch == null) {
                 report(VerificationListener.JwksFetch.REJECTED_BACKOFF);
@@ -105,10 +105,10 @@ final class KeySource {
             }
             return fetch.handle((keys, failure) -> keys == null ? KeyLookup.Missing.UNAVAILABLE : keys.lookup(kid));
         }
-        if (now - observed.fetchedAt >= policy.ttlMillis()) {
+        if (now - observed.fetchedAt() >= policy.ttlMillis()) {
             fetch(observed, now, Need.COOLED_DOWN, tracing);
         }
-        VerificationKey key = observed.keys.get(kid);
+        VerificationKey key = observed.keys().get(kid);
         if (key != null) {
             return key.asLookup();
         }
@@ -290,7 +290,7 @@ final class KeySource {
                     throw new JwksFetchException(body == null ? "no body" : "body above " + policy.maxBytes() + " bytes");
                 }
                 KeySet previous = held;
-                keys = JwksDocument.parse(body, policy.engine(), previous == null ? Map.of() : previous.keys);
+                keys = JwksDocument.parse(body, policy.engine(), previous == null ? Map.of() : previous.keys());
             } catch (RuntimeException e) {
                 problem = e;
             }
@@ -338,7 +338,7 @@ final class KeySource {
             return;
         }
         KeySet current = held;
-        long age = current == null ? -1 : policy.clock().millis() - current.fetchedAt;
+        long age = current == null ? -1 : policy.clock().millis() - current.fetchedAt();
         if (current != null && age < policy.maxStaleMillis()) {
             log.warn("{}; the key set fetched {} s ago still verifies mandates (until it is {} s old)", failure,
                     age / 1000, policy.maxStaleMillis() / 1000);
@@ -382,14 +382,7 @@ final class KeySource {
     }
 
     /** A fetched key set and when it arrived, published together. */
-    private static final class KeySet {
-        final Map<String, VerificationKey> keys;
-        final long fetchedAt;
-
-        KeySet(Map<String, VerificationKey> keys, long fetchedAt) {
-            this.keys = keys;
-            this.fetchedAt = fetchedAt;
-        }
+    private record KeySet(Map<String, VerificationKey> keys, long fetchedAt) {
 
         KeyLookup lookup(String kid) {
             VerificationKey key = keys.get(kid);

@@ -14,6 +14,13 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why this file is long: it is the single entry point, and it runs the spec's checks in their canonical
+// order (steps 1–24) in two forms, blocking and asynchronous, that must give the same results; keeping both
+// pipelines and their shared failure handling (store outages, listener failures, invalid_token by cause)
+// side by side is what lets that order be audited in one place. Parsing, keys, claims and caching already
+// live in CompactJws, ClaimsParser, KeySource and VerifiedTokenCache, and the builder's options in
+// VerifierBuilder.
+
 /**
  * Verifies Caracal mandates: the single entry point every connector calls.
  *
@@ -380,7 +387,7 @@ public final class MandateVerifier {
     /** A token that passed the cheap checks and waits for its key: a verified-token cache hit, or parsed. */
     private record Candidate(String token, VerifiedTokenCache.Entry hit, CompactJws jws) {
         String kid() {
-            return hit != null ? hit.key.kid() : jws.kid();
+            return hit != null ? hit.key().kid() : jws.kid();
         }
     }
 
@@ -402,8 +409,8 @@ public final class MandateVerifier {
         }
         VerifiedTokenCache.Entry hit = candidate.hit();
         if (hit != null) {
-            if (key.sameMaterial(hit.key)) {
-                return hit.claims;
+            if (key.sameMaterial(hit.key())) {
+                return hit.claims();
             }
             tokenCache.remove(candidate.token());
             return verifiedClaims(new Candidate(candidate.token(), null, CompactJws.parse(candidate.token())),

@@ -33,7 +33,7 @@ final class VerifiedTokenCache {
             return null;
         }
         Entry entry = entries.get(digest);
-        if (entry != null && entry.claims.expiresAtEpochSecond() <= nowEpoch) {
+        if (entry != null && entry.claims().expiresAtEpochSecond() <= nowEpoch) {
             entries.remove(digest, entry);
             return null;
         }
@@ -63,7 +63,7 @@ final class VerifiedTokenCache {
     }
 
     private void evict(long nowEpoch) {
-        entries.values().removeIf(e -> e.claims.expiresAtEpochSecond() <= nowEpoch);
+        entries.values().removeIf(e -> e.claims().expiresAtEpochSecond() <= nowEpoch);
         Iterator<Digest> it = entries.keySet().iterator();
         while (entries.size() >= MAX_ENTRIES - MAX_ENTRIES / 10 && it.hasNext()) {
             it.next();
@@ -72,39 +72,13 @@ final class VerifiedTokenCache {
     }
 
     /** A cached verification: the parsed claims and the key whose signature check they passed. */
-    static final class Entry {
-        final Claims claims;
-        final VerificationKey key;
-
-        Entry(Claims claims, VerificationKey key) {
-            this.claims = claims;
-            this.key = key;
-        }
+    record Entry(Claims claims, VerificationKey key) {
     }
 
     /** SHA-256 of a token, as four longs so hashing and equality need no array. */
-    private static final class Digest {
-        private final long a;
-        private final long b;
-        private final long c;
-        private final long d;
+    private record Digest(long a, long b, long c, long d) {
 
-        Digest(long a, long b, long c, long d) {
-            this.a = a;
-            this.b = b;
-            this.c = c;
-            this.d = d;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Digest)) {
-                return false;
-            }
-            Digest other = (Digest) o;
-            return a == other.a && b == other.b && c == other.c && d == other.d;
-        }
-
+        /** The digest is uniformly distributed: its first 32 bits are hash enough, and cheaper than mixing all four. */
         @Override
         public int hashCode() {
             return (int) a;

@@ -71,7 +71,7 @@ public final class CaracalExchanges {
     }
 
     private static Optional<Claims> cast(Object claims) {
-        return claims instanceof Claims ? Optional.of((Claims) claims) : Optional.empty();
+        return claims instanceof Claims verified ? Optional.of(verified) : Optional.empty();
     }
 
     private static IllegalStateException noClaims() {

@@ -41,8 +41,8 @@ final class RequestPaths {
         boolean afterSeparator = false;
         for (int i = 0; i < elements.size(); i++) {
             PathContainer.Element element = elements.get(i);
-            if (element instanceof PathContainer.PathSegment) {
-                String segment = ((PathContainer.PathSegment) element).valueToMatch();
+            if (element instanceof PathContainer.PathSegment pathSegment) {
+                String segment = pathSegment.valueToMatch();
                 if (!isPlainSegment(segment)) {
                     return null;
                 }

@@ -37,10 +37,10 @@ final class JsonRpcErrorMapper implements McpJsonMapper {
     }
 
     private static Object replaceError(Object value) {
-        if (!(value instanceof McpError)) {
+        if (!(value instanceof McpError mcpError)) {
             return value;
         }
-        McpSchema.JSONRPCResponse.JSONRPCError error = ((McpError) value).getJsonRpcError();
+        McpSchema.JSONRPCResponse.JSONRPCError error = mcpError.getJsonRpcError();
         Map<String, Object> members = new LinkedHashMap<>();
         members.put("code", error == null ? McpSchema.ErrorCodes.INTERNAL_ERROR : error.code());
         members.put("message", error == null ? "Internal error" : error.message());

@@ -32,6 +32,12 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why this file is long: it implements every RevocationStore operation (isRevoked, revoke, the zone
+// epochs, and the blocking, asynchronous and batched checks) against one Redis key layout with one
+// fail-closed/fail-open rule, and its class Javadoc is the operator's contract (data, failures, connection
+// ownership). Connection handling already lives in RedisLink, epoch parsing in Epochs and the eviction
+// check in EvictionGuard; the Builder stays nested because RedisRevocationStore.Builder is public API.
+
 /**
  * A {@link RevocationStore} in Redis, shared by every replica of a resource server: an anchor revoked
  * once (by a stream consumer, the CLI or the dev STS) is rejected by all of them.
@@ -525,8 +531,8 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
 
     private String epochKey(String zoneId) {
         ZoneKey cached = lastZoneKey;
-        if (cached != null && cached.zoneId.equals(zoneId)) {
-            return cached.key;
+        if (cached != null && cached.zoneId().equals(zoneId)) {
+            return cached.key();
         }
         String key = epochKeyPrefix.concat(zoneId);
         lastZoneKey = new ZoneKey(zoneId, key);
@@ -556,14 +562,8 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         return s == null || s.isBlank();
     }
 
-    private static final class ZoneKey {
-        final String zoneId;
-        final String key;
-
-        ZoneKey(String zoneId, String key) {
-            this.zoneId = zoneId;
-            this.key = key;
-        }
+    /** The epoch key last built for a zone, reused while requests stay in that zone. */
+    private record ZoneKey(String zoneId, String key) {
     }
 
     /**

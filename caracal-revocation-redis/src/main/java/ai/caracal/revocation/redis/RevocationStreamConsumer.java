@@ -33,6 +33,11 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why this file is long: it is one engine. Joining the group with its signature policy, polling,
+// replaying its own pending entries, dead-lettering, acking, bounded retries and leaving share one
+// dedicated connection, one poll lock and one pending list; the two subclasses add only their entry
+// rules. Failure classification and bounded connects already live in ApplyFailure and BoundedConnect.
+
 /**
  * A consumer of one of Caracal's revocation streams, as run by {@link ConsumerRunner}: either a
  * {@link RedisRevocationConsumer} or a {@link DelegationInvalidationConsumer}. Both are this one engine
@@ -65,9 +70,6 @@ import org.slf4j.LoggerFactory;
  */
 public abstract sealed class RevocationStreamConsumer implements AutoCloseable
         permits RedisRevocationConsumer, DelegationInvalidationConsumer {
-
-    // One class of some 520 lines on purpose: joining, polling, dead-lettering and leaving share one
-    // connection, one poll lock and one pending list; the two subclasses add only their entry rules.
 
     static final String INVALID_SIGNATURE = "invalid_signature";
     static final String AMBIGUOUS_FIELDS = "ambiguous_fields";

@@ -39,6 +39,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 
+// Why this file is long: it is the parity matrix of connectors.md §9, one final test method per row
+// (P1–P46) in the table's order, plus the connector lifecycle all rows share. A connector's parity test
+// extends this one class; splitting the rows over several classes would make every connector write
+// several subclasses and start its connector once per class. Sending requests and checking rejections
+// already live in ParityClient, ParityResponse and ExpectedRejection.
+
 /**
  * The parity matrix of connectors.md §9 (rows P1–P46; P46 is the early answer of §10.3) as one JUnit 5 test per row, for any HTTP
  * connector. Each test's display name starts with its row id.

@@ -84,7 +84,7 @@ public final class HttpBoundary {
         List<Rule> registered = new ArrayList<>();
         b.routes().forEach((prefix, requirements) -> registered.add(new Rule(prefix, verifier.require(requirements))));
         List<Rule> longestFirst = new ArrayList<>(registered);
-        longestFirst.sort(Comparator.comparingInt((Rule r) -> r.prefix.length()).reversed());
+        longestFirst.sort(Comparator.comparingInt((Rule r) -> r.prefix().length()).reversed());
         this.routes = List.copyOf(longestFirst);
         this.excludes = List.copyOf(b.excludes());
         this.permitPreflight = b.permitPreflight();
@@ -102,7 +102,7 @@ public final class HttpBoundary {
         this.origins = b.originAllowList() == null ? null : new Origins(b.originAllowList());
         if (metadata != null) {
             List<String> scopes = new ArrayList<>(verifier.options().requiredScopes());
-            registered.forEach(rule -> scopes.addAll(rule.verifier.options().requiredScopes()));
+            registered.forEach(rule -> scopes.addAll(rule.verifier().options().requiredScopes()));
             this.metadataEndpoint = new ResourceMetadataEndpoint(metadata,
                     metadata.document(verifier.options().issuer(), scopes).getBytes(StandardCharsets.UTF_8));
         } else {
@@ -137,10 +137,10 @@ public final class HttpBoundary {
             return ambiguous(rule, action);
         }
         String header = authorization.isEmpty() ? null : authorization.get(0);
-        AuthResult result = rule.verifier.authorization(header);
+        AuthResult result = rule.verifier().authorization(header);
         Rule literal = literalRuleFor(request.path(), rule);
         if (literal != rule && result.ok()) {
-            AuthResult second = literal.verifier.authorization(header);
+            AuthResult second = literal.verifier().authorization(header);
             if (!second.ok()) {
                 return decision(second, literal, action);
             }
@@ -187,7 +187,7 @@ public final class HttpBoundary {
     }
 
     private static CompletableFuture<Reading> read(Rule rule, String header) {
-        return rule.verifier.authorizationAsync(header).toCompletableFuture().thenApply(result -> new Reading(result, rule));
+        return rule.verifier().authorizationAsync(header).toCompletableFuture().thenApply(result -> new Reading(result, rule));
     }
 
     /**
@@ -276,7 +276,7 @@ public final class HttpBoundary {
 
     private BoundaryDecision ambiguous(Rule rule, Action action) {
         audit(AMBIGUOUS, rule, action);
-        return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, rule.verifier.options().requiredScopes(), action.method));
+        return BoundaryDecision.respond(rejection(AMBIGUOUS_CREDENTIALS, rule.verifier().options().requiredScopes(), action.method));
     }
 
     private BoundaryDecision decision(AuthResult result, Rule rule, Action action) {
@@ -284,7 +284,7 @@ public final class HttpBoundary {
         if (result.ok()) {
             return BoundaryDecision.verified(result.principal());
         }
-        return BoundaryDecision.respond(rejection(result.error(), rule.verifier.options().requiredScopes(), action.method));
+        return BoundaryDecision.respond(rejection(result.error(), rule.verifier().options().requiredScopes(), action.method));
     }
 
     /** What the audit event needs from the request, read on the calling thread. */
@@ -302,7 +302,7 @@ public final class HttpBoundary {
         }
         try {
             Claims claims = result.principal();
-            String zone = claims != null ? claims.zoneId() : rule.verifier.options().zoneId().orElse(null);
+            String zone = claims != null ? claims.zoneId() : rule.verifier().options().zoneId().orElse(null);
             audit.offer(new AuditEvent(clock.instant(), result.ok(), result.ok() ? null : result.error().code().wire(),
                     result.cause(), zone, claims == null ? null : claims.sub(), claims == null ? null : claims.clientId(),
                     claims == null ? null : claims.agentSessionId().orElse(null), action.method + " " + action.path,
@@ -339,12 +339,12 @@ public final class HttpBoundary {
      *         {@code scope} of a challenge that a connector builds on top of this boundary's rule)
      */
     public List<String> requiredScopes(String path) {
-        return ruleFor(path).verifier.options().requiredScopes();
+        return ruleFor(path).verifier().options().requiredScopes();
     }
 
     /** @return the verifier of the default rule */
     public MandateVerifier verifier() {
-        return defaultRule.verifier;
+        return defaultRule.verifier();
     }
 
     /**
@@ -407,7 +407,7 @@ public final class HttpBoundary {
 
     private Rule ruleOn(String path) {
         for (int i = 0; i < routes.size(); i++) {
-            if (CanonicalPath.matches(path, routes.get(i).prefix)) {
+            if (CanonicalPath.matches(path, routes.get(i).prefix())) {
                 return routes.get(i);
             }
         }
@@ -419,14 +419,7 @@ public final class HttpBoundary {
     private static final AuthResult AMBIGUOUS = AuthResult.failure(AMBIGUOUS_CREDENTIALS, Cause.MALFORMED);
 
     /** A route prefix and the verifier built for it once, at construction. */
-    private static final class Rule {
-        final String prefix;
-        final MandateVerifier verifier;
-
-        Rule(String prefix, MandateVerifier verifier) {
-            this.prefix = prefix;
-            this.verifier = verifier;
-        }
+    private record Rule(String prefix, MandateVerifier verifier) {
     }
 
     /** Builder for {@link HttpBoundary}: the options of {@link BoundaryBuilder}. Not thread-safe. */
