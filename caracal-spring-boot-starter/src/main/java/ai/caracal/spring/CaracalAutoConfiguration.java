@@ -2,6 +2,7 @@ package ai.caracal.spring;
 
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.http.LiveConnections;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -42,20 +43,21 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(CaracalProperties.class)
 @Import({CaracalVerifierConfiguration.class, RevocationStoreConfiguration.class, RedisRevocationConfiguration.class,
         CaracalMetricsConfiguration.class, TokenStateConfiguration.class, CaracalWebMvcConfiguration.class,
-        CaracalObservationConfiguration.class, CaracalAuditConfiguration.class})
+        CaracalObservationConfiguration.class, CaracalAuditConfiguration.class, CaracalLiveConnectionsConfiguration.class})
 public class CaracalAutoConfiguration {
 
     /**
      * @param properties {@code caracal.*}
      * @param verifier   the default rule's verifier
      * @param audit      the audit queue
+     * @param live       the open SSE streams of this context
      * @return the filter registration: async-supported, {@code REQUEST} dispatcher,
      *         order {@code caracal.filter-order}
      */
     @Bean(name = CaracalFilters.NAME)
     @ConditionalOnMissingBean(name = CaracalFilters.NAME)
     public FilterRegistrationBean<CaracalFilter> caracalFilter(CaracalProperties properties, MandateVerifier verifier,
-                                                               CaracalAudit audit) {
-        return CaracalFilters.registration(properties, verifier, audit);
+                                                               CaracalAudit audit, LiveConnections live) {
+        return CaracalFilters.registration(properties, verifier, audit, live);
     }
 }

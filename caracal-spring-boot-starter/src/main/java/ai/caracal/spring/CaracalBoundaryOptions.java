@@ -4,6 +4,7 @@ import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.EarlyAnswer;
+import ai.caracal.verify.http.LiveConnections;
 import ai.caracal.verify.http.ProtectedResourceMetadata;
 import java.util.List;
 
@@ -19,14 +20,16 @@ final class CaracalBoundaryOptions {
 
     /**
      * Applies the boundary options of {@code caracal.*} (the verifier, audit, baggage, exclusions,
-     * preflight, challenge, routes, metadata) to a connector builder.
+     * preflight, challenge, routes, metadata) and the context's live-connection registry to a connector
+     * builder.
      *
      * @return the resource metadata set on the builder, or {@code null} when disabled
      * @throws IllegalArgumentException for a bad route, exclusion or metadata setting
      */
     static ProtectedResourceMetadata configure(BoundaryBuilder<?> builder, CaracalProperties properties,
-                                               MandateVerifier verifier, CaracalAudit audit) {
+                                               MandateVerifier verifier, CaracalAudit audit, LiveConnections live) {
         builder.verifier(verifier)
+                .liveConnections(live)
                 .audit(audit.sink())
                 .baggage(properties.getTracing().isBaggage())
                 .exclude(properties.getExclude() == null ? new String[0] : properties.getExclude().toArray(String[]::new))

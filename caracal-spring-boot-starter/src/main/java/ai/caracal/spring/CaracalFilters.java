@@ -2,6 +2,7 @@ package ai.caracal.spring;
 
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.http.LiveConnections;
 import ai.caracal.verify.http.ProtectedResourceMetadata;
 import jakarta.servlet.DispatcherType;
 import java.util.ArrayList;
@@ -21,14 +22,15 @@ final class CaracalFilters {
      * @param properties the bound properties
      * @param verifier   the default rule's verifier
      * @param audit      the audit queue (possibly without a sink)
+     * @param live       the context's open SSE streams
      * @return an async-supported, {@code REQUEST}-only registration at {@code caracal.filter-order},
      *         mapped to {@code caracal.url-patterns} plus the metadata document path when metadata is on
      * @throws IllegalArgumentException for a bad route, exclusion or metadata setting
      */
     static FilterRegistrationBean<CaracalFilter> registration(CaracalProperties properties, MandateVerifier verifier,
-                                                              CaracalAudit audit) {
+                                                              CaracalAudit audit, LiveConnections live) {
         CaracalFilter.Builder builder = CaracalFilter.builder();
-        ProtectedResourceMetadata metadata = CaracalBoundaryOptions.configure(builder, properties, verifier, audit);
+        ProtectedResourceMetadata metadata = CaracalBoundaryOptions.configure(builder, properties, verifier, audit, live);
         CaracalFilter filter = builder.build();
 
         FilterRegistrationBean<CaracalFilter> registration = new FilterRegistrationBean<>(filter);

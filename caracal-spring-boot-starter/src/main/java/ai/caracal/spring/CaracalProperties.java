@@ -99,6 +99,7 @@ public class CaracalProperties {
     private final TokenState tokenState = new TokenState();
     private final Tracing tracing = new Tracing();
     private final Audit audit = new Audit();
+    private final LiveConnections liveConnections = new LiveConnections();
 
     // @formatter:off
     public boolean isEnabled() { return enabled; }
@@ -147,6 +148,7 @@ public class CaracalProperties {
     public TokenState getTokenState() { return tokenState; }
     public Tracing getTracing() { return tracing; }
     public Audit getAudit() { return audit; }
+    public LiveConnections getLiveConnections() { return liveConnections; }
     // @formatter:on
 
     /** One route rule ({@code caracal.routes[n].*}); unset fields keep the default rule's value. */
@@ -213,6 +215,32 @@ public class CaracalProperties {
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public List<String> getAllowedOrigins() { return allowedOrigins; }
         public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
+        // @formatter:on
+    }
+
+    /**
+     * Open SSE streams and WebSockets ({@code caracal.live-connections.*}, connectors.md §10.4): they end at
+     * their mandate's expiry and when a re-check finds it revoked or stale.
+     */
+    public static class LiveConnections {
+
+        /**
+         * How often every open connection is re-checked against the revocation store. With the Redis
+         * consumers, a revocation this replica applies triggers a re-check at once as well.
+         */
+        private Duration recheckInterval = ai.caracal.verify.http.LiveConnections.DEFAULT_RECHECK_INTERVAL;
+
+        /**
+         * Whether the WebSocket service of WebFlux applications (Spring's default or your own) is wrapped in a
+         * CaracalWebSocketService, so that verified WebSockets are closed with 1008 when their mandate ends.
+         */
+        private boolean webSocketService = true;
+
+        // @formatter:off
+        public Duration getRecheckInterval() { return recheckInterval; }
+        public void setRecheckInterval(Duration recheckInterval) { this.recheckInterval = recheckInterval; }
+        public boolean isWebSocketService() { return webSocketService; }
+        public void setWebSocketService(boolean webSocketService) { this.webSocketService = webSocketService; }
         // @formatter:on
     }
 

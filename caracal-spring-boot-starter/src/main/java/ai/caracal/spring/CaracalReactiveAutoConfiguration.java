@@ -1,6 +1,7 @@
 package ai.caracal.spring;
 
 import ai.caracal.verify.MandateVerifier;
+import ai.caracal.verify.http.LiveConnections;
 import ai.caracal.webflux.CaracalWebFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,20 +36,22 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(CaracalProperties.class)
 @Import({CaracalVerifierConfiguration.class, RevocationStoreConfiguration.class, RedisRevocationConfiguration.class,
         CaracalMetricsConfiguration.class, TokenStateConfiguration.class, CaracalWebFluxConfiguration.class,
-        CaracalObservationConfiguration.class, CaracalAuditConfiguration.class})
+        CaracalObservationConfiguration.class, CaracalAuditConfiguration.class, CaracalLiveConnectionsConfiguration.class})
 public class CaracalReactiveAutoConfiguration {
 
     /**
      * @param properties {@code caracal.*}
      * @param verifier   the default rule's verifier
      * @param audit      the audit queue
+     * @param live       the open SSE streams and WebSockets of this context
      * @return the web filter, at order {@code caracal.filter-order}
      */
     @Bean(name = CaracalFilters.NAME)
     @ConditionalOnMissingBean(CaracalWebFilter.class)
-    public CaracalWebFilter caracalFilter(CaracalProperties properties, MandateVerifier verifier, CaracalAudit audit) {
+    public CaracalWebFilter caracalFilter(CaracalProperties properties, MandateVerifier verifier, CaracalAudit audit,
+                                          LiveConnections live) {
         CaracalWebFilter.Builder builder = CaracalWebFilter.builder().order(properties.getFilterOrder());
-        CaracalBoundaryOptions.configure(builder, properties, verifier, audit);
+        CaracalBoundaryOptions.configure(builder, properties, verifier, audit, live);
         return builder.build();
     }
 }

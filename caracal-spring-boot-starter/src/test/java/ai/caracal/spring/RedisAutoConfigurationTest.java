@@ -134,8 +134,8 @@ class RedisAutoConfigurationTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup)
                 .bean("meterRegistry", registry).start()) {
-            assertThat(app.context().getBeansOfType(StreamEventListener.class).values())
-                    .containsExactly(app.bean(RevocationEventMetrics.class));
+            assertThat(app.context().getBeansOfType(StreamEventListener.class).values()).containsExactlyInAnyOrder(
+                    app.bean(RevocationEventMetrics.class), app.context().getBean("caracalLiveConnectionsRecheck", StreamEventListener.class));
             RevocationStore store = app.bean(RevocationStore.class);
             RedisForTests.awaitUsable(store);
             String sid = RedisForTests.unique("counted");
@@ -156,11 +156,11 @@ class RedisAutoConfigurationTest {
     }
 
     @Test
-    void withoutARegistryTheConsumersHaveNoListener(TestIssuer issuer) {
+    void withoutARegistryTheConsumersOnlyRecheckLiveConnections(TestIssuer issuer) {
         String revocationGroup = RedisForTests.unique("revocation");
         String delegationGroup = RedisForTests.unique("delegation");
         try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup).start()) {
-            assertThat(app.context().getBeanNamesForType(StreamEventListener.class)).isEmpty();
+            assertThat(app.context().getBeanNamesForType(StreamEventListener.class)).containsExactly("caracalLiveConnectionsRecheck");
         } finally {
             destroyGroups(revocationGroup, delegationGroup);
         }
