@@ -5,27 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
 import ai.caracal.testkit.jetty.JettyForTests;
-import com.sun.net.httpserver.HttpServer;
+import ai.caracal.testkit.tracing.BaggageDownstream;
 import io.opentelemetry.api.baggage.Baggage;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.context.propagation.TextMapSetter;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -43,29 +37,18 @@ import org.junit.jupiter.api.Test;
 class BaggageTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final TextMapPropagator W3C = TextMapPropagator.composite(
-            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
 
-    private HttpServer downstream;
-    private final AtomicReference<String> downstreamBaggage = new AtomicReference<>();
-    private final AtomicReference<String> downstreamTraceparent = new AtomicReference<>();
+    private BaggageDownstream downstream;
     private final AtomicReference<String> baggageAfterHandler = new AtomicReference<>();
 
     @BeforeEach
     void startDownstream() throws IOException {
-        downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        downstream.createContext("/", exchange -> {
-            downstreamBaggage.set(exchange.getRequestHeaders().getFirst("baggage"));
-            downstreamTraceparent.set(exchange.getRequestHeaders().getFirst("traceparent"));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        downstream.start();
+        downstream = BaggageDownstream.start();
     }
 
     @AfterEach
     void stopDownstream() {
-        downstream.stop(0);
+        downstream.close();
     }
 
     /** What a server instrumentation does: extract the incoming context and make it current. */
@@ -76,7 +59,7 @@ class BaggageTest {
         public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
                              jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
             HttpServletRequest http = (HttpServletRequest) request;
-            Context extracted = W3C.extract(Context.root(), http, new TextMapGetter<>() {
+            Context extracted = BaggageDownstream.W3C.extract(Context.root(), http, new TextMapGetter<>() {
                 @Override
                 public Iterable<String> keys(HttpServletRequest carrier) {
                     return Collections.list(carrier.getHeaderNames());
@@ -100,12 +83,8 @@ class BaggageTest {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            HttpRequest.Builder call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + downstream.getAddress().getPort() + "/next"));
-            TextMapSetter<HttpRequest.Builder> setter = HttpRequest.Builder::header;
-            W3C.inject(Context.current(), call, setter);
             try {
-                HTTP.send(call.build(), HttpResponse.BodyHandlers.discarding());
+                downstream.call(Context.current());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
@@ -130,27 +109,8 @@ class BaggageTest {
         servers.forEach(JettyForTests::close);
     }
 
-    private static Map<String, String> parse(String header) {
-        Map<String, String> entries = new LinkedHashMap<>();
-        if (header == null) {
-            return entries;
-        }
-        for (String member : header.split(",")) {
-            String[] pair = member.strip().split("=", 2);
-            entries.put(pair[0].strip(), pair[1].strip());
-        }
-        return entries;
-    }
-
     private HttpResponse<Void> call(URI base, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                .header("baggage", "caracal.session=forged-session,caracal.hop=0,Caracal.Agent_Session=forged,"
-                        + "caracal.extra=forged,tenant=example");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        return HTTP.send(BaggageDownstream.incoming(base.resolve(path), token).build(), HttpResponse.BodyHandlers.discarding());
     }
 
     @Test
@@ -162,14 +122,14 @@ class BaggageTest {
 
         assertThat(call(base, "/tool", token).statusCode()).isEqualTo(200);
 
-        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "caracal.session", "authority-record-1",
                 "caracal.agent_session", "session-child",
                 "caracal.delegation_edge", "delegation-1",
                 "caracal.parent_edge", "delegation-root",
                 "caracal.hop", "1",
                 "tenant", "example"));
-        assertThat(downstreamTraceparent.get()).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+        assertThat(downstream.traceparent()).startsWith(BaggageDownstream.INCOMING_TRACE_PREFIX);
         assertThat(baggageAfterHandler.get()).as("the scope is closed after the handler").isEqualTo("forged-session");
     }
 
@@ -180,7 +140,7 @@ class BaggageTest {
 
         assertThat(call(base, "/tool", issuer.mint().sid("sid-plain").sign()).statusCode()).isEqualTo(200);
 
-        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "caracal.session", "sid-plain",
                 "caracal.hop", "0",
                 "tenant", "example"));
@@ -193,7 +153,7 @@ class BaggageTest {
 
         assertThat(call(base, "/public/page", null).statusCode()).isEqualTo(200);
 
-        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of("tenant", "example"));
+        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(Map.of("tenant", "example"));
     }
 
     @Test
@@ -210,7 +170,7 @@ class BaggageTest {
 
         assertThat(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
 
-        Map<String, String> seen = parse(downstreamBaggage.get());
+        Map<String, String> seen = downstream.baggage();
         assertThat(seen).hasSize(64).containsEntry("caracal.session", "sid-many").containsEntry("caracal.hop", "0");
     }
 }

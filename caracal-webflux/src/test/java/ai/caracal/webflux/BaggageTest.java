@@ -4,25 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.tracing.BaggageDownstream;
 import ai.caracal.verify.MandateVerifier;
-import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.baggage.Baggage;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.context.propagation.TextMapSetter;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -44,35 +36,24 @@ import reactor.core.publisher.Mono;
 class BaggageTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final TextMapPropagator W3C = TextMapPropagator.composite(
-            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
 
-    private HttpServer downstream;
-    private final AtomicReference<String> downstreamBaggage = new AtomicReference<>();
-    private final AtomicReference<String> downstreamTraceparent = new AtomicReference<>();
+    private BaggageDownstream downstream;
 
     @BeforeEach
     void startDownstream() throws IOException {
-        downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        downstream.createContext("/", exchange -> {
-            downstreamBaggage.set(exchange.getRequestHeaders().getFirst("baggage"));
-            downstreamTraceparent.set(exchange.getRequestHeaders().getFirst("traceparent"));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        downstream.start();
+        downstream = BaggageDownstream.start();
     }
 
     @AfterEach
     void stopDownstream() {
-        downstream.stop(0);
+        downstream.close();
     }
 
     /** What a server instrumentation does: extract the incoming context, subscribe the chain with it current. */
     private static final WebFilter EXTRACT_CONTEXT = (exchange, chain) -> new Mono<>() {
         @Override
         public void subscribe(CoreSubscriber<? super Void> actual) {
-            Context extracted = W3C.extract(Context.root(), exchange.getRequest(), new TextMapGetter<>() {
+            Context extracted = BaggageDownstream.W3C.extract(Context.root(), exchange.getRequest(), new TextMapGetter<>() {
                 @Override
                 public Iterable<String> keys(ServerHttpRequest carrier) {
                     return carrier.getHeaders().keySet();
@@ -91,13 +72,7 @@ class BaggageTest {
 
     /** The application: calls the downstream server asynchronously, its client propagating the current context. */
     private WebHandler callsDownstream() {
-        return exchange -> {
-            HttpRequest.Builder call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + downstream.getAddress().getPort() + "/next"));
-            TextMapSetter<HttpRequest.Builder> setter = HttpRequest.Builder::header;
-            W3C.inject(Context.current(), call, setter);
-            return Mono.fromFuture(HTTP.sendAsync(call.build(), HttpResponse.BodyHandlers.discarding())).then();
-        };
+        return exchange -> Mono.fromFuture(downstream.callAsync(Context.current()));
     }
 
     /** A server whose verifier holds its keys already: every decision is made on the request's thread. */
@@ -112,27 +87,9 @@ class BaggageTest {
         return NettyForTests.start(NettyForTests.app(callsDownstream(), EXTRACT_CONTEXT, caracal));
     }
 
-    private static Map<String, String> parse(String header) {
-        Map<String, String> entries = new LinkedHashMap<>();
-        if (header == null) {
-            return entries;
-        }
-        for (String member : header.split(",")) {
-            String[] pair = member.strip().split("=", 2);
-            entries.put(pair[0].strip(), pair[1].strip());
-        }
-        return entries;
-    }
-
     private static int call(URI base, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Http.TIMEOUT)
-                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                .header("baggage", "caracal.session=forged-session,caracal.hop=0,Caracal.Agent_Session=forged,"
-                        + "caracal.extra=forged,tenant=example");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(BaggageDownstream.incoming(base.resolve(path), token).timeout(Http.TIMEOUT).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
@@ -144,14 +101,14 @@ class BaggageTest {
             assertThat(call(server.uri(), "/tool", token)).isEqualTo(200);
         }
 
-        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "caracal.session", "authority-record-1",
                 "caracal.agent_session", "session-child",
                 "caracal.delegation_edge", "delegation-1",
                 "caracal.parent_edge", "delegation-root",
                 "caracal.hop", "1",
                 "tenant", "example"));
-        assertThat(downstreamTraceparent.get()).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+        assertThat(downstream.traceparent()).startsWith(BaggageDownstream.INCOMING_TRACE_PREFIX);
         assertThat(Baggage.current().getEntryValue("caracal.session")).as("nothing left current on the test thread").isNull();
     }
 
@@ -163,11 +120,11 @@ class BaggageTest {
             assertThat(call(server.uri(), "/tool", token)).isEqualTo(200);
         }
 
-        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "caracal.session", "authority-record-2",
                 "caracal.hop", "0",
                 "tenant", "example"));
-        assertThat(downstreamTraceparent.get()).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+        assertThat(downstream.traceparent()).startsWith(BaggageDownstream.INCOMING_TRACE_PREFIX);
     }
 
     @Test
@@ -177,6 +134,6 @@ class BaggageTest {
             assertThat(call(server.uri(), "/public/page", null)).isEqualTo(200);
         }
 
-        assertThat(parse(downstreamBaggage.get())).containsExactlyInAnyOrderEntriesOf(Map.of("tenant", "example"));
+        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(Map.of("tenant", "example"));
     }
 }
