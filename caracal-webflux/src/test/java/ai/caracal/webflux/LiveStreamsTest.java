@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.testkit.logging.LogCapture;
 import ai.caracal.verify.http.LiveConnections;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +31,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -235,23 +231,17 @@ class LiveStreamsTest {
     @Test
     @DisplayName("a verified WebSocket accepted without CaracalWebSocketService is not tracked, and the filter says so once (WARN)")
     void untrackedWebSocketIsWarnedOnce(TestIssuer issuer) throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(CaracalWebFilter.class);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
-        try (LiveConnections live = registry(issuer);
+        try (LogCapture logs = LogCapture.of(CaracalWebFilter.class);
+             LiveConnections live = registry(issuer);
              NettyForTests server = webSocketServer(CaracalWebFilter.builder().verifier(issuer.verifier().build())
                      .liveConnections(live).build(), new WebSocketHandlerAdapter(), new CopyOnWriteArrayList<>())) {
             WebSocket first = new Client().connect(server.uri(), issuer.mint().sign());
             WebSocket second = new Client().connect(server.uri(), issuer.mint().sign());
 
             assertThat(live.size()).isZero();
-            assertThat(logs.list).filteredOn(event -> event.getLevel() == Level.WARN).singleElement()
-                    .satisfies(event -> assertThat(event.getFormattedMessage()).contains("CaracalWebSocketService"));
+            assertThat(logs.warnings()).singleElement().asString().contains("CaracalWebSocketService");
             first.abort();
             second.abort();
-        } finally {
-            logger.detachAppender(logs);
         }
     }
 }
