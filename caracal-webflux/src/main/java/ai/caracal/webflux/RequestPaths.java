@@ -27,17 +27,25 @@ final class RequestPaths {
      */
     static String of(ServerHttpRequest request) {
         try {
-            return decoded(request.getPath().pathWithinApplication().elements());
+            PathContainer path = request.getPath().pathWithinApplication();
+            String raw = path.value();
+            // Without '%' and ';' the decoded path is the raw one: check it, and build nothing.
+            boolean undecoded = raw.indexOf('%') < 0 && raw.indexOf(';') < 0;
+            return decoded(path.elements(), undecoded ? raw : null);
         } catch (IllegalArgumentException e) {
             return null; // a malformed percent-encoding
         }
     }
 
-    private static String decoded(List<PathContainer.Element> elements) {
+    /**
+     * @param elements the path's elements
+     * @param raw      the raw path when it equals the decoded one, else {@code null} (the decoded path is built)
+     */
+    private static String decoded(List<PathContainer.Element> elements, String raw) {
         if (elements.isEmpty()) {
             return "/";
         }
-        StringBuilder path = new StringBuilder(64);
+        StringBuilder path = raw == null ? new StringBuilder(64) : null;
         boolean afterSeparator = false;
         for (int i = 0; i < elements.size(); i++) {
             PathContainer.Element element = elements.get(i);
@@ -46,17 +54,22 @@ final class RequestPaths {
                 if (!isPlainSegment(segment)) {
                     return null;
                 }
-                path.append(segment);
+                if (path != null) {
+                    path.append(segment);
+                }
                 afterSeparator = false;
             } else {
                 if (afterSeparator) {
                     return null;
                 }
-                path.append('/');
+                if (path != null) {
+                    path.append('/');
+                }
                 afterSeparator = true;
             }
         }
-        return path.charAt(0) == '/' ? path.toString() : null;
+        String decoded = path == null ? raw : path.toString();
+        return decoded.charAt(0) == '/' ? decoded : null;
     }
 
     private static boolean isPlainSegment(String segment) {

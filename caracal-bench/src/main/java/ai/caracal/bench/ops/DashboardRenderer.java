@@ -1,7 +1,6 @@
 package ai.caracal.bench.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.caracal.mint.Json;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -58,7 +57,12 @@ public final class DashboardRenderer {
     }
 
     static void render(Path dashboardJson, Path runDir, Path png) throws IOException {
-        JsonNode dashboard = new ObjectMapper().readTree(dashboardJson.toFile());
+        Object dashboard;
+        try {
+            dashboard = Json.readLastWins(Files.readString(dashboardJson));
+        } catch (Json.SyntaxException e) {
+            throw new IOException(dashboardJson + " is not JSON: " + e.getMessage(), e);
+        }
         List<PromQuery.Scrape> scrapes = PromQuery.readScrapes(Files.readAllLines(runDir.resolve("scrapes.txt"),
                 StandardCharsets.UTF_8));
         List<long[]> faults = new ArrayList<>();
@@ -72,9 +76,8 @@ public final class DashboardRenderer {
             }
         }
         int rows = 0;
-        for (JsonNode panel : dashboard.get("panels")) {
-            JsonNode grid = panel.get("gridPos");
-            rows = Math.max(rows, grid.get("y").asInt() + grid.get("h").asInt());
+        for (Object panel : list(dashboard, "panels")) {
+            rows = Math.max(rows, integer(panel, "gridPos", "y") + integer(panel, "gridPos", "h"));
         }
         BufferedImage image = new BufferedImage(WIDTH, HEADER + rows * ROW + 10, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -86,7 +89,7 @@ public final class DashboardRenderer {
         long end = scrapes.get(scrapes.size() - 1).timeMillis();
         g.setColor(TEXT);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        g.drawString(dashboard.get("title").asText() + "  (rendered from " + scrapes.size()
+        g.drawString(text(dashboard, "", "title") + "  (rendered from " + scrapes.size()
                 + " scrapes of a real run, " + (end - start) / 60_000 + " min; Java2D, not Grafana)", 12, 26);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         int x = 12;
@@ -99,7 +102,7 @@ public final class DashboardRenderer {
             g.drawString(label, x + 20, 52);
             x += g.getFontMetrics().stringWidth(label) + 40;
         }
-        for (JsonNode panel : dashboard.get("panels")) {
+        for (Object panel : list(dashboard, "panels")) {
             drawPanel(g, panel, scrapes, faults, start, end);
         }
         g.dispose();
@@ -107,25 +110,24 @@ public final class DashboardRenderer {
         ImageIO.write(image, "png", png.toFile());
     }
 
-    private static void drawPanel(Graphics2D g, JsonNode panel, List<PromQuery.Scrape> scrapes, List<long[]> faults,
+    private static void drawPanel(Graphics2D g, Object panel, List<PromQuery.Scrape> scrapes, List<long[]> faults,
             long start, long end) {
-        JsonNode grid = panel.get("gridPos");
         double unit = (WIDTH - 8) / 24.0;
-        int px = (int) (4 + grid.get("x").asInt() * unit) + 4;
-        int py = HEADER + grid.get("y").asInt() * ROW + 4;
-        int pw = (int) (grid.get("w").asInt() * unit) - 8;
-        int ph = grid.get("h").asInt() * ROW - 8;
+        int px = (int) (4 + integer(panel, "gridPos", "x") * unit) + 4;
+        int py = HEADER + integer(panel, "gridPos", "y") * ROW + 4;
+        int pw = (int) (integer(panel, "gridPos", "w") * unit) - 8;
+        int ph = integer(panel, "gridPos", "h") * ROW - 8;
         g.setColor(PANEL);
         g.fillRoundRect(px, py, pw, ph, 6, 6);
         g.setColor(TEXT);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(panel.get("title").asText(), px + 10, py + 20);
+        g.drawString(text(panel, "", "title"), px + 10, py + 20);
 
-        String unitName = panel.path("fieldConfig").path("defaults").path("unit").asText("short");
+        String unitName = text(panel, "short", "fieldConfig", "defaults", "unit");
         Map<String, double[]> series = new LinkedHashMap<>();
-        for (JsonNode target : panel.get("targets")) {
-            PromQuery query = PromQuery.parse(target.get("expr").asText().replace("$job", ".*"));
-            String legend = target.path("legendFormat").asText("");
+        for (Object target : list(panel, "targets")) {
+            PromQuery query = PromQuery.parse(text(target, "", "expr").replace("$job", ".*"));
+            String legend = text(target, "", "legendFormat");
             for (int i = 0; i < scrapes.size(); i++) {
                 PromQuery.Vector result = query.eval(scrapes, i);
                 if (result.scalar() != null) {
@@ -176,8 +178,7 @@ public final class DashboardRenderer {
         int colour = 0;
         int legendX = left;
         int legendY = bottom + 32;
-        boolean stacked = "normal".equals(panel.path("fieldConfig").path("defaults").path("custom").path("stacking")
-                .path("mode").asText());
+        boolean stacked = "normal".equals(text(panel, "", "fieldConfig", "defaults", "custom", "stacking", "mode"));
         for (Map.Entry<String, double[]> entry : series.entrySet()) {
             Color color = PALETTE[colour++ % PALETTE.length];
             g.setColor(color);
@@ -259,5 +260,26 @@ public final class DashboardRenderer {
             case "reqps" -> String.format(Locale.ROOT, "%.0f/s", value);
             default -> String.format(Locale.ROOT, value >= 10 ? "%.0f/s" : "%.2f/s", value);
         };
+    }
+
+    /** @return the member at {@code path} of nested JSON objects, or {@code null} */
+    private static Object at(Object node, String... path) {
+        for (String key : path) {
+            node = node instanceof Map<?, ?> object ? object.get(key) : null;
+        }
+        return node;
+    }
+
+    private static String text(Object node, String fallback, String... path) {
+        Object value = at(node, path);
+        return value == null ? fallback : String.valueOf(value);
+    }
+
+    private static int integer(Object node, String... path) {
+        return at(node, path) instanceof Number number ? number.intValue() : 0;
+    }
+
+    private static List<?> list(Object node, String key) {
+        return at(node, key) instanceof List<?> values ? values : List.of();
     }
 }

@@ -1,8 +1,6 @@
 package ai.caracal.bench.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import ai.caracal.mint.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,80 +9,56 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the rows of a JMH {@code -rf json} result file that the report needs. */
+/**
+ * Reads the rows of a JMH {@code -rf json} result file that the report needs, with the dev tools' JSON
+ * reader ({@link Json}).
+ */
 final class JmhResults {
 
     private JmhResults() {
     }
 
     static List<BenchmarkResult> read(Path file) throws IOException {
+        Object document;
+        try {
+            document = Json.readLastWins(Files.readString(file));
+        } catch (Json.SyntaxException e) {
+            throw new IOException("not a JMH JSON result file: " + e.getMessage(), e);
+        }
+        if (!(document instanceof List<?> rows)) {
+            throw new IOException("not a JMH JSON result file: expected an array of results");
+        }
         List<BenchmarkResult> results = new ArrayList<>();
-        try (JsonParser json = new JsonFactory().createParser(Files.readAllBytes(file))) {
-            expect(json.nextToken(), JsonToken.START_ARRAY);
-            while (json.nextToken() == JsonToken.START_OBJECT) {
-                results.add(row(json));
+        for (Object row : rows) {
+            if (row instanceof Map<?, ?> result) {
+                results.add(row(result));
             }
         }
         return results;
     }
 
-    private static BenchmarkResult row(JsonParser json) throws IOException {
-        String benchmark = null;
+    private static BenchmarkResult row(Map<?, ?> result) {
+        String benchmark = String.valueOf(result.get("benchmark"));
         Map<String, String> params = new LinkedHashMap<>();
-        double score = Double.NaN;
-        double error = Double.NaN;
+        if (result.get("params") instanceof Map<?, ?> given) {
+            given.forEach((name, value) -> params.put(String.valueOf(name), String.valueOf(value)));
+        }
+        Map<?, ?> primary = result.get("primaryMetric") instanceof Map<?, ?> metric ? metric : Map.of();
         double bytes = -1;
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String field = json.currentName();
-            json.nextToken();
-            switch (field) {
-                case "benchmark":
-                    benchmark = json.getText();
-                    break;
-                case "params":
-                    while (json.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = json.currentName();
-                        json.nextToken();
-                        params.put(name, json.getText());
-                    }
-                    break;
-                case "primaryMetric":
-                    double[] primary = metric(json);
-                    score = primary[0];
-                    error = primary[1];
-                    break;
-                case "secondaryMetrics":
-                    while (json.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = json.currentName();
-                        json.nextToken();
-                        double[] secondary = metric(json);
-                        if (name.endsWith("gc.alloc.rate.norm")) {
-                            bytes = secondary[0];
-                        }
-                    }
-                    break;
-                default:
-                    json.skipChildren();
+        if (result.get("secondaryMetrics") instanceof Map<?, ?> secondary) {
+            for (Map.Entry<?, ?> metric : secondary.entrySet()) {
+                if (String.valueOf(metric.getKey()).endsWith("gc.alloc.rate.norm") && metric.getValue() instanceof Map<?, ?> norm) {
+                    bytes = number(norm.get("score"));
+                }
             }
         }
-        return new BenchmarkResult(label(benchmark, params), benchmark, score, error, bytes);
+        return new BenchmarkResult(label(benchmark, params), benchmark, number(primary.get("score")),
+                number(primary.get("scoreError")), bytes);
     }
 
-    /** @return {score, scoreError} of a metric object; other members skipped */
-    private static double[] metric(JsonParser json) throws IOException {
-        double[] values = {Double.NaN, Double.NaN};
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String name = json.currentName();
-            JsonToken value = json.nextToken();
-            if (name.equals("score") && value.isNumeric()) {
-                values[0] = json.getDoubleValue();
-            } else if (name.equals("scoreError") && value.isNumeric()) {
-                values[1] = json.getDoubleValue();
-            } else {
-                json.skipChildren();
-            }
-        }
-        return values;
+    /** @return the number, or NaN for anything else (JMH writes {@code "NaN"} as a string) */
+    private static double number(Object value) {
+        return value instanceof Number number ? number.doubleValue() : Double.NaN;
     }
 
     static String label(String benchmark, Map<String, String> params) {
@@ -106,12 +80,6 @@ final class JmhResults {
                 return "jose4j JwtConsumer (JDK)";
             default:
                 return method + (provider.isEmpty() ? "" : " (" + provider + ")");
-        }
-    }
-
-    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
-        if (actual != expected) {
-            throw new IOException("not a JMH JSON result file: expected " + expected + " but found " + actual);
         }
     }
 }

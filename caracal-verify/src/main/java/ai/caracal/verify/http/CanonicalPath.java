@@ -13,25 +13,34 @@ final class CanonicalPath {
     }
 
     static boolean isCanonical(String path) {
-        if (path.isEmpty() || path.charAt(0) != '/') {
+        int length = path.length();
+        if (length == 0 || path.charAt(0) != '/') {
             return false;
         }
-        for (int i = 0; i < path.length(); i++) {
+        for (int i = 0; i < length; i++) {
             char c = path.charAt(i);
             if (c == '\\' || Character.isISOControl(c)) {
                 return false;
             }
         }
-        if (path.equals("/")) {
+        if (length == 1) {
             return true;
         }
-        String segments = path.endsWith("/") ? path.substring(1, path.length() - 1) : path.substring(1);
-        for (String segment : segments.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        // One scan over the segments, without allocating (every request's path comes through here).
+        int end = path.charAt(length - 1) == '/' ? length - 1 : length;
+        int start = 1;
+        while (true) {
+            int slash = path.indexOf('/', start);
+            int segmentEnd = slash < 0 || slash >= end ? end : slash;
+            int segment = segmentEnd - start;
+            if (segment == 0 || path.charAt(start) == '.' && (segment == 1 || segment == 2 && path.charAt(start + 1) == '.')) {
                 return false;
             }
+            if (segmentEnd == end) {
+                return true;
+            }
+            start = segmentEnd + 1;
         }
-        return true;
     }
 
     /**

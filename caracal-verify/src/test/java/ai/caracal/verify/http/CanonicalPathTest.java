@@ -132,4 +132,44 @@ class CanonicalPathTest {
         assertThat(CanonicalPath.matches(normalised, "/healthz")).isFalse();
         assertThat(CanonicalPath.matches(normalised, "/payouts")).isTrue();
     }
+
+    /**
+     * The allocation-free scan against the rule as §3.5 words it (strip one trailing {@code /}, split at
+     * {@code /}, no segment empty, {@code .} or {@code ..}), on every path of up to seven characters over
+     * {@code a . / \\}: they must agree on each.
+     */
+    @Test
+    @DisplayName("§3.5: the scan agrees with the split-based definition on every short path")
+    void scanAgreesWithTheDefinition() {
+        char[] alphabet = {'a', '.', '/', '\\'};
+        int checked = 0;
+        for (int length = 0; length <= 7; length++) {
+            for (int n = 0; n < Math.pow(alphabet.length, length); n++) {
+                char[] path = new char[length];
+                for (int k = 0, rest = n; k < length; k++, rest /= alphabet.length) {
+                    path[k] = alphabet[rest % alphabet.length];
+                }
+                String candidate = new String(path);
+                assertThat(CanonicalPath.isCanonical(candidate)).as("\"%s\"", candidate).isEqualTo(bySplitting(candidate));
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(21_845);
+    }
+
+    private static boolean bySplitting(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/' || path.indexOf('\\') >= 0) {
+            return false;
+        }
+        if (path.equals("/")) {
+            return true;
+        }
+        String segments = path.endsWith("/") ? path.substring(1, path.length() - 1) : path.substring(1);
+        for (String segment : segments.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
 }
