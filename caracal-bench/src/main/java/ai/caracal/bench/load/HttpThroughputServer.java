@@ -21,12 +21,10 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import reactor.netty.http.server.HttpServer;
 
@@ -37,8 +35,10 @@ import reactor.netty.http.server.HttpServer;
  *
  * <p>The first argument picks the stack: {@code servlet} (default: the servlet example, Jetty 12 +
  * {@code CaracalFilter}) or {@code webflux} (the WebFlux example, Reactor Netty + {@code CaracalWebFilter}).
- * The control server is the same stack without the filter: its {@code GET /api/documents} answers the very
- * bytes and content type the protected endpoint answered, so the two differ only by verification. The
+ * The control server is the same stack without the filter: for {@code webflux}, the example's own routes
+ * ({@code WebFluxExample.routes()}) in the same handler chain; for {@code servlet}, a servlet whose
+ * {@code GET /api/documents} answers the very bytes and content type the protected endpoint answered. So
+ * the two differ only by verification. The
  * example's excluded {@code GET /healthz} is a second comparison (the filter runs, but only its exclusion
  * check). With {@code REDIS_URL} set, the example uses the Redis revocation store (in a namespace of its own,
  * so it never joins another program's consumer groups); otherwise the in-memory store. Runs until killed.
@@ -75,7 +75,7 @@ public final class HttpThroughputServer {
             throw new IllegalStateException("the protected endpoint answered " + answer.statusCode());
         }
         String contentType = answer.headers().firstValue("Content-Type").orElse("application/json");
-        URI control = "webflux".equals(stack) ? startWebFluxControl(answer.body(), contentType) : startControl(answer.body(), contentType);
+        URI control = "webflux".equals(stack) ? startWebFluxControl() : startControl(answer.body(), contentType);
         System.out.println(example);
         System.out.println(token);
         System.out.println(control);
@@ -84,10 +84,9 @@ public final class HttpThroughputServer {
         new CountDownLatch(1).await();
     }
 
-    private static URI startWebFluxControl(byte[] body, String contentType) {
-        HttpHandler app = WebHttpHandlerBuilder.webHandler(RouterFunctions.toWebHandler(RouterFunctions.route()
-                        .GET("/api/documents", request -> ServerResponse.ok().contentType(MediaType.parseMediaType(contentType)).bodyValue(body))
-                        .build()))
+    /** The WebFlux example's own routes and handler chain, without the filter. */
+    private static URI startWebFluxControl() {
+        HttpHandler app = WebHttpHandlerBuilder.webHandler(RouterFunctions.toWebHandler(WebFluxExample.routes()))
                 .codecConfigurer(ServerCodecConfigurer.create())
                 .build();
         int port = HttpServer.create().host("127.0.0.1").port(0).handle(new ReactorHttpHandlerAdapter(app))

@@ -89,7 +89,7 @@ public final class WebFluxExample implements AutoCloseable {
                     .route("/api/payouts", Requirements.builder().requiredScopes("billing:payout").requireDelegation(true).build())
                     .exclude("/healthz")
                     .build();
-            HttpHandler app = WebHttpHandlerBuilder.webHandler(RouterFunctions.toWebHandler(api()))
+            HttpHandler app = WebHttpHandlerBuilder.webHandler(RouterFunctions.toWebHandler(routes()))
                     .filter(filter)
                     .codecConfigurer(ServerCodecConfigurer.create())
                     .build();
@@ -112,8 +112,14 @@ public final class WebFluxExample implements AutoCloseable {
         }
     }
 
-    /** The example API; the filter has already verified everything but /healthz. */
-    private static RouterFunction<ServerResponse> api() {
+    /**
+     * The example API; behind the filter, which has verified everything but {@code /healthz}. Public so that
+     * {@code caracal-bench} can serve the very same routes without the filter, as the control of its
+     * throughput measurement.
+     *
+     * @return the routes
+     */
+    public static RouterFunction<ServerResponse> routes() {
         return RouterFunctions.route()
                 .GET("/healthz", request -> json(HttpStatus.OK, "{\"status\":\"ok\"}"))
                 .GET("/api/documents", request ->
