@@ -78,7 +78,10 @@ class JwksEndpointTest {
         byte[] y = Base64.getUrlDecoder().decode((String) jwk.get("y"));
         assertThat(x).hasSize(32);
         assertThat(y).hasSize(32);
-        ECPublicKey reference = (ECPublicKey) java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic();
+        // P-256 named explicitly: the JDK's default EC key size is 256 bits on JDK 17 but 384 on JDK 25.
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        ECPublicKey reference = (ECPublicKey) generator.generateKeyPair().getPublic();
         ECPublicKey key = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
                 new ECPoint(new BigInteger(1, x), new BigInteger(1, y)), reference.getParams()));
         String[] parts = minted.accessToken().split("\\.");
