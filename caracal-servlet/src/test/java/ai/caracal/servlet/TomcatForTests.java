@@ -58,6 +58,31 @@ final class TomcatForTests implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds Tomcat's WebSocket implementation (its {@code WsSci}, which registers the {@code WsFilter} after
+     * the application's filters) and the given endpoints: {@link jakarta.websocket.server.ServerEndpointConfig}s
+     * or {@code @ServerEndpoint} classes.
+     */
+    TomcatForTests webSockets(Object... endpoints) {
+        context.addServletContainerInitializer(new org.apache.tomcat.websocket.server.WsSci(), null);
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            jakarta.websocket.server.ServerContainer container = (jakarta.websocket.server.ServerContainer)
+                    servletContext.getAttribute(jakarta.websocket.server.ServerContainer.class.getName());
+            for (Object endpoint : endpoints) {
+                try {
+                    if (endpoint instanceof jakarta.websocket.server.ServerEndpointConfig config) {
+                        container.addEndpoint(config);
+                    } else {
+                        container.addEndpoint((Class<?>) endpoint);
+                    }
+                } catch (jakarta.websocket.DeploymentException e) {
+                    throw new jakarta.servlet.ServletException(e);
+                }
+            }
+        }, null);
+        return this;
+    }
+
     URI start() {
         try {
             tomcat.start();
