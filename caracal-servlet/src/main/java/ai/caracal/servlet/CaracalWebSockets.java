@@ -6,9 +6,13 @@ import ai.caracal.verify.http.LiveConnection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +45,22 @@ public final class CaracalWebSockets {
 
     private static final Logger log = LoggerFactory.getLogger(CaracalWebSockets.class);
 
+    /** Closes ended sessions: up to 4 daemon threads, which end after 10 s without work. */
+    private static final ThreadPoolExecutor CLOSER = closer();
+
     private CaracalWebSockets() {
+    }
+
+    private static ThreadPoolExecutor closer() {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "caracal-websocket-close-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /**
@@ -68,12 +87,14 @@ public final class CaracalWebSockets {
         if (!(Objects.requireNonNull(session, "session").getUserPrincipal() instanceof CaracalPrincipal principal)) {
             return false;
         }
-        synchronized (session) {
-            if (session.getUserProperties().get(CONNECTION_PROPERTY) instanceof LiveConnection) {
-                return true;
-            }
-            LiveConnection connection = principal.liveConnections().open(principal.claims(), code -> end(session, code));
-            session.getUserProperties().put(CONNECTION_PROPERTY, connection);
+        Map<String, Object> properties = session.getUserProperties();
+        if (properties.get(CONNECTION_PROPERTY) instanceof LiveConnection) {
+            return true;
+        }
+        LiveConnection connection = principal.liveConnections().open(principal.claims(), code -> end(session, code));
+        if (properties.putIfAbsent(CONNECTION_PROPERTY, connection) != null) {
+            connection.close();
+            return true;
         }
         if (!session.isOpen()) {
             untrack(session);
@@ -88,18 +109,15 @@ public final class CaracalWebSockets {
      * @param session the session that closed
      */
     public static void untrack(Session session) {
-        Object connection;
-        synchronized (Objects.requireNonNull(session, "session")) {
-            connection = session.getUserProperties().remove(CONNECTION_PROPERTY);
-        }
-        if (connection instanceof LiveConnection live) {
-            live.close();
+        if (Objects.requireNonNull(session, "session").getUserProperties().remove(CONNECTION_PROPERTY)
+                instanceof LiveConnection connection) {
+            connection.close();
         }
     }
 
     /** The end action: closes the session off the registry's thread (a close may block on the network). */
     private static void end(Session session, ErrorCode code) {
-        CompletableFuture.runAsync(() -> {
+        CLOSER.execute(() -> {
             try {
                 if (session.isOpen()) {
                     session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, code.wire()));
