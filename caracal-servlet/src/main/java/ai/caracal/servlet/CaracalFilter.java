@@ -48,13 +48,13 @@ import org.slf4j.LoggerFactory;
  * {@link ai.caracal.verify.http.LiveConnections} and ends (its response completes) when its mandate
  * expires, is revoked or becomes stale (connectors.md §10.4).
  *
- * <p>A verified WebSocket upgrade ({@code GET} with {@code Upgrade: websocket}) is handed on with the
- * verified claims as its user principal, so that a Jakarta WebSocket endpoint configured with
- * {@link CaracalEndpointConfigurator} registers its session with the same registry and the session closes
- * with 1008 and the error code as reason when its mandate ends ({@link CaracalWebSockets}). The filter
- * must run before the container's WebSocket upgrade filter: Tomcat's {@code WsFilter} runs after the
- * application's filters, but Jetty 12 puts its {@code WebSocketUpgradeFilter} first unless the application
- * maps it itself after this filter (see {@link CaracalEndpointConfigurator}).
+ * <p>A verified WebSocket upgrade ({@code GET} with {@code Upgrade: websocket}, or an HTTP/2
+ * {@code CONNECT}) is handed on with the verified claims as its user principal, so that a Jakarta WebSocket
+ * endpoint can register its session with the same registry ({@link CaracalWebSockets#track}) and the session
+ * closes with 1008 and the error code as reason when its mandate ends. The filter must run before the
+ * container's WebSocket upgrade filter: Tomcat's {@code WsFilter} runs after the application's filters, but
+ * Jetty 12 puts its {@code WebSocketUpgradeFilter} first unless the application maps it itself after this
+ * filter; {@link CaracalEndpointConfigurator} shows how, and refuses handshakes this filter did not verify.
  *
  * <p>A rejection is written before anything has read the request body, often while the client is still
  * sending it. The filter then reads and discards that body up to the builder's {@code drainLimit} (16 MiB

@@ -23,9 +23,17 @@ final class VerifiedUpgradeRequest extends HttpServletRequestWrapper {
         return principal;
     }
 
-    /** @return whether the request asks for a WebSocket upgrade ({@code GET} with {@code Upgrade: websocket}) */
+    /**
+     * @return whether the request may open a WebSocket: {@code GET} with {@code Upgrade: websocket}, or an
+     *         HTTP/2 {@code CONNECT} (RFC 8441 carries the protocol in a pseudo-header the servlet API does
+     *         not show)
+     */
     static boolean isWebSocketUpgrade(HttpServletRequest request) {
-        if (!"GET".equals(request.getMethod())) {
+        String method = request.getMethod();
+        if ("CONNECT".equals(method)) {
+            return true;
+        }
+        if (!"GET".equals(method)) {
             return false;
         }
         var upgrades = request.getHeaders("Upgrade");
