@@ -286,6 +286,23 @@ class JakartaWebSocketTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jetty", "tomcat"})
+    @DisplayName("a delegated WebSocket closes with 1008 delegation_stale when the zone's epoch moves past its claim")
+    void staleSessionClosesWith1008(String container, TestIssuer issuer) throws Exception {
+        issuer.setEpoch("zone-1", 5);
+        LiveConnections live = registry(issuer, b -> b.clock(issuer.clock()));
+        URI base = serve(container, filter(issuer.verifier().build(), live), tracked("/ws", new Sessions(), true));
+        Client client = connect(ws(base, "/ws"), issuer.mint().delegationEdge().graphEpoch(5).sign());
+        Eventually.waitUntil(WAIT, "the session is tracked", () -> live.size() == 1);
+
+        issuer.advanceEpoch("zone-1");
+
+        Eventually.waitUntil(WAIT, "the client receives the close frame", client.closed::isDone);
+        assertThat(client.closed.get()).isEqualTo("1008 delegation_stale");
+        Eventually.waitUntil(WAIT, "the registry forgets the session", () -> live.size() == 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "tomcat"})
     @DisplayName("an annotated endpoint with CaracalEndpointConfigurator: 401 without a token, closed with 1008 on revocation")
     void annotatedEndpoint(String container, TestIssuer issuer) throws Exception {
         LiveConnections live = registry(issuer, b -> b.clock(issuer.clock()));
