@@ -157,7 +157,8 @@ class JakartaWebSocketTest {
 
     /**
      * Jetty (with WebSocketUpgradeFilter mapped after CaracalFilter, as documented; {@code jetty-default}
-     * leaves Jetty's own order) or Tomcat, with the filter on every path and the endpoints.
+     * leaves Jetty's own order) or Tomcat (the filter declared; {@code tomcat-dynamic}: registered through the
+     * Servlet API after Tomcat's WebSocket initializer ran), with the filter on every path and the endpoints.
      */
     private URI serve(String container, CaracalFilter filter, Object... endpoints) {
         if (container.startsWith("jetty")) {
@@ -180,6 +181,12 @@ class JakartaWebSocketTest {
             });
             resources.add(jetty);
             return jetty.start();
+        }
+        if (container.equals("tomcat-dynamic")) {
+            TomcatForTests tomcat = new TomcatForTests().servlet(new Plain(), "/").webSockets(endpoints)
+                    .dynamicFilter(filter, "/*");
+            resources.add(tomcat);
+            return tomcat.start();
         }
         TomcatForTests tomcat = new TomcatForTests().filter(filter, "/*").servlet(new Plain(), "/").webSockets(endpoints);
         resources.add(tomcat);
@@ -232,7 +239,7 @@ class JakartaWebSocketTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jetty", "tomcat"})
+    @ValueSource(strings = {"jetty", "tomcat", "tomcat-dynamic"})
     @DisplayName("an upgrade without a token or with an invalid one gets the filter's 401; a verified one opens")
     void unauthenticatedUpgradeGets401(String container, TestIssuer issuer) throws Exception {
         Sessions sessions = new Sessions();

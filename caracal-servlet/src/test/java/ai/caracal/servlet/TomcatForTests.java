@@ -51,6 +51,22 @@ final class TomcatForTests implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers the filter at start-up through the Servlet API, as the README shows ({@code addFilter},
+     * async-supported, {@code addMappingForUrlPatterns(REQUEST, false, urlPattern)}), from an initializer that
+     * runs after the ones added before it (for example after Tomcat's {@code WsSci}).
+     */
+    TomcatForTests dynamicFilter(Filter filter, String urlPattern) {
+        String name = "filter-" + names++;
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            jakarta.servlet.FilterRegistration.Dynamic registration = servletContext.addFilter(name, filter);
+            registration.setAsyncSupported(true);
+            registration.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false,
+                    urlPattern);
+        }, null);
+        return this;
+    }
+
     TomcatForTests servlet(HttpServlet servlet, String urlPattern) {
         String name = "servlet-" + names++;
         Tomcat.addServlet(context, name, servlet).setAsyncSupported(true);
