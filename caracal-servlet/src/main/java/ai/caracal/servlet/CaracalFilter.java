@@ -48,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * {@link ai.caracal.verify.http.LiveConnections} and ends (its response completes) when its mandate
  * expires, is revoked or becomes stale (connectors.md §10.4).
  *
+ * <p>A verified WebSocket upgrade ({@code GET} with {@code Upgrade: websocket}, or an HTTP/2
+ * {@code CONNECT}) is handed on with the verified claims as its user principal, so that a Jakarta WebSocket
+ * endpoint can register its session with the same registry ({@link CaracalWebSockets#track}) and the session
+ * closes with 1008 and the error code as reason when its mandate ends. The filter must run before the
+ * container's WebSocket upgrade filter: Tomcat's {@code WsFilter} runs after the application's filters, but
+ * Jetty 12 puts its {@code WebSocketUpgradeFilter} first unless the application maps it itself after this
+ * filter; {@link CaracalEndpointConfigurator} shows how, and refuses handshakes this filter did not verify.
+ *
  * <p>A rejection is written before anything has read the request body, often while the client is still
  * sending it. The filter then reads and discards that body up to the builder's {@code drainLimit} (16 MiB
  * by default), so the client receives the answer instead of a connection reset; a body announced larger
@@ -119,8 +127,12 @@ public final class CaracalFilter implements Filter {
                 httpRequest.setAttribute(CLAIMS_ATTRIBUTE, decision.claims());
                 LiveResponse live = new LiveResponse(httpRequest, (HttpServletResponse) response, decision.claims(),
                         boundary().liveConnections());
+                ServletRequest forwarded = VerifiedUpgradeRequest.isWebSocketUpgrade(httpRequest)
+                        ? new VerifiedUpgradeRequest(httpRequest,
+                                new CaracalPrincipal(decision.claims(), boundary().liveConnections()))
+                        : request;
                 try (BoundaryScope scope = boundary().enter(decision)) {
-                    chain.doFilter(request, live);
+                    chain.doFilter(forwarded, live);
                 } finally {
                     live.afterChain();
                 }

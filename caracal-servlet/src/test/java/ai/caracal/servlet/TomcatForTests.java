@@ -51,10 +51,51 @@ final class TomcatForTests implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers the filter at start-up through the Servlet API, as the README shows ({@code addFilter},
+     * async-supported, {@code addMappingForUrlPatterns(REQUEST, false, urlPattern)}), from an initializer that
+     * runs after the ones added before it (for example after Tomcat's {@code WsSci}).
+     */
+    TomcatForTests dynamicFilter(Filter filter, String urlPattern) {
+        String name = "filter-" + names++;
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            jakarta.servlet.FilterRegistration.Dynamic registration = servletContext.addFilter(name, filter);
+            registration.setAsyncSupported(true);
+            registration.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false,
+                    urlPattern);
+        }, null);
+        return this;
+    }
+
     TomcatForTests servlet(HttpServlet servlet, String urlPattern) {
         String name = "servlet-" + names++;
         Tomcat.addServlet(context, name, servlet).setAsyncSupported(true);
         context.addServletMappingDecoded(urlPattern, name);
+        return this;
+    }
+
+    /**
+     * Adds Tomcat's WebSocket implementation (its {@code WsSci}, which registers the {@code WsFilter} after
+     * the application's filters) and the given endpoints: {@link jakarta.websocket.server.ServerEndpointConfig}s
+     * or {@code @ServerEndpoint} classes.
+     */
+    TomcatForTests webSockets(Object... endpoints) {
+        context.addServletContainerInitializer(new org.apache.tomcat.websocket.server.WsSci(), null);
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            jakarta.websocket.server.ServerContainer container = (jakarta.websocket.server.ServerContainer)
+                    servletContext.getAttribute(jakarta.websocket.server.ServerContainer.class.getName());
+            for (Object endpoint : endpoints) {
+                try {
+                    if (endpoint instanceof jakarta.websocket.server.ServerEndpointConfig config) {
+                        container.addEndpoint(config);
+                    } else {
+                        container.addEndpoint((Class<?>) endpoint);
+                    }
+                } catch (jakarta.websocket.DeploymentException e) {
+                    throw new jakarta.servlet.ServletException(e);
+                }
+            }
+        }, null);
         return this;
     }
 
