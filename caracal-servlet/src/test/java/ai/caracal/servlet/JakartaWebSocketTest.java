@@ -28,7 +28,6 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,13 +59,11 @@ class JakartaWebSocketTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String SESSIONS = "sessions";
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final LiveFixtures resources = new LiveFixtures();
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
+        resources.close();
     }
 
     /** What the endpoints saw: per session id, whether {@link CaracalWebSockets#track} tracked it. */
@@ -194,10 +191,7 @@ class JakartaWebSocketTest {
     }
 
     private LiveConnections registry(TestIssuer issuer, Function<LiveConnections.Builder, LiveConnections.Builder> options) {
-        LiveConnections live = options.apply(LiveConnections.builder().revocations(issuer.revocations())
-                .recheckInterval(Duration.ofMillis(100))).build();
-        resources.add(live);
-        return live;
+        return resources.registry(issuer, options);
     }
 
     private static CaracalFilter filter(MandateVerifier verifier, LiveConnections live, String... exclude) {

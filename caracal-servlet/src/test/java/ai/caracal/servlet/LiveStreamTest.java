@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,13 +54,11 @@ class LiveStreamTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final LiveFixtures resources = new LiveFixtures();
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
+        resources.close();
     }
 
     /** Jetty or Tomcat with one filter and one servlet on every path. */
@@ -77,10 +74,7 @@ class LiveStreamTest {
     }
 
     private LiveConnections registry(TestIssuer issuer, Function<LiveConnections.Builder, LiveConnections.Builder> options) {
-        LiveConnections live = options.apply(LiveConnections.builder().revocations(issuer.revocations())
-                .recheckInterval(Duration.ofMillis(100))).build();
-        resources.add(live);
-        return live;
+        return resources.registry(issuer, options);
     }
 
     private CaracalFilter filter(MandateVerifier verifier, LiveConnections live) {
