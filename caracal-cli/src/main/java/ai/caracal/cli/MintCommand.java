@@ -1,6 +1,7 @@
 package ai.caracal.cli;
 
 import ai.caracal.mint.Json;
+import ai.caracal.verify.ClaimNames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -98,32 +99,32 @@ final class MintCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("audience", audience.size() == 1 ? audience.get(0) : audience);
-        putIfSet(request, "zone_id", root.defaults().zoneId(zone).orElse(null));
-        putIfSet(request, "use", use);
-        putIfSet(request, "client_id", clientId);
-        putIfSet(request, "sub", sub);
-        putIfSet(request, "sub_type", subType);
+        putIfSet(request, ClaimNames.ZONE_ID, root.defaults().zoneId(zone).orElse(null));
+        putIfSet(request, ClaimNames.USE, use);
+        putIfSet(request, ClaimNames.CLIENT_ID, clientId);
+        putIfSet(request, ClaimNames.SUB, sub);
+        putIfSet(request, ClaimNames.SUB_TYPE, subType);
         List<String> scopeTokens = new ArrayList<>();
         scopes.forEach(s -> scopeTokens.addAll(Arrays.asList(s.trim().split("\\s+"))));
         scopeTokens.removeIf(String::isEmpty);
         if (!scopeTokens.isEmpty()) {
-            request.put("scope", String.join(" ", scopeTokens));
+            request.put(ClaimNames.SCOPE, String.join(" ", scopeTokens));
         }
         if (!targets.isEmpty()) {
-            request.put("target", targets);
+            request.put(ClaimNames.TARGET, targets);
         }
-        putIfSet(request, "agent_session_id", agentSession);
-        putIfSet(request, "delegation_edge_id", delegationEdge);
-        putIfSet(request, "source_session_id", sourceSession);
-        putIfSet(request, "target_session_id", targetSession);
+        putIfSet(request, ClaimNames.AGENT_SESSION_ID, agentSession);
+        putIfSet(request, ClaimNames.DELEGATION_EDGE_ID, delegationEdge);
+        putIfSet(request, ClaimNames.SOURCE_SESSION_ID, sourceSession);
+        putIfSet(request, ClaimNames.TARGET_SESSION_ID, targetSession);
         if (!path.isEmpty()) {
-            request.put("delegation_path", path);
+            request.put(ClaimNames.DELEGATION_PATH, path);
         }
         if (!chain.isEmpty()) {
-            request.put("delegation_chain", chainHops());
+            request.put(ClaimNames.DELEGATION_CHAIN, chainHops());
         }
-        putIfSet(request, "hop_count", hopCount);
-        putIfSet(request, "root_sid", rootSid);
+        putIfSet(request, ClaimNames.HOP_COUNT, hopCount);
+        putIfSet(request, ClaimNames.ROOT_SID, rootSid);
         putIfSet(request, "ttl_seconds", ttl);
         if (!claims.isEmpty()) {
             request.put("claims_override", overrides());
@@ -147,12 +148,12 @@ final class MintCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--chain takes APP[:SESSION[:EDGE]], got " + hop);
             }
             Map<String, String> element = new LinkedHashMap<>();
-            element.put("application_id", parts[0]);
+            element.put(ClaimNames.APPLICATION_ID, parts[0]);
             if (parts.length > 1 && !parts[1].isEmpty()) {
-                element.put("agent_session_id", parts[1]);
+                element.put(ClaimNames.AGENT_SESSION_ID, parts[1]);
             }
             if (parts.length > 2 && !parts[2].isEmpty()) {
-                element.put("delegation_edge_id", parts[2]);
+                element.put(ClaimNames.DELEGATION_EDGE_ID, parts[2]);
             }
             hops.add(element);
         }

@@ -2,6 +2,7 @@ package ai.caracal.cli;
 
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.redis.StreamPublisher;
+import ai.caracal.verify.ClaimNames;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,13 +119,13 @@ final class RevokeCommand implements Callable<Integer> {
             Map<String, String> fields = new LinkedHashMap<>();
             if (delegations) {
                 fields.put("event", "cli_invalidate");
-                fields.put("zone_id", zoneId);
+                fields.put(ClaimNames.ZONE_ID, zoneId);
                 fields.put("epoch", Long.toString(epoch));
                 fields.put("outbox_id", UUID.randomUUID().toString());
                 String id = publisher.publish(INVALIDATE_STREAM, fields);
                 out.println("delegation epoch " + zoneId + " -> " + epoch + " (published " + id + (key != null ? " signed" : "") + ")");
             } else {
-                fields.put("zone_id", zoneId);
+                fields.put(ClaimNames.ZONE_ID, zoneId);
                 fields.putAll(anchors);
                 fields.put("reason", reason);
                 fields.put("outbox_id", UUID.randomUUID().toString());
@@ -143,14 +144,14 @@ final class RevokeCommand implements Callable<Integer> {
         StsClient client = new StsClient(root.defaults().issuer(sts).orElse(DevStsCommand.DEFAULT_URL));
         Map<String, Object> request = new LinkedHashMap<>();
         if (zoneId != null) {
-            request.put("zone_id", zoneId);
+            request.put(ClaimNames.ZONE_ID, zoneId);
         }
         if (delegations) {
             if (epoch != null) {
                 request.put("epoch", epoch);
             }
             Map<String, Object> response = client.post("/dev/delegations/invalidate", request);
-            out.println("delegation epoch " + response.get("zone_id") + " -> " + response.get("epoch") + " ("
+            out.println("delegation epoch " + response.get(ClaimNames.ZONE_ID) + " -> " + response.get("epoch") + " ("
                     + destination(response) + ")");
         } else {
             request.putAll(anchors);
@@ -179,10 +180,10 @@ final class RevokeCommand implements Callable<Integer> {
     private Map<String, String> anchors() {
         Map<String, String> anchors = new LinkedHashMap<>();
         put(anchors, "session_id", sessionId);
-        put(anchors, "sid", sid);
-        put(anchors, "root_sid", rootSid);
-        put(anchors, "agent_session_id", agentSession);
-        put(anchors, "delegation_edge_id", delegationEdge);
+        put(anchors, ClaimNames.SID, sid);
+        put(anchors, ClaimNames.ROOT_SID, rootSid);
+        put(anchors, ClaimNames.AGENT_SESSION_ID, agentSession);
+        put(anchors, ClaimNames.DELEGATION_EDGE_ID, delegationEdge);
         return anchors;
     }
 

@@ -3,6 +3,7 @@ package ai.caracal.devsts;
 import ai.caracal.mint.Es256Key;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.revocation.redis.StreamPublisher;
+import ai.caracal.verify.ClaimNames;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -191,7 +192,7 @@ public final class DevSts implements AutoCloseable {
      * @throws ai.caracal.revocation.RevocationStoreException when the store or Redis write fails
      */
     public InvalidateResult invalidateDelegations(String zoneId, long epoch) {
-        String zone = ZoneIds.check(zoneId, "zone_id");
+        String zone = ZoneIds.check(zoneId, ClaimNames.ZONE_ID);
         if (epoch < 0) {
             throw new InvalidRequestException("epoch must be an integer >= 0");
         }
@@ -227,7 +228,7 @@ public final class DevSts implements AutoCloseable {
      * @return the new and previous kid
      */
     public RotateResult rotate(String zoneId) {
-        String zone = ZoneIds.check(zoneId, "zone_id");
+        String zone = ZoneIds.check(zoneId, ClaimNames.ZONE_ID);
         ZoneKeys.Rotation rotation = keys.rotate(zone);
         return new RotateResult(zone, rotation.kid(), Optional.ofNullable(rotation.previousKid()));
     }

@@ -1,6 +1,7 @@
 package ai.caracal.devsts;
 
 import ai.caracal.mint.Json;
+import ai.caracal.verify.ClaimNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -232,7 +233,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder zoneId(String zoneId) {
-            this.zoneId = ZoneIds.check(zoneId, "zone_id");
+            this.zoneId = ZoneIds.check(zoneId, ClaimNames.ZONE_ID);
             return this;
         }
 
@@ -253,7 +254,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder clientId(String clientId) {
-            this.clientId = text(clientId, "client_id");
+            this.clientId = text(clientId, ClaimNames.CLIENT_ID);
             return this;
         }
 
@@ -262,7 +263,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder sub(String sub) {
-            this.sub = text(sub, "sub");
+            this.sub = text(sub, ClaimNames.SUB);
             return this;
         }
 
@@ -320,7 +321,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder target(List<String> target) {
-            this.target = strings(target, "target", false);
+            this.target = strings(target, ClaimNames.TARGET, false);
             return this;
         }
 
@@ -330,7 +331,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder agentSessionId(String agentSessionId) {
-            this.agentSessionId = optionalText(agentSessionId, "agent_session_id");
+            this.agentSessionId = optionalText(agentSessionId, ClaimNames.AGENT_SESSION_ID);
             return this;
         }
 
@@ -340,7 +341,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder delegationEdgeId(String delegationEdgeId) {
-            this.delegationEdgeId = optionalText(delegationEdgeId, "delegation_edge_id");
+            this.delegationEdgeId = optionalText(delegationEdgeId, ClaimNames.DELEGATION_EDGE_ID);
             return this;
         }
 
@@ -349,7 +350,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder sourceSessionId(String sourceSessionId) {
-            this.sourceSessionId = optionalText(sourceSessionId, "source_session_id");
+            this.sourceSessionId = optionalText(sourceSessionId, ClaimNames.SOURCE_SESSION_ID);
             return this;
         }
 
@@ -358,7 +359,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder targetSessionId(String targetSessionId) {
-            this.targetSessionId = optionalText(targetSessionId, "target_session_id");
+            this.targetSessionId = optionalText(targetSessionId, ClaimNames.TARGET_SESSION_ID);
             return this;
         }
 
@@ -375,7 +376,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder delegationPath(List<String> edges) {
-            this.delegationPath = strings(edges, "delegation_path", false);
+            this.delegationPath = strings(edges, ClaimNames.DELEGATION_PATH, false);
             return this;
         }
 
@@ -389,12 +390,12 @@ public final class MintRequest {
          */
         public Builder chainHop(String applicationId, String agentSessionId, String delegationEdgeId) {
             Map<String, String> hop = new LinkedHashMap<>();
-            hop.put("application_id", text(applicationId, "delegation_chain.application_id"));
+            hop.put(ClaimNames.APPLICATION_ID, text(applicationId, "delegation_chain.application_id"));
             if (agentSessionId != null && !agentSessionId.isEmpty()) {
-                hop.put("agent_session_id", agentSessionId);
+                hop.put(ClaimNames.AGENT_SESSION_ID, agentSessionId);
             }
             if (delegationEdgeId != null && !delegationEdgeId.isEmpty()) {
-                hop.put("delegation_edge_id", delegationEdgeId);
+                hop.put(ClaimNames.DELEGATION_EDGE_ID, delegationEdgeId);
             }
             if (delegationChain == null) {
                 delegationChain = new ArrayList<>();
@@ -430,7 +431,7 @@ public final class MintRequest {
          * @return this builder
          */
         public Builder rootSid(String rootSid) {
-            this.rootSid = text(rootSid, "root_sid");
+            this.rootSid = text(rootSid, ClaimNames.ROOT_SID);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.verify.ClaimNames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -30,38 +31,38 @@ final class RequestParsers {
         } else if (audience != null) {
             builder.audience(strings(audience, "audience", "a string or an array of strings"));
         }
-        ifString(body, "zone_id", builder::zoneId);
-        ifString(body, "use", builder::use);
-        ifString(body, "client_id", builder::clientId);
-        ifString(body, "sub", builder::sub);
-        ifString(body, "sub_type", builder::subType);
-        Object scope = body.get("scope");
+        ifString(body, ClaimNames.ZONE_ID, builder::zoneId);
+        ifString(body, ClaimNames.USE, builder::use);
+        ifString(body, ClaimNames.CLIENT_ID, builder::clientId);
+        ifString(body, ClaimNames.SUB, builder::sub);
+        ifString(body, ClaimNames.SUB_TYPE, builder::subType);
+        Object scope = body.get(ClaimNames.SCOPE);
         if (scope instanceof String spaced) {
             builder.scope(spaced);
         } else if (scope != null) {
-            builder.scope(strings(scope, "scope", "a string or an array of strings"));
+            builder.scope(strings(scope, ClaimNames.SCOPE, "a string or an array of strings"));
         }
-        if (body.get("target") != null) {
-            builder.target(strings(body.get("target"), "target", "an array of strings"));
+        if (body.get(ClaimNames.TARGET) != null) {
+            builder.target(strings(body.get(ClaimNames.TARGET), ClaimNames.TARGET, "an array of strings"));
         }
-        ifString(body, "agent_session_id", builder::agentSessionId);
-        ifString(body, "delegation_edge_id", builder::delegationEdgeId);
-        ifString(body, "source_session_id", builder::sourceSessionId);
-        ifString(body, "target_session_id", builder::targetSessionId);
-        if (body.get("delegation_path") != null) {
-            builder.delegationPath(strings(body.get("delegation_path"), "delegation_path", "an array of strings"));
+        ifString(body, ClaimNames.AGENT_SESSION_ID, builder::agentSessionId);
+        ifString(body, ClaimNames.DELEGATION_EDGE_ID, builder::delegationEdgeId);
+        ifString(body, ClaimNames.SOURCE_SESSION_ID, builder::sourceSessionId);
+        ifString(body, ClaimNames.TARGET_SESSION_ID, builder::targetSessionId);
+        if (body.get(ClaimNames.DELEGATION_PATH) != null) {
+            builder.delegationPath(strings(body.get(ClaimNames.DELEGATION_PATH), ClaimNames.DELEGATION_PATH, "an array of strings"));
         }
-        if (body.get("delegation_chain") != null) {
-            chain(body.get("delegation_chain"), builder);
+        if (body.get(ClaimNames.DELEGATION_CHAIN) != null) {
+            chain(body.get(ClaimNames.DELEGATION_CHAIN), builder);
         }
-        if (body.get("hop_count") != null) {
-            long hops = integer(body.get("hop_count"), "hop_count");
+        if (body.get(ClaimNames.HOP_COUNT) != null) {
+            long hops = integer(body.get(ClaimNames.HOP_COUNT), ClaimNames.HOP_COUNT);
             if (hops < 0 || hops > Integer.MAX_VALUE) {
                 throw new InvalidRequestException("hop_count must be an integer from 0 to " + Integer.MAX_VALUE);
             }
             builder.hopCount((int) hops);
         }
-        ifString(body, "root_sid", builder::rootSid);
+        ifString(body, ClaimNames.ROOT_SID, builder::rootSid);
         if (body.get("ttl_seconds") != null) {
             long ttl = integer(body.get("ttl_seconds"), "ttl_seconds");
             if (ttl < 0) {
@@ -81,7 +82,7 @@ final class RequestParsers {
 
     static RevokeRequest revoke(Map<String, Object> body) {
         RevokeRequest.Builder builder = RevokeRequest.builder();
-        ifString(body, "zone_id", builder::zoneId);
+        ifString(body, ClaimNames.ZONE_ID, builder::zoneId);
         for (String field : RevokeRequest.ANCHOR_FIELDS) {
             ifString(body, field, value -> builder.anchor(field, value));
         }
@@ -91,8 +92,8 @@ final class RequestParsers {
 
     static Invalidation invalidation(Map<String, Object> body) {
         String zone = null;
-        if (body.get("zone_id") != null) {
-            zone = ZoneIds.check(body.get("zone_id") instanceof String text ? text : null, "zone_id");
+        if (body.get(ClaimNames.ZONE_ID) != null) {
+            zone = ZoneIds.check(body.get(ClaimNames.ZONE_ID) instanceof String text ? text : null, ClaimNames.ZONE_ID);
         }
         long epoch = 0;
         if (body.get("epoch") != null) {
@@ -113,11 +114,11 @@ final class RequestParsers {
             if (!(hops.get(i) instanceof Map<?, ?> hop)) {
                 throw new InvalidRequestException(at + " must be an object");
             }
-            if (!(hop.get("application_id") instanceof String application) || application.isEmpty()) {
+            if (!(hop.get(ClaimNames.APPLICATION_ID) instanceof String application) || application.isEmpty()) {
                 throw new InvalidRequestException(at + ".application_id must be a non-empty string");
             }
-            builder.chainHop(application, optionalString(hop.get("agent_session_id"), at + ".agent_session_id"),
-                    optionalString(hop.get("delegation_edge_id"), at + ".delegation_edge_id"));
+            builder.chainHop(application, optionalString(hop.get(ClaimNames.AGENT_SESSION_ID), at + ".agent_session_id"),
+                    optionalString(hop.get(ClaimNames.DELEGATION_EDGE_ID), at + ".delegation_edge_id"));
         }
     }
 

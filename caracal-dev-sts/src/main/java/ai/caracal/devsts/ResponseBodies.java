@@ -1,6 +1,7 @@
 package ai.caracal.devsts;
 
 import ai.caracal.mint.Es256Key;
+import ai.caracal.verify.ClaimNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +24,11 @@ final class ResponseBodies {
         body.put("access_token", response.accessToken());
         body.put("token_type", response.tokenType());
         body.put("expires_in", response.expiresIn());
-        response.scope().ifPresent(scope -> body.put("scope", scope));
+        response.scope().ifPresent(scope -> body.put(ClaimNames.SCOPE, scope));
         body.put("issued_token_type", response.issuedTokenType());
         body.put("target_resources", response.targetResources());
-        body.put("sid", response.sid());
-        body.put("jti", response.jti());
+        body.put(ClaimNames.SID, response.sid());
+        body.put(ClaimNames.JTI, response.jti());
         body.put("claims", response.claims());
         return body;
     }
@@ -44,7 +45,7 @@ final class ResponseBodies {
 
     static Map<String, Object> invalidate(InvalidateResult result) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("zone_id", result.zoneId());
+        body.put(ClaimNames.ZONE_ID, result.zoneId());
         body.put("epoch", result.epoch());
         body.put("applied_to_store", result.appliedToStore());
         body.put("published", result.published());
@@ -55,7 +56,7 @@ final class ResponseBodies {
     static Map<String, Object> rotate(RotateResult result) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("rotated", true);
-        body.put("zone_id", result.zoneId());
+        body.put(ClaimNames.ZONE_ID, result.zoneId());
         body.put("kid", result.kid());
         body.put("previous_kid", result.previousKid().orElse(null));
         return body;
@@ -65,7 +66,7 @@ final class ResponseBodies {
         List<Object> list = new ArrayList<>();
         for (ZoneInfo zone : zones) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("zone_id", zone.zoneId());
+            entry.put(ClaimNames.ZONE_ID, zone.zoneId());
             entry.put("kids", zone.kids());
             entry.put("epoch", zone.epoch());
             list.add(entry);

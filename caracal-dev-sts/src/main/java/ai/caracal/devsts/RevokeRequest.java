@@ -1,6 +1,7 @@
 package ai.caracal.devsts;
 
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.ClaimNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ public final class RevokeRequest {
 
     /** The anchor fields in wire order. */
     static final List<String> ANCHOR_FIELDS =
-            List.of("session_id", "sid", "root_sid", "agent_session_id", "delegation_edge_id");
+            List.of("session_id", ClaimNames.SID, ClaimNames.ROOT_SID, ClaimNames.AGENT_SESSION_ID, ClaimNames.DELEGATION_EDGE_ID);
 
     private final String zoneId;
     private final Map<String, String> anchors;
@@ -89,7 +90,7 @@ public final class RevokeRequest {
          * @return this builder
          */
         public Builder zoneId(String zoneId) {
-            this.zoneId = ZoneIds.check(zoneId, "zone_id");
+            this.zoneId = ZoneIds.check(zoneId, ClaimNames.ZONE_ID);
             return this;
         }
 
@@ -106,7 +107,7 @@ public final class RevokeRequest {
          * @return this builder
          */
         public Builder sid(String sid) {
-            return anchor("sid", sid);
+            return anchor(ClaimNames.SID, sid);
         }
 
         /**
@@ -114,7 +115,7 @@ public final class RevokeRequest {
          * @return this builder
          */
         public Builder rootSid(String rootSid) {
-            return anchor("root_sid", rootSid);
+            return anchor(ClaimNames.ROOT_SID, rootSid);
         }
 
         /**
@@ -122,7 +123,7 @@ public final class RevokeRequest {
          * @return this builder
          */
         public Builder agentSessionId(String agentSessionId) {
-            return anchor("agent_session_id", agentSessionId);
+            return anchor(ClaimNames.AGENT_SESSION_ID, agentSessionId);
         }
 
         /**
@@ -130,7 +131,7 @@ public final class RevokeRequest {
          * @return this builder
          */
         public Builder delegationEdgeId(String delegationEdgeId) {
-            return anchor("delegation_edge_id", delegationEdgeId);
+            return anchor(ClaimNames.DELEGATION_EDGE_ID, delegationEdgeId);
         }
 
         /**

@@ -2,6 +2,7 @@ package ai.caracal.devsts;
 
 import ai.caracal.mint.Es256Key;
 import ai.caracal.revocation.RevocationStoreException;
+import ai.caracal.verify.ClaimNames;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -100,7 +101,7 @@ final class Router implements HttpHandler {
     }
 
     private int jwks(HttpExchange exchange) throws IOException {
-        String zone = Exchanges.query(exchange).get("zone_id");
+        String zone = Exchanges.query(exchange).get(ClaimNames.ZONE_ID);
         if (zone == null || zone.isEmpty()) {
             throw HttpError.badRequest("zone_id query parameter is required");
         }

@@ -1,5 +1,6 @@
 package ai.caracal.devsts;
 
+import ai.caracal.verify.ClaimNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,7 +19,7 @@ final class StreamEvents {
     /** @return {@code zone_id}, the anchor fields as given, {@code reason}, {@code outbox_id} */
     static Map<String, String> revocation(String zone, RevokeRequest request, String outboxId) {
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("zone_id", zone);
+        fields.put(ClaimNames.ZONE_ID, zone);
         fields.putAll(request.anchorFields());
         fields.put("reason", request.reason());
         fields.put("outbox_id", outboxId);
@@ -29,7 +30,7 @@ final class StreamEvents {
     static Map<String, String> invalidation(String zone, long epoch, String outboxId) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("event", DEV_INVALIDATE);
-        fields.put("zone_id", zone);
+        fields.put(ClaimNames.ZONE_ID, zone);
         fields.put("epoch", Long.toString(epoch));
         fields.put("outbox_id", outboxId);
         return fields;

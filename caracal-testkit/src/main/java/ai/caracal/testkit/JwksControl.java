@@ -1,5 +1,6 @@
 package ai.caracal.testkit;
 
+import ai.caracal.verify.ClaimNames;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -270,7 +271,7 @@ public final class JwksControl {
         }
         for (String pair : rawQuery.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals("zone_id")) {
+            if (eq > 0 && pair.substring(0, eq).equals(ClaimNames.ZONE_ID)) {
                 return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }

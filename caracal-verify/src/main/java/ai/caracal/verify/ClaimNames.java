@@ -6,8 +6,11 @@ package ai.caracal.verify;
  * constants; the values are the exact JSON member names, so {@code Claims.raw().get(ClaimNames.ZONE_ID)}
  * reads the raw claim.
  *
- * <p>Only claim names live here: the fields of the Redis streams (state.md §5), of the dev STS requests
- * (devtools.md §1) and of audit records are other vocabularies, even where a spelling coincides.
+ * <p>Only claim names live here. Where another format names a field after the claim it carries (a
+ * revocation stream entry's {@code zone_id} and anchors, state.md §5; a dev STS mint or revoke request's
+ * fields, devtools.md §1), Caracal's code spells it with these constants too, so one spelling serves both;
+ * the formats' own fields ({@code session_id}, {@code epoch}, {@code reason}) and audit record fields are
+ * not here.
  */
 public final class ClaimNames {
 

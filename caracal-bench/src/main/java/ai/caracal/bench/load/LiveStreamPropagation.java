@@ -5,6 +5,7 @@ import ai.caracal.revocation.redis.RedisRevocations;
 import ai.caracal.revocation.redis.StreamEventListener;
 import ai.caracal.servlet.CaracalFilter;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.http.LiveConnections;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -168,7 +169,7 @@ public final class LiveStreamPropagation {
                 }
                 long xadd = System.nanoTime();
                 producer.xadd(stream, XAddArgs.Builder.maxlen(100_000).approximateTrimming(),
-                        Map.of("zone_id", ZONE, "agent_session_id", agent, "reason", "requested"));
+                        Map.of(ClaimNames.ZONE_ID, ZONE, ClaimNames.AGENT_SESSION_ID, agent, "reason", "requested"));
                 long[] endNanos = new long[ends.size()];
                 for (int s = 0; s < ends.size(); s++) {
                     long end = ends.get(s).get(STREAM_END_LIMIT_NANOS, TimeUnit.NANOSECONDS);

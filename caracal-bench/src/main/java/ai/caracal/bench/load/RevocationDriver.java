@@ -2,6 +2,7 @@ package ai.caracal.bench.load;
 
 import ai.caracal.revocation.redis.StreamPublisher;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.verify.ClaimNames;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -81,7 +82,7 @@ final class RevocationDriver {
      */
     void revoke(TrackedSession session) {
         Map<String, String> event = new LinkedHashMap<>();
-        event.put("zone_id", issuer.zone());
+        event.put(ClaimNames.ZONE_ID, issuer.zone());
         int n = published.incrementAndGet();
         if (n % 2 == 0) {
             event.put("session_id", session.sid());
@@ -89,7 +90,7 @@ final class RevocationDriver {
             event.put("grant_id", "grant-" + UUID.randomUUID());
         } else {
             event.put("session_id", "record-" + UUID.randomUUID());
-            event.put("agent_session_id", session.agentSessionId());
+            event.put(ClaimNames.AGENT_SESSION_ID, session.agentSessionId());
             event.put("reason", "requested");
         }
         event.put("outbox_id", UUID.randomUUID().toString());

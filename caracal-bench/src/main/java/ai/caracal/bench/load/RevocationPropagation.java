@@ -4,6 +4,7 @@ import ai.caracal.revocation.redis.ConsumerRunner;
 import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.MandateVerifier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -69,7 +70,7 @@ public final class RevocationPropagation {
                 }
                 long start = System.nanoTime();
                 producer.sync().xadd(stream, XAddArgs.Builder.maxlen(100_000).approximateTrimming(),
-                        Map.of("zone_id", "zone_bench", "agent_session_id", agent, "reason", "requested"));
+                        Map.of(ClaimNames.ZONE_ID, "zone_bench", ClaimNames.AGENT_SESSION_ID, agent, "reason", "requested"));
                 boolean[] rejected = new boolean[REPLICAS];
                 int remaining = REPLICAS;
                 while (remaining > 0) {

@@ -10,6 +10,7 @@ import ai.caracal.spring.metrics.RevocationEventMetrics;
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TcpFaultProxy;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.verify.ClaimNames;
 import ai.caracal.verify.JwksCache;
 import ai.caracal.verify.MandateVerifier;
 import com.sun.net.httpserver.HttpContext;
@@ -140,7 +141,7 @@ public final class MetricsRun {
                         traffic.revokedSessions.pollFirst();
                     }
                     try {
-                        publisher.publish(stream, Map.of("zone_id", issuer.zone(), "agent_session_id", revoke,
+                        publisher.publish(stream, Map.of(ClaimNames.ZONE_ID, issuer.zone(), ClaimNames.AGENT_SESSION_ID, revoke,
                                 "reason", "requested"));
                     } catch (RuntimeException e) {
                         System.err.println("publish failed: " + e);

@@ -1,6 +1,7 @@
 package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.ClaimNames;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -75,7 +76,7 @@ public final class DelegationInvalidationConsumer extends RevocationStreamConsum
 
     /** Steps 2–4 of §6.4 for this stream: advance the zone epoch, or dead-letter an invalid entry. */
     static Optional<String> advanceEpoch(Map<String, String> fields, RevocationStore store) {
-        String zoneId = fields.get("zone_id");
+        String zoneId = fields.get(ClaimNames.ZONE_ID);
         OptionalLong epoch = parseEpoch(fields.get("epoch"));
         // A blank zone is rejected too: the store would silently ignore it, so it could never be applied.
         if (zoneId == null || zoneId.isBlank() || epoch.isEmpty()) {

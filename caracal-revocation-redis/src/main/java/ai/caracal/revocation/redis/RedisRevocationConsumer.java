@@ -1,6 +1,7 @@
 package ai.caracal.revocation.redis;
 
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.verify.ClaimNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class RedisRevocationConsumer extends RevocationStreamConsumer {
     static final String MISSING_ANCHOR = "missing_revocation_anchor";
     static final String RESERVED_ANCHOR = "reserved_anchor";
     private static final List<String> ANCHOR_FIELDS =
-            List.of("session_id", "sid", "root_sid", "agent_session_id", "delegation_edge_id");
+            List.of("session_id", ClaimNames.SID, ClaimNames.ROOT_SID, ClaimNames.AGENT_SESSION_ID, ClaimNames.DELEGATION_EDGE_ID);
 
     private RedisRevocationConsumer(Builder builder) {
         super(builder, RedisRevocationConsumer::revokeAnchors);
