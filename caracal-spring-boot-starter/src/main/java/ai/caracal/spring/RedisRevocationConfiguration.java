@@ -7,12 +7,15 @@ import ai.caracal.revocation.redis.RedisAuditSink;
 import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.revocation.redis.StreamEventListener;
+import ai.caracal.spring.metrics.ConsumerHealthMetrics;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -25,7 +28,8 @@ import org.springframework.context.annotation.Configuration;
  * unless {@code caracal.revocation.redis.consumer.enabled=false}, the revocation and
  * delegation-invalidation stream consumers (state.md §6) in a {@link ConsumerRunner} started and
  * stopped with the context; every {@code StreamEventListener} bean (with Micrometer, the
- * {@code caracal.revocation.events} counter) hears of each entry they handle. Backs off entirely when the application declares its own
+ * {@code caracal.revocation.events} counter) hears of each entry they handle, and with a
+ * {@code MeterRegistry} the runner's health is exported ({@link ConsumerHealthMetrics}). Backs off entirely when the application declares its own
  * {@link RevocationStore}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -126,6 +130,22 @@ class RedisRevocationConfiguration {
         @Bean
         ConsumerRunnerLifecycle caracalConsumerLifecycle(ConsumerRunner runner) {
             return new ConsumerRunnerLifecycle(runner);
+        }
+
+        /**
+         * The consumers' health gauges ({@link ConsumerHealthMetrics}) for the runner, the starter's or
+         * the application's own, when Micrometer and a {@code MeterRegistry} bean exist.
+         */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+        static class Health {
+
+            @Bean
+            @ConditionalOnBean(MeterRegistry.class)
+            @ConditionalOnMissingBean
+            ConsumerHealthMetrics caracalConsumerHealthMetrics(MeterRegistry registry, ConsumerRunner runner) {
+                return new ConsumerHealthMetrics(registry, runner);
+            }
         }
 
         /** {@code <hostname>-<pid>}, unique per instance as consumer names must be. */

@@ -9,13 +9,19 @@ import ai.caracal.revocation.RevocationStoreException;
 import ai.caracal.spring.metrics.CaracalMetrics;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
+import ai.caracal.verify.AuthResult;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.VerificationListener;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +47,74 @@ class MetricsTest {
             assertThat(registry.get("caracal.jwks.fetch").tag("result", "success").counter().count()).isEqualTo(1);
             assertThat(registry.get("caracal.revocation.check.errors").counter().count()).isZero();
         }
+    }
+
+    @Test
+    void verificationTimesFallIntoTheFixedBuckets(TestIssuer issuer) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MandateVerifier verifier = issuer.verifier().listener(new CaracalMetrics(registry)).build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(verifier.authenticate(Mandates.now(issuer).sign()).ok()).isTrue();
+        }
+        assertThat(verifier.authenticate(Mandates.now(issuer).tamperSignature().sign()).ok()).isFalse();
+
+        HistogramSnapshot ok = registry.get("caracal.verify").tag("outcome", "ok").timer().takeSnapshot();
+        assertThat(Arrays.stream(ok.histogramCounts()).map(bucket -> Duration.ofNanos((long) bucket.bucket())))
+                .containsExactlyElementsOf(CaracalMetrics.VERIFY_BUCKETS);
+        // Cumulative: each bound counts the calls at or below it; all three took less than 5 s.
+        double previous = 0;
+        for (CountAtBucket bucket : ok.histogramCounts()) {
+            assertThat(bucket.count()).isGreaterThanOrEqualTo(previous);
+            previous = bucket.count();
+        }
+        assertThat(previous).isEqualTo(3);
+        assertThat(ok.count()).isEqualTo(3);
+        HistogramSnapshot forged = registry.get("caracal.verify").tag("cause", "bad_signature").timer().takeSnapshot();
+        assertThat(forged.histogramCounts()).hasSize(CaracalMetrics.VERIFY_BUCKETS.size());
+        assertThat(forged.histogramCounts()[forged.histogramCounts().length - 1].count()).isEqualTo(1);
+        // Percentiles are left to the server (histogram_quantile); none is computed here.
+        assertThat(ok.percentileValues()).isEmpty();
+    }
+
+    @Test
+    void recordingIntoTheBucketsAllocatesNothingOnceTheTimerExists(TestIssuer issuer) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CaracalMetrics metrics = new CaracalMetrics(registry);
+        AuthResult result = issuer.verifier().build().authenticate(Mandates.now(issuer).sign());
+        assertThat(result.ok()).isTrue();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        for (int i = 0; i < 20_000; i++) {
+            metrics.verified(result, 1_000L + i);
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 100_000; i++) {
+            metrics.verified(result, 1_000L + i * 997L);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        // A few hundred bytes at most for the measurement itself; one object per call would be megabytes.
+        assertThat(allocated).isLessThan(10_000);
+        assertThat(registry.get("caracal.verify").tag("outcome", "ok").timer().count()).isEqualTo(120_000);
+    }
+
+    @Test
+    void aMeterFilterCanDropTheBuckets(TestIssuer issuer) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals(CaracalMetrics.VERIFY)
+                        ? DistributionStatisticConfig.builder().serviceLevelObjectives().build().merge(config)
+                        : config;
+            }
+        });
+        MandateVerifier verifier = issuer.verifier().listener(new CaracalMetrics(registry)).build();
+        assertThat(verifier.authenticate(Mandates.now(issuer).sign()).ok()).isTrue();
+
+        HistogramSnapshot ok = registry.get("caracal.verify").tag("outcome", "ok").timer().takeSnapshot();
+        assertThat(ok.count()).isEqualTo(1);
+        assertThat(ok.histogramCounts()).isEmpty();
     }
 
     @Test

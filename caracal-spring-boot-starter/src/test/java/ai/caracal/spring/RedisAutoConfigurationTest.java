@@ -12,6 +12,7 @@ import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.revocation.redis.StreamEventListener;
 import ai.caracal.revocation.redis.StreamSignature;
+import ai.caracal.spring.metrics.ConsumerHealthMetrics;
 import ai.caracal.spring.metrics.RevocationEventMetrics;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.MandateBuilder;
@@ -150,6 +151,27 @@ class RedisAutoConfigurationTest {
         }
     }
 
+    @Test
+    void theConsumersHealthIsExported(TestIssuer issuer) {
+        String revocationGroup = RedisForTests.unique("revocation");
+        String delegationGroup = RedisForTests.unique("delegation");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup)
+                .bean("meterRegistry", registry).start()) {
+            assertThat(app.context().getBeanNamesForType(ConsumerHealthMetrics.class)).hasSize(1);
+            Eventually.waitUntil(Duration.ofSeconds(20), "the health gauge to show both consumers polling",
+                    () -> registry.get(ConsumerHealthMetrics.HEALTHY).gauge().value() == 1);
+            assertThat(app.bean(ConsumerRunner.class).healthy()).isTrue();
+            assertThat(registry.get(ConsumerHealthMetrics.LAST_POLL_AGE).gauge().value())
+                    .isLessThan(ConsumerRunner.HEALTHY_WITHIN.toSeconds());
+
+            app.bean(ConsumerRunnerLifecycle.class).stop();
+            assertThat(registry.get(ConsumerHealthMetrics.HEALTHY).gauge().value()).isZero();
+        } finally {
+            destroyGroups(revocationGroup, delegationGroup);
+        }
+    }
+
     private static Counter applied(SimpleMeterRegistry registry) {
         return registry.find("caracal.revocation.events")
                 .tags("stream", RedisRevocationConsumer.DEFAULT_STREAM, "result", "applied").counter();
@@ -161,6 +183,7 @@ class RedisAutoConfigurationTest {
         String delegationGroup = RedisForTests.unique("delegation");
         try (TestApp app = redisApp(issuer, RedisForTests.unique("caracal-spring") + ":", revocationGroup, delegationGroup).start()) {
             assertThat(app.context().getBeanNamesForType(StreamEventListener.class)).containsExactly("caracalLiveConnectionsRecheck");
+            assertThat(app.context().getBeanNamesForType(ConsumerHealthMetrics.class)).isEmpty();
         } finally {
             destroyGroups(revocationGroup, delegationGroup);
         }

@@ -24,7 +24,7 @@ import javax.imageio.ImageIO;
  * Draws Caracal's Grafana dashboard ({@code docs/operations/caracal-dashboard.json}) as a PNG from the
  * scrapes of a real run ({@link MetricsRun}), with Java2D: each panel at its grid position, each target's
  * query evaluated by {@link PromQuery} at every scrape, one line per resulting series named by the
- * target's legend format, and the run's fault windows shaded. It is not Grafana: no Grafana runs on the
+ * target's legend format, threshold lines where the panel draws them, and the run's fault windows shaded. It is not Grafana: no Grafana runs on the
  * build machine, so this draws the same queries over the same kind of data.
  *
  * <p>Usage: {@code java -cp ... ai.caracal.bench.ops.DashboardRenderer <dashboard.json> <run-dir> <out.png>}
@@ -90,7 +90,7 @@ public final class DashboardRenderer {
         g.setColor(TEXT);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString(text(dashboard, "", "title") + "  (rendered from " + scrapes.size()
-                + " scrapes of a real run, " + (end - start) / 60_000 + " min; Java2D, not Grafana)", 12, 26);
+                + " scrapes of a real run, " + Math.round((end - start) / 60_000.0) + " min; Java2D, not Grafana)", 12, 26);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         int x = 12;
         for (int i = 0; i < faults.size(); i++) {
@@ -152,7 +152,32 @@ public final class DashboardRenderer {
                 }
             }
         }
-        max = niceCeiling(max);
+        List<Double> thresholds = new ArrayList<>();
+        String thresholdStyle = text(panel, "off", "fieldConfig", "defaults", "custom", "thresholdsStyle", "mode");
+        if (!thresholdStyle.equals("off")) {
+            for (Object step : list(at(panel, "fieldConfig", "defaults"), "thresholds", "steps")) {
+                if (at(step, "value") instanceof Number value) {
+                    thresholds.add(value.doubleValue());
+                    max = Math.max(max, value.doubleValue());
+                }
+            }
+        }
+        if (at(panel, "fieldConfig", "defaults", "max") instanceof Number fixed) {
+            max = Math.max(max, fixed.doubleValue());
+        }
+        boolean log = "log".equals(text(panel, "", "fieldConfig", "defaults", "custom", "scaleDistribution", "type"));
+        double lowest = Double.POSITIVE_INFINITY;
+        for (double[] values : series.values()) {
+            for (double value : values) {
+                if (value > 0) {
+                    lowest = Math.min(lowest, value);
+                }
+            }
+        }
+        Scale scale = log && lowest < Double.POSITIVE_INFINITY
+                ? new Scale(true, Math.pow(10, Math.floor(Math.log10(lowest))),
+                        Math.pow(10, Math.ceil(Math.log10(Math.max(max, lowest * 10)))))
+                : new Scale(false, 0, niceCeiling(max));
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (long[] fault : faults) {
             int fx1 = xOf(fault[0], start, end, left, right);
@@ -160,13 +185,17 @@ public final class DashboardRenderer {
             g.setColor(FAULT);
             g.fillRect(fx1, top, Math.max(1, fx2 - fx1), bottom - top);
         }
-        for (int i = 0; i <= 4; i++) {
-            int y = bottom - (bottom - top) * i / 4;
+        for (double tick : scale.ticks()) {
+            int y = scale.y(tick, top, bottom);
             g.setColor(GRID);
             g.drawLine(left, y, right, y);
             g.setColor(TEXT);
-            String label = format(max * i / 4, unitName);
+            String label = format(tick, unitName);
             g.drawString(label, left - 6 - g.getFontMetrics().stringWidth(label), y + 4);
+        }
+        if (scale.log()) {
+            g.setColor(TEXT);
+            g.drawString("(log scale)", right - 70, py + 20);
         }
         for (long t = 0; t <= end - start; t += 60_000) {
             int tx = xOf(start + t, start, end, left, right);
@@ -174,6 +203,15 @@ public final class DashboardRenderer {
             g.drawLine(tx, top, tx, bottom);
             g.setColor(TEXT);
             g.drawString(t / 60_000 + " min", tx - 12, bottom + 14);
+        }
+        for (double threshold : thresholds) {
+            int ty = scale.y(threshold, top, bottom);
+            g.setColor(new Color(0xF2495C));
+            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            g.drawLine(left, ty, right, ty);
+            g.setStroke(new BasicStroke(1f));
+            String label = "threshold " + format(threshold, unitName);
+            g.drawString(label, right - 4 - g.getFontMetrics().stringWidth(label), ty - 3);
         }
         int colour = 0;
         int legendX = left;
@@ -187,12 +225,12 @@ public final class DashboardRenderer {
             int lastY = -1;
             double[] values = entry.getValue();
             for (int i = 0; i < values.length; i++) {
-                if (Double.isNaN(values[i])) {
+                if (Double.isNaN(values[i]) || (scale.log() && values[i] <= 0)) {
                     lastX = -1;
                     continue;
                 }
                 int cx = xOf(scrapes.get(i).timeMillis(), start, end, left, right);
-                int cy = max == 0 ? bottom : (int) (bottom - (bottom - top) * values[i] / max);
+                int cy = scale.y(values[i], top, bottom);
                 if (lastX >= 0) {
                     g.drawLine(lastX, lastY, cx, cy);
                 }
@@ -216,6 +254,29 @@ public final class DashboardRenderer {
         if (stacked) {
             g.setColor(TEXT);
             g.drawString("(lines, not stacked)", right - 110, py + 20);
+        }
+    }
+
+    /** The value axis: linear from 0, or logarithmic between two powers of ten. */
+    private record Scale(boolean log, double low, double high) {
+        int y(double value, int top, int bottom) {
+            double share = log ? (Math.log10(value) - Math.log10(low)) / (Math.log10(high) - Math.log10(low))
+                    : high == 0 ? 0 : value / high;
+            return (int) (bottom - (bottom - top) * Math.max(0, Math.min(1, share)));
+        }
+
+        List<Double> ticks() {
+            List<Double> ticks = new ArrayList<>();
+            if (log) {
+                for (double tick = low; tick <= high * 1.0001; tick *= 10) {
+                    ticks.add(tick);
+                }
+            } else {
+                for (int i = 0; i <= 4; i++) {
+                    ticks.add(high * i / 4);
+                }
+            }
+            return ticks;
         }
     }
 
@@ -255,9 +316,14 @@ public final class DashboardRenderer {
     private static String format(double value, String unit) {
         return switch (unit) {
             case "percentunit" -> String.format(Locale.ROOT, "%.0f%%", value * 100);
-            case "s" -> value >= 1 ? String.format(Locale.ROOT, "%.1f s", value)
-                    : String.format(Locale.ROOT, "%.0f ms", value * 1000);
+            case "s" -> value == 0 ? "0"
+                    : value >= 10 || value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f s", value)
+                    : value >= 1 ? String.format(Locale.ROOT, "%.1f s", value)
+                    : value >= 0.001 ? String.format(Locale.ROOT, "%.0f ms", value * 1000)
+                    : new java.math.BigDecimal(value * 1000).round(new java.math.MathContext(2)).stripTrailingZeros()
+                            .toPlainString() + " ms";
             case "reqps" -> String.format(Locale.ROOT, "%.0f/s", value);
+            case "none" -> String.format(Locale.ROOT, value == Math.rint(value) ? "%.0f" : "%.2f", value);
             default -> String.format(Locale.ROOT, value >= 10 ? "%.0f/s" : "%.2f/s", value);
         };
     }
@@ -279,7 +345,7 @@ public final class DashboardRenderer {
         return at(node, path) instanceof Number number ? number.intValue() : 0;
     }
 
-    private static List<?> list(Object node, String key) {
-        return at(node, key) instanceof List<?> values ? values : List.of();
+    private static List<?> list(Object node, String... path) {
+        return at(node, path) instanceof List<?> values ? values : List.of();
     }
 }

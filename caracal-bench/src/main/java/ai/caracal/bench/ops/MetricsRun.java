@@ -6,6 +6,7 @@ import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.RedisRevocationStore;
 import ai.caracal.revocation.redis.StreamPublisher;
 import ai.caracal.spring.metrics.CaracalMetrics;
+import ai.caracal.spring.metrics.ConsumerHealthMetrics;
 import ai.caracal.spring.metrics.RevocationEventMetrics;
 import ai.caracal.testkit.MandateBuilder;
 import ai.caracal.testkit.TcpFaultProxy;
@@ -48,7 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The real run behind the dashboard picture of {@code docs/OPERATIONS.md}: a JDK {@code HttpServer}
  * protected by {@link CaracalHttpFilter}, whose verifier and Redis consumer report to Caracal's Micrometer
- * binder on a {@link PrometheusMeterRegistry}, served at {@code /metrics}. A loopback {@link TestIssuer}
+ * binder on a {@link PrometheusMeterRegistry} (with the consumer's health, {@link ConsumerHealthMetrics}),
+ * served at {@code /metrics}. A loopback {@link TestIssuer}
  * mints; the Redis store and a revocation consumer reach a real Redis through a {@link TcpFaultProxy}.
  * Bounded mixed traffic runs for the whole time, a session is revoked every second (signed {@code XADD}
  * straight to Redis, as the STS would), and scripted faults come and go:
@@ -57,8 +59,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>normal traffic;</li>
  *   <li>the JWKS endpoint answers 503 (the held key set expires after 30 s: {@code keys_unavailable});</li>
  *   <li>an attack: a burst of forged mandates (tampered signatures, unknown {@code kid}s);</li>
- *   <li>Redis vanishes without a reset (blackhole), then comes back for new connections only
- *       ({@link TcpFaultProxy#silence()}, state.md S71).</li>
+ *   <li>Redis vanishes without a reset (blackhole) for 75 s, longer than the consumer's 60 s of health,
+ *       then comes back for new connections only ({@link TcpFaultProxy#silence()}, state.md S71).</li>
  * </ol>
  *
  * <p>Every 5 s it scrapes its own {@code /metrics} over HTTP, as Prometheus would, and appends the
@@ -112,6 +114,7 @@ public final class MetricsRun {
             ConsumerRunner consumers = ConsumerRunner.builder().add(RedisRevocationConsumer.builder().client(client)
                     .store(store).consumer("ops-run").stream(stream).group(group).streamHmacKey(streamKey)
                     .listener(new RevocationEventMetrics(registry)).build()).build();
+            new ConsumerHealthMetrics(registry, consumers);
             consumers.start();
             MandateVerifier verifier = MandateVerifier.builder().issuer(issuer.url()).audience(issuer.audience())
                     .zoneId(issuer.zone()).requiredScopes("documents:read").revocations(store)
@@ -160,7 +163,7 @@ public final class MetricsRun {
             traffic.attack.set(false);
             phase(phases, started, "normal", seconds(60, scale));
             proxy.blackhole();
-            phase(phases, started, "Redis vanished", seconds(40, scale));
+            phase(phases, started, "Redis vanished", seconds(75, scale));
             proxy.silence();
             phase(phases, started, "Redis back (old connections silent)", seconds(10, scale));
             phase(phases, started, "normal", seconds(80, scale));

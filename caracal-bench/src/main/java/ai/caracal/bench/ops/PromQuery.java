@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * The part of PromQL that Caracal's dashboard uses, evaluated over recorded scrapes, so the picture in
  * {@code docs/OPERATIONS.md} is drawn from the dashboard's own queries: selectors with {@code =},
  * {@code !=}, {@code =~}, {@code !~} matchers; {@code rate} and {@code increase} over a range;
- * {@code sum}, {@code max}, {@code min}, {@code avg} with {@code by (...)}; {@code *}, {@code /},
+ * {@code sum}, {@code max}, {@code min}, {@code avg} with {@code by (...)}; {@code histogram_quantile};
+ * {@code *}, {@code /},
  * {@code +}, {@code -} between vectors with equal label sets, or with a number. Anything else is refused
  * with the position. Immutable once parsed; thread-safe.
  */
@@ -122,6 +123,20 @@ final class PromQuery {
         switch (name) {
             case "sum", "max", "min", "avg" -> {
                 return aggregation(name);
+            }
+            case "histogram_quantile" -> {
+                expect('(');
+                Node phi = expr();
+                expect(',');
+                Node buckets = expr();
+                expect(')');
+                return (scrapes, at) -> {
+                    Double quantile = phi.eval(scrapes, at).scalar();
+                    if (quantile == null) {
+                        throw error("histogram_quantile needs a number as its first argument");
+                    }
+                    return histogramQuantile(quantile, buckets.eval(scrapes, at));
+                };
             }
             case "rate", "increase" -> {
                 expect('(');
@@ -273,6 +288,62 @@ final class PromQuery {
             long[] span = times.get(labels);
             if (span[1] > span[0]) {
                 out.put(labels, perSecond ? total / ((span[1] - span[0]) / 1000.0) : total);
+            }
+        });
+        return Vector.of(out);
+    }
+
+    /**
+     * Prometheus's {@code histogram_quantile}: the series are grouped by their labels other than
+     * {@code le}; in each group the buckets are sorted by bound, the rank {@code φ × count(+Inf)} is found
+     * in the first bucket that reaches it and interpolated linearly inside it (from 0, or from the bound
+     * below); a rank in the {@code +Inf} bucket gives the highest finite bound. A group without a
+     * {@code +Inf} bucket or with no observations has no result.
+     */
+    static Vector histogramQuantile(double phi, Vector buckets) {
+        Map<Map<String, String>, TreeMap<Double, Double>> groups = new HashMap<>();
+        buckets.values().forEach((labels, count) -> {
+            String le = labels.get("le");
+            if (le == null) {
+                return;
+            }
+            Map<String, String> key = new TreeMap<>(labels);
+            key.remove("le");
+            double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+            groups.computeIfAbsent(Map.copyOf(key), k -> new TreeMap<>()).merge(bound, count, Double::sum);
+        });
+        Map<Map<String, String>, Double> out = new HashMap<>();
+        groups.forEach((labels, counts) -> {
+            Double total = counts.get(Double.POSITIVE_INFINITY);
+            if (total == null || total <= 0 || Double.isNaN(phi)) {
+                return;
+            }
+            if (phi < 0 || phi > 1) {
+                out.put(labels, phi < 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+                return;
+            }
+            double rank = phi * total;
+            double lowerBound = 0;
+            double lowerCount = 0;
+            double highestFinite = 0;
+            for (Map.Entry<Double, Double> bucket : counts.entrySet()) {
+                double bound = bucket.getKey();
+                double count = bucket.getValue();
+                if (count >= rank) {
+                    if (Double.isInfinite(bound)) {
+                        out.put(labels, highestFinite);
+                    } else if (count == lowerCount) {
+                        out.put(labels, bound);
+                    } else {
+                        out.put(labels, lowerBound + (bound - lowerBound) * (rank - lowerCount) / (count - lowerCount));
+                    }
+                    return;
+                }
+                lowerBound = bound;
+                lowerCount = count;
+                if (!Double.isInfinite(bound)) {
+                    highestFinite = bound;
+                }
             }
         });
         return Vector.of(out);

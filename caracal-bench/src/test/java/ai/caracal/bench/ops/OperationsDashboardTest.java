@@ -1,11 +1,15 @@
 package ai.caracal.bench.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.revocation.RevocationStore;
+import ai.caracal.revocation.redis.ConsumerRunner;
+import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.revocation.redis.StreamEventListener;
 import ai.caracal.spring.metrics.CaracalMetrics;
+import ai.caracal.spring.metrics.ConsumerHealthMetrics;
 import ai.caracal.spring.metrics.RevocationEventMetrics;
 import ai.caracal.testkit.CaracalTest;
 import ai.caracal.testkit.TestIssuer;
@@ -16,6 +20,7 @@ import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.VerificationListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -161,6 +166,30 @@ class OperationsDashboardTest {
         }
     }
 
+    @Test
+    @DisplayName("histogram_quantile interpolates inside the bucket the rank falls in, as Prometheus does")
+    void histogramQuantileInterpolatesAsPrometheusDoes() {
+        PromQuery.Vector buckets = PromQuery.Vector.of(Map.of(
+                Map.of("le", "0.001"), 10.0, Map.of("le", "0.01"), 90.0, Map.of("le", "0.1"), 98.0,
+                Map.of("le", "+Inf"), 100.0));
+        // rank 50 lies between 10 (at 1 ms) and 90 (at 10 ms): half-way through that bucket
+        assertThat(PromQuery.histogramQuantile(0.5, buckets).values().get(Map.of())).isCloseTo(0.0055, within(1e-12));
+        // rank 5 in the first bucket, interpolated from 0
+        assertThat(PromQuery.histogramQuantile(0.05, buckets).values().get(Map.of())).isCloseTo(0.0005, within(1e-12));
+        // rank 99 is in the +Inf bucket: the highest finite bound
+        assertThat(PromQuery.histogramQuantile(0.99, buckets).values()).containsExactly(Map.entry(Map.of(), 0.1));
+        // no observations: no result
+        assertThat(PromQuery.histogramQuantile(0.5, PromQuery.Vector.of(Map.of(Map.of("le", "+Inf"), 0.0))).values())
+                .isEmpty();
+        PromQuery query = PromQuery.parse("histogram_quantile(0.5, sum by (le) (caracal_verify_seconds_bucket))");
+        PromQuery.Scrape scrape = new PromQuery.Scrape(0, List.of(
+                PromQuery.sample("caracal_verify_seconds_bucket{cause=\"none\",le=\"0.001\",outcome=\"ok\"} 4"),
+                PromQuery.sample("caracal_verify_seconds_bucket{cause=\"none\",le=\"+Inf\",outcome=\"ok\"} 4"),
+                PromQuery.sample("caracal_verify_seconds_bucket{cause=\"expired\",le=\"0.001\",outcome=\"invalid_token\"} 0"),
+                PromQuery.sample("caracal_verify_seconds_bucket{cause=\"expired\",le=\"+Inf\",outcome=\"invalid_token\"} 4")));
+        assertThat(query.eval(List.of(scrape), 0).values().get(Map.of())).isCloseTo(0.001, within(1e-12));
+    }
+
     /** @return metric name → label names, from the Prometheus text of a registry fed by real verifications */
     private static Map<String, Set<String>> exportedSeries(TestIssuer issuer) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -172,11 +201,25 @@ class OperationsDashboardTest {
         assertThat(verifier.authenticate(issuer.mint().tamperSignature().sign()).ok()).isFalse();
         MandateVerifier closed = issuer.verifier().listener(metrics).revocations(new FailedClosedStore()).build();
         assertThat(closed.authenticate(issuer.mint().sign()).cause()).isEqualTo(Cause.STORE_UNAVAILABLE);
+        Map<String, Set<String>> series = new HashMap<>();
         RevocationEventMetrics events = new RevocationEventMetrics(registry);
         for (StreamEventListener.Result result : StreamEventListener.Result.values()) {
             events.entryHandled("caracal.sessions.revoke", result);
         }
-        Map<String, Set<String>> series = new HashMap<>();
+        // A runner that is never started: its consumer connects on first use, so no Redis is needed.
+        RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+        try (ConsumerRunner runner = ConsumerRunner.builder().add(RedisRevocationConsumer.builder().client(client)
+                .store(issuer.revocations()).consumer("ops-test").build()).build()) {
+            new ConsumerHealthMetrics(registry, runner);
+            collect(registry, series);
+        } finally {
+            client.shutdown();
+        }
+        assertThat(metrics.registryFailures()).isZero();
+        return series;
+    }
+
+    private static void collect(PrometheusMeterRegistry registry, Map<String, Set<String>> series) {
         for (String line : registry.scrape().lines().toList()) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
@@ -184,8 +227,6 @@ class OperationsDashboardTest {
             PromQuery.Sample sample = PromQuery.sample(line);
             series.computeIfAbsent(sample.name(), k -> new HashSet<>()).addAll(sample.labels().keySet());
         }
-        assertThat(metrics.registryFailures()).isZero();
-        return series;
     }
 
     /** @return label name → every value Caracal can give it */

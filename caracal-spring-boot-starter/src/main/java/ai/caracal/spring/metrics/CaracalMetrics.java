@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *       {@code outcome} = {@code ok} or the error code ({@code invalid_token}, {@code session_revoked},
  *       …) and {@code cause} = {@code none} or the {@link Cause} ({@code keys_unavailable},
  *       {@code store_unavailable}, {@code bad_signature}, {@code expired}, …), so that an outage and an
- *       attack answered with the same code are told apart;</li>
+ *       attack answered with the same code are told apart; with a fixed set of bucket bounds
+ *       ({@link #VERIFY_BUCKETS}), so Prometheus gets {@code caracal_verify_seconds_bucket} and
+ *       percentiles can be computed across instances;</li>
  *   <li>{@code caracal.jwks.fetch}: counter of key set fetch attempts, tag {@code result} =
  *       {@code success}, {@code failure}, {@code rejected_cooldown} or {@code rejected_backoff};</li>
  *   <li>{@code caracal.revocation.check.errors}: counter of revocation checks the store could not answer,
@@ -53,6 +56,22 @@ import org.slf4j.LoggerFactory;
  * once a minute, and the decision is the one it would have been. A meter that failed to register is
  * tried again on its next use.
  *
+ * <p><b>Verification-time buckets.</b> The timer publishes a cumulative count for each bound of
+ * {@link #VERIFY_BUCKETS} (0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5 s) plus {@code +Inf}:
+ * 14 bucket series per ({@code outcome}, {@code cause}) pair that occurred, beside {@code _count},
+ * {@code _sum} and {@code _max}. A server that sees {@code ok} and a dozen kinds of rejection exports
+ * about 13 × 17 ≈ 220 series for this timer (14 buckets, count, sum and max a pair); Micrometer's
+ * percentile histogram (about 70 buckets a pair) is deliberately not enabled, nor are client-side
+ * percentiles (they cannot be aggregated across instances). The bounds follow what a verification waits for: a signature check
+ * and an in-memory store take well under a millisecond, a Redis revocation check on the same network
+ * 0.2 to 2 ms, a slow store up to its command time-out (250 ms by default, so a call that timed out
+ * lands in the 500 ms bucket), and a key set fetch up to the fetch time-out (5 s). Percentiles read from
+ * them (Prometheus {@code histogram_quantile}) are interpolated inside a bucket, so they are as precise
+ * as the bucket they fall in: enough to tell 1 ms from 10 ms from a time-out. To drop the buckets
+ * (their series) in a registry, configure the timer with a {@code MeterFilter} whose
+ * {@code configure} returns {@code DistributionStatisticConfig.builder().serviceLevelObjectives()
+ * .build().merge(config)} for {@link #VERIFY}.
+ *
  * <p>Meters are created on first use, so only outcomes that happened are exported, except the error
  * counter, which exists from the start (so a rate of zero can be alerted on). Thread-safe and
  * allocation-free once every meter exists.
@@ -61,6 +80,17 @@ public final class CaracalMetrics implements VerificationListener {
 
     /** Timer of verification calls. */
     public static final String VERIFY = "caracal.verify";
+    /**
+     * The bucket bounds of {@link #VERIFY}, in ascending order: 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250,
+     * 500 ms, 1, 2.5, 5 s (the class comment says why).
+     */
+    public static final List<Duration> VERIFY_BUCKETS = List.of(
+            Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500),
+            Duration.ofSeconds(5));
+    private static final Duration[] BUCKETS = VERIFY_BUCKETS.toArray(new Duration[0]);
+
     /** Counter of key set fetch attempts. */
     public static final String JWKS_FETCH = "caracal.jwks.fetch";
     /** Counter of revocation checks the store could not answer. */
@@ -97,6 +127,7 @@ public final class CaracalMetrics implements VerificationListener {
                         .description("Caracal mandate verifications")
                         .tag("outcome", result.ok() ? "ok" : result.error().code().wire())
                         .tag("cause", result.cause().wire())
+                        .serviceLevelObjectives(BUCKETS)
                         .register(registry);
                 verifyTimers.set(slot, timer);
             }
