@@ -9,11 +9,15 @@ import ai.caracal.revocation.redis.RedisRevocationConsumer;
 import ai.caracal.testkit.Eventually;
 import ai.caracal.testkit.TcpFaultProxy;
 import ai.caracal.testkit.TestClock;
+import ai.caracal.testkit.logging.LogCapture;
+import ch.qos.logback.classic.Level;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -107,6 +111,32 @@ class ConsumerHealthMetricsTest {
             System.gc();
             assertThat(registry.get(ConsumerHealthMetrics.LAST_POLL_AGE).gauge().getId().getBaseUnit()).isEqualTo("seconds");
             assertThat(healthy(registry)).isZero();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    @DisplayName("a registry that refuses the gauges is logged and stops nothing")
+    void aRegistryThatRefusesTheGaugesStopsNothing() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getName().startsWith("caracal.revocation.consumer.")) {
+                    throw new IllegalStateException("registry broken");
+                }
+                return id;
+            }
+        });
+        RedisClient client = RedisClient.create(RedisForTests.sharedUri());
+        try (ConsumerRunner runner = runner(client, "unused", "unused", new TestClock());
+             LogCapture logs = LogCapture.of(ConsumerHealthMetrics.class, Level.WARN)) {
+            new ConsumerHealthMetrics(registry, runner);
+
+            assertThat(registry.find(ConsumerHealthMetrics.HEALTHY).gauge()).isNull();
+            assertThat(logs.warnings()).hasSize(1);
+            assertThat(logs.warnings().get(0)).contains("consumer health gauges").contains("registry broken");
         } finally {
             client.shutdown();
         }
