@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  *       continues at once.</li>
  *   <li>Runtimes that instantiate providers themselves (Quarkus, classpath scanning) need a provider
  *       class of their own that builds one filter and delegates to it; give that class the same
- *       {@code @Provider}, {@code @PreMatching} and {@code @Priority(Priorities.AUTHENTICATION)}.</li>
+ *       {@code @Provider}, {@code @PreMatching} and {@code @Priority(Priorities.AUTHENTICATION)}, and
+ *       delegate all three roles: {@link #filter(ContainerRequestContext)},
+ *       {@link #filter(ContainerRequestContext, ContainerResponseContext)} and {@link #aroundWriteTo}.</li>
  * </ul>
  *
  * <p><b>Early answers</b> (connectors.md §10.3). A rejected request's body is usually still arriving
@@ -77,10 +79,23 @@ import org.slf4j.LoggerFactory;
  * Registering the object registers both roles; a provider class of your own (Quarkus) delegates
  * {@link #aroundWriteTo} too.
  *
- * <p><b>Live connections</b> (connectors.md §10.4). The object is also a {@link ContainerResponseFilter}:
- * a verified response of type {@code text/event-stream} (an {@code SseEventSink} resource) gets an entity
- * stream that ends, completing the response, when the mandate expires, is revoked or becomes stale. A
- * provider class of your own delegates {@link #filter(ContainerRequestContext, ContainerResponseContext)}
+ * <p><b>Live connections</b> (connectors.md §10.4). A verified {@code text/event-stream} response is
+ * registered with the boundary's {@link ai.caracal.verify.http.LiveConnections} and ends when its mandate
+ * expires, is revoked or becomes stale:
+ * <ul>
+ *   <li>Jersey (an {@code SseEventSink} resource), and on Quarkus REST a response entity of that type (a
+ *       {@code StreamingOutput}): the object is also a {@link ContainerResponseFilter} that replaces the
+ *       entity stream; ending closes it, which completes the response, and the runtime's next write fails
+ *       (a Jersey {@code SseEventSink} then closes).</li>
+ *   <li>Quarkus REST, whose {@code SseEventSink} methods and {@code Multi} streams run no response filter
+ *       and write straight to Vert.x: the request filter watches a verified request's response (RESTEasy
+ *       Reactive's pre-commit listener, called reflectively) and registers it when its head is written
+ *       with that type. Ending runs on the request's event loop: an {@code SseEventSink} is closed (the
+ *       response completes, {@code isClosed()} is {@code true}, {@code send} throws); a {@code Multi}'s
+ *       HTTP/1.x connection is closed (an HTTP/2 stream reset), which cancels it.</li>
+ *   <li>RESTEasy classic: put the servlet {@code CaracalFilter} in front (connectors.md §10.4).</li>
+ * </ul>
+ * A provider class of your own delegates {@link #filter(ContainerRequestContext, ContainerResponseContext)}
  * too.
  *
  * <p>Thread-safe: one instance serves every request.
@@ -150,7 +165,8 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
     /**
      * Registers a verified {@code text/event-stream} response as a live connection (connectors.md §10.4):
      * its entity stream is replaced by one that the boundary's {@link ai.caracal.verify.http.LiveConnections}
-     * closes when the mandate expires, is revoked or becomes stale. Other responses are left alone.
+     * closes when the mandate expires, is revoked or becomes stale. Other responses, and one already
+     * registered (Quarkus REST), are left alone.
      *
      * @param request  the request context
      * @param response the response context
@@ -161,9 +177,11 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
             return;
         }
         MediaType type = response.getMediaType();
-        if (type == null || !MediaType.SERVER_SENT_EVENTS_TYPE.isCompatible(type)) {
+        if (type == null || !MediaType.SERVER_SENT_EVENTS_TYPE.isCompatible(type)
+                || request.getProperty(ReactiveLiveStreams.LIVE_PROPERTY) != null) {
             return;
         }
+        request.setProperty(ReactiveLiveStreams.LIVE_PROPERTY, Boolean.TRUE);
         response.setEntityStream(new LiveEntityStream(response.getEntityStream(), claims, boundary.liveConnections()));
     }
 
@@ -255,10 +273,14 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
         request.abortWith(answer);
     }
 
-    private static void attach(BoundaryDecision decision, ContainerRequestContext request, boolean secure) {
+    private void attach(BoundaryDecision decision, ContainerRequestContext request, boolean secure) {
         if (decision.kind() == BoundaryDecision.Kind.VERIFIED) {
             request.setProperty(CLAIMS_PROPERTY, decision.claims());
             request.setSecurityContext(new CaracalSecurityContext(decision.claims(), secure));
+            ReactiveLiveStreams streams = ReactiveLiveStreams.of(request);
+            if (streams != null) {
+                streams.watch(request, decision.claims(), boundary.liveConnections());
+            }
         }
     }
 

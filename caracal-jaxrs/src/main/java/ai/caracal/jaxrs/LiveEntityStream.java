@@ -12,9 +12,11 @@ import java.io.OutputStream;
  * with the boundary's {@link LiveConnections} until the runtime closes it, every write under a
  * {@link StreamGuard}. Ending it closes the runtime's stream, which completes the response; the runtime's
  * next event write then fails and its {@code SseEventSink} closes. This works where the runtime writes
- * the events through the response's entity stream and closes it with the sink (Jersey); RESTEasy classic
- * closes it when its servlet dispatch returns, so there the connection is forgotten early and the
- * servlet {@code CaracalFilter} must guard the stream.
+ * the events through the response's entity stream and closes it with the sink (Jersey), and for an entity
+ * written to it (a {@code StreamingOutput}, also on Quarkus REST); RESTEasy classic closes it when its
+ * servlet dispatch returns, so there the connection is forgotten early and the servlet
+ * {@code CaracalFilter} must guard the stream. Quarkus REST's {@code SseEventSink} and {@code Multi}
+ * streams never reach it: {@link ReactiveLiveStreams} registers those.
  */
 final class LiveEntityStream extends OutputStream {
 

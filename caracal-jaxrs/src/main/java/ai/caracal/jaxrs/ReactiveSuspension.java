@@ -76,7 +76,7 @@ final class ReactiveSuspension {
     }
 
     /** The {@value #SPI} interface among the type's interfaces, or {@code null}. */
-    private static Class<?> find(Class<?> type) {
+    static Class<?> find(Class<?> type) {
         Deque<Class<?>> pending = new ArrayDeque<>();
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             pending.add(c);

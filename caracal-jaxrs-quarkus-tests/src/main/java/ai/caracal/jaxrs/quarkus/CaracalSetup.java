@@ -5,6 +5,8 @@ import ai.caracal.revocation.InMemoryRevocationStore;
 import ai.caracal.revocation.RevocationStore;
 import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.Requirements;
+import ai.caracal.verify.http.LiveConnections;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -19,9 +21,21 @@ public class CaracalSetup {
         return InMemoryRevocationStore.builder().build();
     }
 
+    /** The open SSE streams, re-checked against the store every {@code caracal.live-recheck-interval} (2 s by default). */
     @Produces
     @Singleton
-    CaracalRequestFilter caracal(RevocationStore revocations,
+    LiveConnections liveConnections(RevocationStore revocations,
+            @ConfigProperty(name = "caracal.live-recheck-interval", defaultValue = "PT2S") Duration recheck) {
+        return LiveConnections.builder().revocations(revocations).recheckInterval(recheck).build();
+    }
+
+    void close(@Disposes LiveConnections live) {
+        live.close();
+    }
+
+    @Produces
+    @Singleton
+    CaracalRequestFilter caracal(RevocationStore revocations, LiveConnections live,
             @ConfigProperty(name = "caracal.issuer") String issuer,
             @ConfigProperty(name = "caracal.audience") String audience,
             @ConfigProperty(name = "caracal.zone-id") String zone,
@@ -33,6 +47,7 @@ public class CaracalSetup {
                 .build();
         return CaracalRequestFilter.builder()
                 .verifier(verifier)
+                .liveConnections(live)
                 .exclude("/healthz")
                 .route("/api/documents", Requirements.builder().requiredScopes("documents:read").build())
                 .route("/api/payouts", Requirements.builder().requiredScopes("billing:payout").requireDelegation(true).build())
