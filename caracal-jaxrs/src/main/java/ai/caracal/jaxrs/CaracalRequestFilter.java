@@ -7,6 +7,7 @@ import ai.caracal.verify.MandateVerifier;
 import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
 import ai.caracal.verify.http.BoundaryResponse;
+import ai.caracal.verify.http.BoundaryScope;
 import ai.caracal.verify.http.EarlyAnswer;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
@@ -98,6 +99,27 @@ import org.slf4j.LoggerFactory;
  * A provider class of your own delegates {@link #filter(ContainerRequestContext, ContainerResponseContext)}
  * too.
  *
+ * <p><b>Baggage</b> (interop.md §1). With the OpenTelemetry API on the class path, where the filter runs on
+ * a worker thread (Jersey, RESTEasy classic), the {@code caracal.*} W3C Baggage of the verified claims
+ * ({@link HttpBoundary#enter}) is current on that thread from the filter until the response filters run
+ * (before the entity is written), so the clients a resource method calls on that thread carry it;
+ * incoming {@code caracal.*} entries are dropped, also on excluded requests. The scope is closed only on the thread that opened it, and only
+ * while it is still that thread's current context (OpenTelemetry ignores any other close):
+ * <ul>
+ *   <li>a synchronous resource: by the response filter (its entity is written after it; a
+ *       {@code StreamingOutput} that calls other services while it writes does not carry the baggage);</li>
+ *   <li>an asynchronous one ({@code @Suspended AsyncResponse}, a {@code CompletionStage} result, an
+ *       {@code SseEventSink}) has the baggage while its method runs on the worker thread, but its response
+ *       may be written on another thread, and the threads it hands work to do not inherit the context (wrap
+ *       your executor with {@code Context.current().wrap(...)}). Its scope stays open on the worker thread
+ *       until that thread's next request through this filter closes it first, or until a server
+ *       instrumentation around the request (the OpenTelemetry agent, a servlet filter) restores its own
+ *       context when the request's thread returns; the same holds for an exception no mapper answers, for
+ *       which the runtime skips the response filters.</li>
+ * </ul>
+ * Not on Quarkus REST, whose filters run on a Vert.x event loop, not on the thread of the resource method:
+ * there use Quarkus' OpenTelemetry extension and read the claims with {@link CaracalClaims}.
+ *
  * <p>Thread-safe: one instance serves every request.
  */
 @PreMatching
@@ -110,9 +132,15 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
     /** The request property holding the unread body of a request answered at the boundary (§10.3). */
     private static final String DRAIN_PROPERTY = "ai.caracal.drain";
 
+    /** The request property holding the baggage scope opened for the request, until it is closed. */
+    private static final String SCOPE_PROPERTY = "ai.caracal.scope";
+
     private static final Logger log = LoggerFactory.getLogger(CaracalRequestFilter.class);
 
     private final HttpBoundary boundary;
+
+    /** The baggage scope this filter holds open on each worker thread: at most one, closed on that thread. */
+    private final ThreadLocal<BoundaryScope> openScope = new ThreadLocal<>();
 
     private CaracalRequestFilter(HttpBoundary boundary) {
         this.boundary = boundary;
@@ -134,7 +162,9 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
         List<JaxrsBoundaryRequest> readings = JaxrsBoundaryRequest.readings(request);
         ReactiveSuspension suspension = ReactiveSuspension.of(request);
         if (suspension == null) {
-            apply(evaluate(readings), request);
+            BoundaryDecision decision = evaluate(readings);
+            apply(decision, request);
+            enterContext(decision, request);
             return;
         }
         CompletableFuture<BoundaryDecision> pending = evaluateAsync(readings);
@@ -163,7 +193,8 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
     }
 
     /**
-     * Registers a verified {@code text/event-stream} response as a live connection (connectors.md §10.4):
+     * Closes the request's baggage scope when this thread holds it (see "Baggage" above), and registers a
+     * verified {@code text/event-stream} response as a live connection (connectors.md §10.4):
      * its entity stream is replaced by one that the boundary's {@link ai.caracal.verify.http.LiveConnections}
      * closes when the mandate expires, is revoked or becomes stale. Other responses, and one already
      * registered (Quarkus REST), are left alone.
@@ -173,6 +204,7 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
      */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        leaveContext(request);
         if (!(request.getProperty(CLAIMS_PROPERTY) instanceof Claims claims)) {
             return;
         }
@@ -183,6 +215,41 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
         }
         request.setProperty(ReactiveLiveStreams.LIVE_PROPERTY, Boolean.TRUE);
         response.setEntityStream(new LiveEntityStream(response.getEntityStream(), claims, boundary.liveConnections()));
+    }
+
+    /**
+     * Opens the request's baggage scope on this worker thread (a passed or verified request), after
+     * closing one an earlier request left open on it.
+     */
+    private void enterContext(BoundaryDecision decision, ContainerRequestContext request) {
+        if (!boundary.entersContext()) {
+            return;
+        }
+        closeOpenScope();
+        if (decision.kind() == BoundaryDecision.Kind.RESPOND) {
+            return;
+        }
+        BoundaryScope scope = boundary.enter(decision);
+        if (scope != BoundaryScope.NONE) {
+            openScope.set(scope);
+            request.setProperty(SCOPE_PROPERTY, scope);
+        }
+    }
+
+    /** Closes the request's baggage scope, when this thread holds it open. */
+    private void leaveContext(ContainerRequestContext request) {
+        if (request.getProperty(SCOPE_PROPERTY) instanceof BoundaryScope scope && openScope.get() == scope) {
+            request.removeProperty(SCOPE_PROPERTY);
+            closeOpenScope();
+        }
+    }
+
+    private void closeOpenScope() {
+        BoundaryScope scope = openScope.get();
+        if (scope != null) {
+            openScope.remove();
+            scope.close();
+        }
     }
 
     /** Every reading must pass; the first answer found is the one written. */
