@@ -8,6 +8,7 @@ import ai.caracal.verify.http.BoundaryBuilder;
 import ai.caracal.verify.http.BoundaryDecision;
 import ai.caracal.verify.http.BoundaryResponse;
 import ai.caracal.verify.http.BoundaryScope;
+import ai.caracal.verify.http.CapturedContext;
 import ai.caracal.verify.http.EarlyAnswer;
 import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
@@ -99,26 +100,37 @@ import org.slf4j.LoggerFactory;
  * A provider class of your own delegates {@link #filter(ContainerRequestContext, ContainerResponseContext)}
  * too.
  *
- * <p><b>Baggage</b> (interop.md §1). With the OpenTelemetry API on the class path, where the filter runs on
- * a worker thread (Jersey, RESTEasy classic), the {@code caracal.*} W3C Baggage of the verified claims
- * ({@link HttpBoundary#enter}) is current on that thread from the filter until the response filters run
- * (before the entity is written), so the clients a resource method calls on that thread carry it;
- * incoming {@code caracal.*} entries are dropped, also on excluded requests. The scope is closed only on the thread that opened it, and only
- * while it is still that thread's current context (OpenTelemetry ignores any other close):
+ * <p><b>Baggage</b> (interop.md §1). With the OpenTelemetry API on the class path, the {@code caracal.*}
+ * W3C Baggage of the verified claims ({@link HttpBoundary#enter}) is made current for the resource method,
+ * so the clients it calls carry it; incoming {@code caracal.*} entries are dropped, also on excluded
+ * requests. Where that context lives depends on the runtime:
  * <ul>
- *   <li>a synchronous resource: by the response filter (its entity is written after it; a
- *       {@code StreamingOutput} that calls other services while it writes does not carry the baggage);</li>
- *   <li>an asynchronous one ({@code @Suspended AsyncResponse}, a {@code CompletionStage} result, an
- *       {@code SseEventSink}) has the baggage while its method runs on the worker thread, but its response
- *       may be written on another thread, and the threads it hands work to do not inherit the context (wrap
- *       your executor with {@code Context.current().wrap(...)}). Its scope stays open on the worker thread
- *       until that thread's next request through this filter closes it first, or until a server
- *       instrumentation around the request (the OpenTelemetry agent, a servlet filter) restores its own
- *       context when the request's thread returns; the same holds for an exception no mapper answers, for
- *       which the runtime skips the response filters.</li>
+ *   <li>Where the filter runs on a worker thread (Jersey, RESTEasy classic), it is current on that thread
+ *       from the filter until the response filters run (before the entity is written). The scope is closed
+ *       only on the thread that opened it, and only while it is still that thread's current context
+ *       (OpenTelemetry ignores any other close): a synchronous resource's by the response filter (its
+ *       entity is written after it; a {@code StreamingOutput} that calls other services while it writes
+ *       does not carry the baggage). An asynchronous one ({@code @Suspended AsyncResponse}, a
+ *       {@code CompletionStage} result, an {@code SseEventSink}) has the baggage while its method runs on
+ *       the worker thread, but its response may be written on another thread, and the threads it hands
+ *       work to do not inherit the context (wrap your executor with {@code Context.current().wrap(...)}).
+ *       Its scope stays open on the worker thread until that thread's next request through this filter
+ *       closes it first, or until a server instrumentation around the request (the OpenTelemetry agent, a
+ *       servlet filter) restores its own context when the request's thread returns; the same holds for an
+ *       exception no mapper answers, for which the runtime skips the response filters.</li>
+ *   <li>Quarkus REST runs the filter on a Vert.x event loop, and the resource method there or on a worker
+ *       thread, so a thread's context is the wrong place. The baggage is entered only with Quarkus'
+ *       OpenTelemetry extension ({@code quarkus-opentelemetry}), whose context storage keeps the current
+ *       context in the request's Vert.x (duplicated) context: it follows the request to the worker thread and
+ *       goes with the request. The filter enters it there at once, or, when verification had to wait (the
+ *       request suspended), on the request's own Vert.x context before the request resumes, on the context
+ *       taken when the request arrived. It is not closed: the response filter does not run for every
+ *       response (SSE sinks, {@code Multi} streams), an entity written later keeps the baggage, and the
+ *       extension's own scope, closed when the response is sent, takes the request's context away. With any
+ *       other context storage (OpenTelemetry's default, thread-local) nothing is done on Quarkus REST: a scope
+ *       left on the event loop's thread would give one request's baggage to the others it serves. Read the
+ *       claims with {@link CaracalClaims} there.</li>
  * </ul>
- * Not on Quarkus REST, whose filters run on a Vert.x event loop, not on the thread of the resource method:
- * there use Quarkus' OpenTelemetry extension and read the claims with {@link CaracalClaims}.
  *
  * <p>Thread-safe: one instance serves every request.
  */
@@ -167,11 +179,18 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
             enterContext(decision, request);
             return;
         }
+        VertxRequestContext perRequest = boundary.entersContext() ? VertxRequestContext.current() : null;
         CompletableFuture<BoundaryDecision> pending = evaluateAsync(readings);
         if (pending.isDone()) {
-            apply(pending.join(), request);
+            BoundaryDecision decision = pending.join();
+            apply(decision, request);
+            if (perRequest != null) {
+                // Kept in the request's own Vert.x context, dropped with it: not closed (see "Baggage").
+                boundary.enter(decision);
+            }
             return;
         }
+        CapturedContext captured = perRequest == null ? CapturedContext.CURRENT : boundary.captureContext();
         boolean secure = request.getSecurityContext().isSecure();
         String method = request.getMethod();
         suspension.suspend(request);
@@ -188,8 +207,26 @@ public final class CaracalRequestFilter implements ContainerRequestFilter, Conta
                 return;
             }
             attach(decision, request, secure);
-            suspension.resume(request);
+            resume(request, suspension, perRequest, decision, captured);
         });
+    }
+
+    /**
+     * Resumes a suspended Quarkus REST request. With per-request context storage, the request's baggage is
+     * first made current on its own Vert.x context (this thread, which completed the verification, is not
+     * the request's), from the context taken when the request arrived; the chain then goes on from there.
+     */
+    private void resume(ContainerRequestContext request, ReactiveSuspension suspension, VertxRequestContext perRequest,
+            BoundaryDecision decision, CapturedContext captured) {
+        if (perRequest == null || !perRequest.execute(() -> {
+            try {
+                boundary.enter(decision, captured);
+            } finally {
+                suspension.resume(request);
+            }
+        })) {
+            suspension.resume(request);
+        }
     }
 
     /**

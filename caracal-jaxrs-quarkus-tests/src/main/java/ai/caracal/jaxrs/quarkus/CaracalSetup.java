@@ -10,9 +10,13 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Builds the application's one {@link CaracalRequestFilter} from configuration (the example API's rules). */
+/**
+ * Builds the application's one {@link CaracalRequestFilter} from configuration (the example API's rules;
+ * {@code caracal.exclude}, {@code /healthz} by default, lists the excluded prefixes).
+ */
 public class CaracalSetup {
 
     @Produces
@@ -39,7 +43,8 @@ public class CaracalSetup {
             @ConfigProperty(name = "caracal.issuer") String issuer,
             @ConfigProperty(name = "caracal.audience") String audience,
             @ConfigProperty(name = "caracal.zone-id") String zone,
-            @ConfigProperty(name = "caracal.jwks-fetch-timeout", defaultValue = "PT5S") Duration fetchTimeout) {
+            @ConfigProperty(name = "caracal.jwks-fetch-timeout", defaultValue = "PT5S") Duration fetchTimeout,
+            @ConfigProperty(name = "caracal.exclude", defaultValue = "/healthz") List<String> exclude) {
         MandateVerifier verifier = MandateVerifier.builder()
                 .issuer(issuer).audience(audience).zoneId(zone)
                 .jwksFetchTimeout(fetchTimeout)
@@ -48,7 +53,7 @@ public class CaracalSetup {
         return CaracalRequestFilter.builder()
                 .verifier(verifier)
                 .liveConnections(live)
-                .exclude("/healthz")
+                .exclude(exclude.toArray(String[]::new))
                 .route("/api/documents", Requirements.builder().requiredScopes("documents:read").build())
                 .route("/api/payouts", Requirements.builder().requiredScopes("billing:payout").requireDelegation(true).build())
                 .build();
