@@ -7,8 +7,6 @@ import ai.caracal.revocation.RevocationStoreException;
 import ai.caracal.revocation.internal.RateLimitedWarning;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -107,6 +105,7 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     private static final String REVOKED_VALUE = "1";
 
     private final RedisLink link;
+    private final MgetBatches batches;
     private final String keyPrefix;
     private final String epochKeyPrefix;
     private final long defaultTtlMillis;
@@ -118,6 +117,7 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
 
     private RedisRevocationStore(Builder builder, RedisLink link) {
         this.link = link;
+        this.batches = new MgetBatches(link);
         this.keyPrefix = builder.keyPrefix;
         this.epochKeyPrefix = builder.keyPrefix + EPOCH_KEY_INFIX;
         this.defaultTtlMillis = Math.max(1L, saturatedMillis(positiveOr(builder.defaultTtl, DEFAULT_TTL)));
@@ -276,9 +276,11 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
     }
 
     /**
-     * {@link #check(List, String)} without blocking: the same single {@code MGET} through Lettuce's
-     * asynchronous API, bounded by the same {@code commandTimeout} (a command not answered by then is
-     * cancelled). The stage never fails: when Redis is unavailable it completes with
+     * {@link #check(List, String)} without blocking: the same {@code MGET} through Lettuce's asynchronous
+     * API, bounded by the same {@code commandTimeout} (a command not answered by then is cancelled).
+     * Concurrent checks share a round trip (state.md S74): at most one such {@code MGET} is on the wire,
+     * and the checks that arrive meanwhile go together in the next one, each reading its own keys; a
+     * lone check is sent at once. The stage never fails: when Redis is unavailable it completes with
      * {@link RevocationCheck#FAILED_CLOSED} if failing closed, otherwise {@link RevocationCheck#CLEAR}.
      * It completes on Lettuce's I/O thread (or the JDK's delay scheduler on a time-out).
      *
@@ -293,28 +295,47 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         if (lookup == null) {
             return CLEAR_NOW;
         }
-        CompletableFuture<RevocationCheck> answer = new CompletableFuture<>();
-        CompletableFuture<RedisClusterAsyncCommands<String, String>> commands = link.commandsAsync();
-        if (commands.isDone() && !commands.isCompletedExceptionally()) {
-            send(lookup, commands.join(), answer);
-        } else {
-            commands.whenComplete((ready, failure) -> {
-                if (failure != null) {
-                    answer.completeExceptionally(failure);
-                } else {
-                    send(lookup, ready, answer);
-                }
-            });
-        }
-        return answer.orTimeout(link.timeoutMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
-            lookup.cancel();
-            if (failure instanceof TimeoutException) {
-                link.timedOut();
+        Pending pending = new Pending(lookup);
+        batches.submit(pending);
+        return pending.result.orTimeout(link.timeoutMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
+            Throwable cause = unwrap(failure);
+            if (cause instanceof TimeoutException) {
                 return failedLookup(new RevocationStoreException("MGET got no reply within " + link.timeoutMillis()
                         + " ms"));
             }
-            return failedLookup(unwrap(failure));
+            return failedLookup(cause);
         });
+    }
+
+    /** An asynchronous check waiting in {@link MgetBatches} for the values of its keys. */
+    private static final class Pending implements MgetBatches.Waiting {
+        final Lookup lookup;
+        final CompletableFuture<RevocationCheck> result = new CompletableFuture<>();
+
+        Pending(Lookup lookup) {
+            this.lookup = lookup;
+        }
+
+        @Override
+        public String[] keys() {
+            return lookup.keys;
+        }
+
+        @Override
+        public void answer(List<KeyValue<String, String>> values) {
+            try {
+                result.complete(lookup.answer(values));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            Throwable cause = unwrap(failure);
+            result.completeExceptionally(cause instanceof TimeoutException ? cause
+                    : new RevocationStoreException("MGET failed: " + cause.getMessage(), cause));
+        }
     }
 
     /**
@@ -377,33 +398,6 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         return List.of(answers);
     }
 
-    private void send(Lookup lookup, RedisClusterAsyncCommands<String, String> commands,
-            CompletableFuture<RevocationCheck> answer) {
-        RedisFuture<List<KeyValue<String, String>>> reply;
-        try {
-            reply = commands.mget(lookup.keys);
-        } catch (RuntimeException e) {
-            answer.completeExceptionally(e);
-            return;
-        }
-        lookup.sent = reply;
-        reply.whenComplete((values, failure) -> {
-            if (failure == null || !(unwrap(failure) instanceof RedisCommandTimeoutException)) {
-                link.answered();
-            }
-            if (failure != null) {
-                answer.completeExceptionally(new RevocationStoreException("MGET failed: " + unwrap(failure).getMessage(),
-                        unwrap(failure)));
-                return;
-            }
-            try {
-                answer.complete(lookup.answer(values));
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-    }
-
     private RevocationCheck failedLookup(Throwable e) {
         unavailable(e);
         return failClosed ? RevocationCheck.FAILED_CLOSED : RevocationCheck.CLEAR;
@@ -445,8 +439,6 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
         final String[] keys;
         final int anchorKeys;
         final boolean withZone;
-        /** The command once sent, so that a time-out can cancel it. */
-        volatile RedisFuture<?> sent;
 
         Lookup(String[] keys, int anchorKeys, boolean withZone) {
             this.keys = keys;
@@ -468,13 +460,6 @@ public final class RedisRevocationStore implements RevocationStore, AutoCloseabl
             }
             long epoch = withZone ? Epochs.parse(values.get(keys.length - 1).getValueOrElse(null)) : 0L;
             return revoked || epoch != 0L ? new RevocationCheck(revoked, epoch) : RevocationCheck.CLEAR;
-        }
-
-        void cancel() {
-            RedisFuture<?> command = sent;
-            if (command != null) {
-                command.cancel(false);
-            }
         }
     }
 

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.caracal.revocation.RevocationCheck;
 import ai.caracal.revocation.RevocationQuery;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +107,51 @@ class RedisRevocationStoreWireTest {
                     + "caracal:revoked:sessions:delegation-epoch:zone1 caracal:revoked:sessions:a3 "
                     + "caracal:revoked:sessions:delegation-epoch:zone2");
             assertThat(delta(before, after)).isEqualTo(Map.of("mget", 1L, "info", 1L));
+        }
+    }
+
+    @Test
+    @DisplayName("asynchronous checks that arrive while one MGET is on the wire go together in the next MGET, each answered from its own keys")
+    void concurrentAsyncChecksShareOneMget() throws Exception {
+        admin.set("caracal:revoked:sessions:r7", "1");
+        admin.set("caracal:revoked:sessions:delegation-epoch:zone2", "9");
+        try (RedisRevocationStore store = RedisRevocationStore.builder().connection(observed)
+                     .commandTimeout(Duration.ofSeconds(20)).warnOnUnsafeEviction(false).build();
+             StatefulRedisConnection<String, String> busy = adminClient.connect();
+             StatefulRedisConnection<String, String> probe = adminClient.connect()) {
+            Map<String, Long> before = commandCalls();
+            // The server runs one script for 1.5 s and answers nothing else meanwhile. Once a PING has gone
+            // unanswered for 200 ms it is certainly inside the script, so the first check is on the wire
+            // until the script ends, and every later one arrives while it is (they take microseconds).
+            RedisFuture<Object> script = busy.async().eval(
+                    "local s = redis.call('TIME') local t repeat t = redis.call('TIME') until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) >= 1500000 return 1",
+                    ScriptOutputType.INTEGER);
+            awaitBusy(probe);
+            List<CompletableFuture<RevocationCheck>> answers = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                answers.add(store.checkAsync(List.of("s" + i, "r" + (i % 10)), "zone" + (i % 3)).toCompletableFuture());
+            }
+            script.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 40; i++) {
+                assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).as("check %d", i)
+                        .isEqualTo(new RevocationCheck(i % 10 == 7, i % 3 == 2 ? 9 : 0));
+            }
+            // 40 checks, 2 MGETs: the first, then the other 39 together. (3 if the PING was late for another
+            // reason and the first check was answered before the script: the second then holds the wire.)
+            Map<String, Long> delta = delta(before, commandCalls());
+            assertThat(delta.get("mget")).isBetween(2L, 3L);
+        }
+    }
+
+    /** Returns once a PING on {@code probe} has gone unanswered for 200 ms (the server is busy). */
+    private static void awaitBusy(StatefulRedisConnection<String, String> probe) throws Exception {
+        while (true) {
+            RedisFuture<String> ping = probe.async().ping();
+            try {
+                ping.get(200, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException busyNow) {
+                return;
+            }
         }
     }
 
