@@ -10,7 +10,9 @@ import ai.caracal.verify.http.HttpBoundary;
 import ai.caracal.verify.http.LiveConnections;
 import ai.caracal.verify.http.ResourceMetadataEndpoint;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +49,10 @@ import reactor.util.context.Context;
  *   <li><b>Never blocks.</b> The filter calls {@link HttpBoundary#evaluateAsync}. When the decision is
  *       already made (held key set, in-memory store, missing token, excluded path) the chain continues on
  *       the calling thread with nothing scheduled. Otherwise (a key set fetch, a Redis round trip) the
- *       request waits without holding a thread, and continues on Reactor's {@code parallel} scheduler,
- *       never on the JWKS fetcher's or the Redis client's threads. A stalled key set or store fails closed
+ *       request waits without holding a thread, and continues on its own event loop on Reactor Netty
+ *       (where its connection lives, so the response is written with no further hand-off) and on
+ *       Reactor's {@code parallel} scheduler on other servers; never on the JWKS fetcher's or the Redis
+ *       client's threads. A stalled key set or store fails closed
  *       at its time-out.</li>
  *   <li><b>Paths</b> are matched as WebFlux routing matches them: the path within the application
  *       ({@code spring.webflux.base-path} removed), each segment percent-decoded and without its
@@ -120,9 +124,10 @@ public final class CaracalWebFilter implements WebFilter, Ordered {
             return apply(decision.join(), exchange, chain, CapturedContext.CURRENT);
         }
         CapturedContext captured = boundary.captureContext();
-        return Mono.fromFuture(decision)
-                .publishOn(Schedulers.parallel())
-                .flatMap(done -> apply(done, exchange, chain, captured));
+        Executor loop = RequestLoops.of(exchange.getRequest());
+        Mono<BoundaryDecision> later = loop == null ? Mono.fromFuture(decision).publishOn(Schedulers.parallel())
+                : Mono.fromFuture(decision.thenApplyAsync(Function.identity(), loop));
+        return later.flatMap(done -> apply(done, exchange, chain, captured));
     }
 
     private Mono<Void> apply(BoundaryDecision decision, ServerWebExchange exchange, WebFilterChain chain,

@@ -79,7 +79,7 @@ class CaracalWebFilterTest {
     }
 
     @Test
-    @DisplayName("a decided request continues on the calling event loop, with nothing scheduled; one that waited for the key set continues on parallel")
+    @DisplayName("a decided request continues on the calling event loop, with nothing scheduled; one that waited for the key set continues on its own event loop, not on the fetcher's thread nor on parallel")
     void decidedRequestsContinueOnTheCallingThread(TestIssuer issuer) {
         AtomicReference<String> thread = new AtomicReference<>();
         WebHandler recordThread = exchange -> {
@@ -88,7 +88,7 @@ class CaracalWebFilterTest {
         };
         try (NettyForTests server = NettyForTests.start(NettyForTests.app(recordThread, filter(issuer).build()))) {
             assertThat(Http.get(server.uri(), "/items", issuer.mint().sign()).statusCode()).isEqualTo(200);
-            assertThat(thread.get()).as("after a cold key set fetch").startsWith("parallel-");
+            assertThat(thread.get()).as("after a cold key set fetch").startsWith("reactor-http-");
 
             assertThat(Http.get(server.uri(), "/items", issuer.mint().sign()).statusCode()).isEqualTo(200);
             assertThat(thread.get()).as("with the key set held and an in-memory store").startsWith("reactor-http-");
