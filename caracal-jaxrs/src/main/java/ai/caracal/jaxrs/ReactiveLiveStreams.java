@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * was closed, by the application, the client leaving or the end). The end runs on the request's own Vert.x
  * context: an {@code SseEventSink} is closed (the response completes, the sink reports closed and its next
  * {@code send} fails); a stream without one (a {@code Multi}) has its HTTP/1.x connection closed (an
- * HTTP/2 stream is reset), which makes its subscriber cancel the subscription. Responses written through a message body writer replace the pre-commit listener with their
- * own; those that are event streams are registered by the response filter ({@link LiveEntityStream}).
+ * HTTP/2 stream is reset), which makes its subscriber cancel the subscription. Responses written through
+ * a message body writer replace the pre-commit listener with their own; those that are event streams are
+ * registered by the response filter ({@link LiveEntityStream}).
  *
  * <p>Everything is called reflectively through {@value ReactiveSuspension#SPI} and the interfaces it
  * returns, so that this module needs nothing beyond the Jakarta REST API. {@link #of} is {@code null} for
