@@ -8,7 +8,6 @@ import jakarta.ws.rs.container.CompletionCallback;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -99,17 +98,17 @@ final class ReactiveLiveStreams {
      * Called before the request continues to its resource (nothing is written yet).
      */
     void watch(ContainerRequestContext request, Claims claims, LiveConnections live) {
-        Object server = invoke(serverContext, request);
-        Object response = invoke(serverResponse, server);
+        Object server = ReactiveSuspension.invoke(serverContext, request);
+        Object response = ReactiveSuspension.invoke(serverResponse, server);
         Consumer<Object> atHead = ignored -> headWritten(request, server, response, claims, live);
-        invoke(setPreCommitListener, response, atHead);
+        ReactiveSuspension.invoke(setPreCommitListener, response, atHead);
     }
 
     /** Runs as the head is written, on the thread writing it (an event loop, or the application's). */
     private void headWritten(ContainerRequestContext request, Object server, Object response, Claims claims,
             LiveConnections live) {
         try {
-            if (request.getProperty(LIVE_PROPERTY) != null || !isEventStream((String) invoke(getResponseHeader, response, "Content-Type"))) {
+            if (request.getProperty(LIVE_PROPERTY) != null || !isEventStream((String) ReactiveSuspension.invoke(getResponseHeader, response, "Content-Type"))) {
                 return;
             }
             request.setProperty(LIVE_PROPERTY, Boolean.TRUE);
@@ -121,7 +120,7 @@ final class ReactiveLiveStreams {
                 completed.set(true);
                 connection.close();
             };
-            invoke(registerCompletionCallback, server, forget);
+            ReactiveSuspension.invoke(registerCompletionCallback, server, forget);
             watchConnection(context, server, response, connection, completed, Math.max(1L, live.recheckInterval().toMillis()));
         } catch (RuntimeException e) {
             // Never fail the response's write. Before open(...) the stream is then not ended early; after it,
@@ -147,18 +146,18 @@ final class ReactiveLiveStreams {
                     if (connection.ended() || completed.get()) {
                         return;
                     }
-                    if (Boolean.TRUE.equals(invoke(closed, response))) {
+                    if (Boolean.TRUE.equals(ReactiveSuspension.invoke(closed, response))) {
                         connection.close();
                         return;
                     }
-                    invoke(context.registerTimer, server, intervalMillis, this);
+                    ReactiveSuspension.invoke(context.registerTimer, server, intervalMillis, this);
                 } catch (RuntimeException e) {
                     log.debug("Watching a live SSE stream's connection failed; it is forgotten ({})", e.toString());
                     connection.close();
                 }
             }
         };
-        invoke(context.registerTimer, server, intervalMillis, check);
+        ReactiveSuspension.invoke(context.registerTimer, server, intervalMillis, check);
     }
 
     private void endOn(Executor loop, ServerContext context, Object server, Object response, ErrorCode code) {
@@ -186,12 +185,12 @@ final class ReactiveLiveStreams {
                 sink.close();
                 return;
             }
-            if (Boolean.TRUE.equals(invoke(closed, response))) {
+            if (Boolean.TRUE.equals(ReactiveSuspension.invoke(closed, response))) {
                 return;
             }
             Object connection = context.http1Connection(server);
             // Not end() first: once the response is complete, Vert.x no longer tells it that the connection closed.
-            invoke(connection == null ? reset : context.closeConnection, connection == null ? response : connection);
+            ReactiveSuspension.invoke(connection == null ? reset : context.closeConnection, connection == null ? response : connection);
         } catch (RuntimeException e) {
             log.debug("Ending a live SSE stream ({}) failed (the client may be gone already): {}", code.wire(), e.toString());
         }
@@ -248,12 +247,12 @@ final class ReactiveLiveStreams {
 
         /** @return the request's {@code SseEventSink}, if its resource took one */
         Object sink(Object server) {
-            return sseEventSink == null ? null : invoke(sseEventSink, server);
+            return sseEventSink == null ? null : ReactiveSuspension.invoke(sseEventSink, server);
         }
 
         /** @return the executor that runs tasks on the request's Vert.x context, or {@code null} */
         Executor executor(Object server) {
-            return contextExecutor != null && invoke(contextExecutor, server) instanceof Executor executor ? executor : null;
+            return contextExecutor != null && ReactiveSuspension.invoke(contextExecutor, server) instanceof Executor executor ? executor : null;
         }
 
         /** @return the request's Vert.x connection when it is HTTP/1.x (one response at a time), else {@code null} */
@@ -261,9 +260,9 @@ final class ReactiveLiveStreams {
             if (vertxRequest == null) {
                 return null;
             }
-            Object request = invoke(vertxRequest, server);
-            Object httpVersion = request == null ? null : invoke(version, request);
-            return httpVersion != null && String.valueOf(httpVersion).startsWith("HTTP_1") ? invoke(connection, request) : null;
+            Object request = ReactiveSuspension.invoke(vertxRequest, server);
+            Object httpVersion = request == null ? null : ReactiveSuspension.invoke(version, request);
+            return httpVersion != null && String.valueOf(httpVersion).startsWith("HTTP_1") ? ReactiveSuspension.invoke(connection, request) : null;
         }
     }
 
@@ -272,23 +271,6 @@ final class ReactiveLiveStreams {
             return type.getMethod(name, parameters);
         } catch (NoSuchMethodException e) {
             return null;
-        }
-    }
-
-    private static Object invoke(Method method, Object target, Object... arguments) {
-        try {
-            return method.invoke(target, arguments);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot call " + method, e);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
         }
     }
 }

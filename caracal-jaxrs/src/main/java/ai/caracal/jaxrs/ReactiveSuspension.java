@@ -58,9 +58,13 @@ final class ReactiveSuspension {
         invoke(resume, context);
     }
 
-    private static void invoke(Method method, ContainerRequestContext context) {
+    /**
+     * Calls a method found by name on a runtime's SPI; what it throws is rethrown as is (an unchecked
+     * exception or error) or wrapped in an {@link IllegalStateException}.
+     */
+    static Object invoke(Method method, Object target, Object... arguments) {
         try {
-            method.invoke(context);
+            return method.invoke(target, arguments);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot call " + method, e);
         } catch (InvocationTargetException e) {
