@@ -77,20 +77,13 @@ public abstract class JaxrsBaggageContract {
     @DisplayName("the shared example: caracal.* from the verified claims replace the caller's, tenant passes, the trace continues; the scope is closed by the response filters")
     void verifiedClaimsReplaceIncomingCaracalBaggage(TestIssuer issuer) throws Exception {
         URI base = serve(issuer);
-        String token = issuer.mint().sid("authority-record-1").agentSession("session-child")
-                .delegationEdge("delegation-1").delegationPath("delegation-root", "delegation-1").hopCount(1).sign();
+        String token = BaggageDownstream.sharedExampleMandate(issuer);
 
         HttpResponse<String> response = call(base, "/baggage/tool", token);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("called");
-        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "caracal.session", "authority-record-1",
-                "caracal.agent_session", "session-child",
-                "caracal.delegation_edge", "delegation-1",
-                "caracal.parent_edge", "delegation-root",
-                "caracal.hop", "1",
-                "tenant", "example"));
+        assertThat(downstream.baggage()).containsExactlyInAnyOrderEntriesOf(BaggageDownstream.SHARED_EXAMPLE_SEEN);
         assertThat(downstream.traceparent()).startsWith(BaggageDownstream.INCOMING_TRACE_PREFIX);
         assertThat(sessionAfterCaracal.get()).as("the caller's context is current again after the response")
                 .isEqualTo("forged-session");

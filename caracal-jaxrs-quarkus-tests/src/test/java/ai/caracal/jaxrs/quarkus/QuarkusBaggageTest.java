@@ -39,15 +39,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuarkusBaggageTest {
 
-    /** interop.md §1's example, as the downstream server must see it. */
-    private static final Map<String, String> SHARED_EXAMPLE = Map.of(
-            "caracal.session", "authority-record-1",
-            "caracal.agent_session", "session-child",
-            "caracal.delegation_edge", "delegation-1",
-            "caracal.parent_edge", "delegation-root",
-            "caracal.hop", "1",
-            "tenant", "example");
-
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TestHTTPResource("/")
@@ -79,7 +70,7 @@ class QuarkusBaggageTest {
 
         Seen seen = Seen.of(pending.get(Api.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         assertThat(seen.thread).startsWith("executor-thread-");
-        assertThat(seen.baggage).containsExactlyInAnyOrderEntriesOf(SHARED_EXAMPLE);
+        assertThat(seen.baggage).containsExactlyInAnyOrderEntriesOf(BaggageDownstream.SHARED_EXAMPLE_SEEN);
         assertThat(seen.traceparent).startsWith(BaggageDownstream.INCOMING_TRACE_PREFIX);
     }
 
@@ -90,7 +81,7 @@ class QuarkusBaggageTest {
         Seen seen = Seen.of(send("/baggage/blocking", sharedExample()).get(Api.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
 
         assertThat(seen.thread).startsWith("executor-thread-");
-        assertThat(seen.baggage).containsExactlyInAnyOrderEntriesOf(SHARED_EXAMPLE);
+        assertThat(seen.baggage).containsExactlyInAnyOrderEntriesOf(BaggageDownstream.SHARED_EXAMPLE_SEEN);
         assertThat(seen.traceparent).startsWith(BaggageDownstream.INCOMING_TRACE_PREFIX);
     }
 
@@ -101,7 +92,7 @@ class QuarkusBaggageTest {
         Seen seen = Seen.of(send("/baggage/nonblocking", sharedExample()).get(Api.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
 
         assertThat(seen.thread).startsWith("vert.x-eventloop-thread-");
-        assertThat(seen.baggage).containsExactlyInAnyOrderEntriesOf(SHARED_EXAMPLE);
+        assertThat(seen.baggage).containsExactlyInAnyOrderEntriesOf(BaggageDownstream.SHARED_EXAMPLE_SEEN);
         assertThat(seen.traceparent).startsWith(BaggageDownstream.INCOMING_TRACE_PREFIX);
     }
 

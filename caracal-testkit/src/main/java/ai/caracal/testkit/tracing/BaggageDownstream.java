@@ -1,5 +1,6 @@
 package ai.caracal.testkit.tracing;
 
+import ai.caracal.testkit.TestIssuer;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -53,6 +54,18 @@ public final class BaggageDownstream implements AutoCloseable {
     public static final String INCOMING_BAGGAGE = "caracal.session=forged-session,caracal.hop=0,"
             + "Caracal.Agent_Session=forged,caracal.extra=forged,tenant=example";
 
+    /**
+     * interop.md §1's shared example as the downstream server must see it: the {@code caracal.*} entries of
+     * {@link #sharedExampleMandate}'s claims and the caller's {@code tenant=example}, none of its forged ones.
+     */
+    public static final Map<String, String> SHARED_EXAMPLE_SEEN = Map.of(
+            "caracal.session", "authority-record-1",
+            "caracal.agent_session", "session-child",
+            "caracal.delegation_edge", "delegation-1",
+            "caracal.parent_edge", "delegation-root",
+            "caracal.hop", "1",
+            "tenant", "example");
+
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final TextMapSetter<HttpRequest.Builder> SETTER = HttpRequest.Builder::header;
 
@@ -96,6 +109,16 @@ public final class BaggageDownstream implements AutoCloseable {
             request.header("Authorization", "Bearer " + token);
         }
         return request;
+    }
+
+    /**
+     * @param issuer the test's issuer
+     * @return the shared example's mandate: {@code sid} {@code authority-record-1}, agent session
+     *         {@code session-child}, edge {@code delegation-1} after {@code delegation-root}, hop 1
+     */
+    public static String sharedExampleMandate(TestIssuer issuer) {
+        return issuer.mint().sid("authority-record-1").agentSession("session-child")
+                .delegationEdge("delegation-1").delegationPath("delegation-root", "delegation-1").hopCount(1).sign();
     }
 
     /**
