@@ -123,8 +123,8 @@ public final class ConsumerRunner implements AutoCloseable {
      *
      * @param timeout the longest wait; never {@code null}
      * @return {@code true} when every consumer joined its group; {@code false} when the timeout passed or
-     *         an attempt failed for another reason (for example Redis is unreachable), in which case that
-     *         thread keeps retrying
+     *         an attempt failed for another reason (for example Redis is unreachable; {@link #lastError()}
+     *         then already holds it), in which case that thread keeps retrying
      * @throws ConsumerGroupPolicyException when a consumer was refused by its group; that consumer does
      *                                      not run
      * @throws IllegalStateException        when the runner is not running
@@ -319,14 +319,18 @@ public final class ConsumerRunner implements AutoCloseable {
                         return;
                     } catch (RuntimeException e) {
                         lastPollSucceeded = false;
+                        boolean stopping = run.stopping();
+                        if (!stopping) {
+                            // Before the first attempt is reported: awaitJoined's caller reads lastError().
+                            lastError.set(e);
+                        }
                         if (!firstAttemptReported) {
                             firstAttemptReported = true;
                             run.firstAttempts.countDown();
                         }
-                        if (run.stopping()) {
+                        if (stopping) {
                             break;
                         }
-                        lastError.set(e);
                         groupReady = false;
                         Duration delay = backoff.next();
                         failuresInARow++;
