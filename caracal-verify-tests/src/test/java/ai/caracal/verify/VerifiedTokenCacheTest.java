@@ -139,6 +139,44 @@ class VerifiedTokenCacheTest {
                 "invalid_token / invalid_token");
     }
 
+    @ParameterizedTest(name = "§6 verifiedTokenCache={0}: another token's claims under a seen token's signature are invalid_token")
+    @ValueSource(booleans = {true, false})
+    @DisplayName("§6 a seen token's signature never vouches for other claims: only an identical token is a hit")
+    void aSeenSignatureOnOtherClaimsIsRejected(boolean cache) {
+        String seen = mandate(issuer).sign();
+        String other = mandate(issuer).scope("admin").sign();
+        MandateVerifier verifier = verifierThatHasSeen(seen, cache);
+        String forged = signingInput(other) + "." + signature(seen);
+        assertThat(verifier.authenticate(forged)).failedWith(ErrorCode.INVALID_TOKEN);
+        assertThat(verifier.authenticate(seen)).isOk();
+        assertThat(verifier.authenticate(forged)).failedWith(ErrorCode.INVALID_TOKEN);
+    }
+
+    @ParameterizedTest(name = "§6 verifiedTokenCache={0}: a seen token's claims under another signature are invalid_token")
+    @ValueSource(booleans = {true, false})
+    @DisplayName("§6 a seen token's header and payload with a changed signature are verified afresh and rejected")
+    void aSeenSigningInputWithAnotherSignatureIsRejected(boolean cache) {
+        String seen = mandate(issuer).sign();
+        MandateVerifier verifier = verifierThatHasSeen(seen, cache);
+        String signature = signature(seen);
+        char first = signature.charAt(0);
+        String changed = signingInput(seen) + "." + (first == 'A' ? 'B' : 'A') + signature.substring(1);
+        assertThat(verifier.authenticate(changed)).failedWith(ErrorCode.INVALID_TOKEN);
+        // The same characters' low bytes, one widened past Latin-1: a lookup that narrowed characters to bytes
+        // would find the seen token's entry.
+        String widened = signingInput(seen) + "." + (char) (0x100 | first) + signature.substring(1);
+        assertThat(verifier.authenticate(widened)).failedWith(ErrorCode.INVALID_TOKEN);
+        assertThat(verifier.authenticate(seen)).isOk();
+    }
+
+    private static String signingInput(String token) {
+        return token.substring(0, token.lastIndexOf('.'));
+    }
+
+    private static String signature(String token) {
+        return token.substring(token.lastIndexOf('.') + 1);
+    }
+
     private static String outcome(AuthResult result) {
         return result.ok() ? "ok" : result.error().code().wire();
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a non-empty string {@code kid} and no {@code crit}, and a 64-byte signature. Header members such
  * as {@code jku}, {@code jwk}, {@code x5u} and {@code x5c} are ignored and never dereferenced.
  */
-final class CompactJws {
+final class CompactJws implements Candidate {
 
     /** Longest token accepted, in characters (a Java-specific guard). */
     static final int MAX_LENGTH = 16_384;
@@ -83,7 +83,8 @@ final class CompactJws {
     }
 
     /** @return the header's {@code kid} */
-    String kid() {
+    @Override
+    public String kid() {
         return kid;
     }
 

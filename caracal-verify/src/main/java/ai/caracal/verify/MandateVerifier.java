@@ -278,7 +278,7 @@ public final class MandateVerifier {
         try {
             long now = Math.floorDiv(options.clock().millis(), 1000L);
             Candidate candidate = candidate(token, now);
-            Claims claims = verifiedClaims(candidate, keys.lookupBlocking(candidate.kid(), tracing), now);
+            Claims claims = verifiedClaims(token, candidate, keys.lookupBlocking(candidate.kid(), tracing), now);
             AuthResult early = checkClaims(claims, demands, now);
             if (early != null) {
                 return early;
@@ -339,9 +339,9 @@ public final class MandateVerifier {
             Candidate candidate = candidate(token, now);
             CompletableFuture<KeyLookup> lookup = keys.lookup(candidate.kid(), tracing);
             if (lookup.isDone()) {
-                return afterKey(candidate, lookup.join(), demands, now, span);
+                return afterKey(token, candidate, lookup.join(), demands, now, span);
             }
-            return lookup.thenCompose(key -> afterKey(candidate, key, demands, now, span));
+            return lookup.thenCompose(key -> afterKey(token, candidate, key, demands, now, span));
         } catch (InvalidMandate e) {
             return CompletableFuture.completedFuture(rejectedAs(e));
         } catch (RuntimeException e) {
@@ -349,10 +349,10 @@ public final class MandateVerifier {
         }
     }
 
-    private CompletableFuture<AuthResult> afterKey(Candidate candidate, KeyLookup key, Demands demands, long now,
-                                                   Tracing.Span span) {
+    private CompletableFuture<AuthResult> afterKey(String token, Candidate candidate, KeyLookup key, Demands demands,
+                                                   long now, Tracing.Span span) {
         try {
-            Claims claims = verifiedClaims(candidate, key, now);
+            Claims claims = verifiedClaims(token, candidate, key, now);
             AuthResult early = checkClaims(claims, demands, now);
             if (early != null) {
                 return CompletableFuture.completedFuture(early);
@@ -384,45 +384,36 @@ public final class MandateVerifier {
         }
     }
 
-    /** A token that passed the cheap checks and waits for its key: a verified-token cache hit, or parsed. */
-    private record Candidate(String token, VerifiedTokenCache.Entry hit, CompactJws jws) {
-        String kid() {
-            return hit != null ? hit.key().kid() : jws.kid();
-        }
-    }
-
     /** Step 1 (length), then a verified-token cache hit, or steps 1 and 2 (structure and header). */
     private Candidate candidate(String token, long now) throws InvalidMandate {
         if (token.length() > CompactJws.MAX_LENGTH) {
             throw new InvalidMandate("too-long");
         }
         VerifiedTokenCache.Entry hit = tokenCache == null ? null : tokenCache.get(token, now);
-        return new Candidate(token, hit, hit == null ? CompactJws.parse(token) : null);
+        return hit != null ? hit : CompactJws.parse(token);
     }
 
     /** Step 3's answer applied, then steps 4 and 5 and the claim type rules (or the cache hit's claims). */
-    private Claims verifiedClaims(Candidate candidate, KeyLookup lookup, long now) throws InvalidMandate {
+    private Claims verifiedClaims(String token, Candidate candidate, KeyLookup lookup, long now) throws InvalidMandate {
         if (!(lookup instanceof VerificationKey key)) {
             throw lookup == KeyLookup.Missing.UNKNOWN_KID
                     ? new InvalidMandate("kid-unknown", Cause.UNKNOWN_KID)
                     : new InvalidMandate("jwks-unavailable", Cause.KEYS_UNAVAILABLE);
         }
-        VerifiedTokenCache.Entry hit = candidate.hit();
-        if (hit != null) {
+        if (candidate instanceof VerifiedTokenCache.Entry hit) {
             if (key.sameMaterial(hit.key())) {
                 return hit.claims();
             }
-            tokenCache.remove(candidate.token());
-            return verifiedClaims(new Candidate(candidate.token(), null, CompactJws.parse(candidate.token())),
-                    lookup, now);
+            tokenCache.remove(token);
+            return verifiedClaims(token, CompactJws.parse(token), lookup, now);
         }
-        CompactJws jws = candidate.jws();
+        CompactJws jws = (CompactJws) candidate;
         if (!key.verify(jws.bytes(), jws.signingInputLength(), jws.signature())) {
             throw new InvalidMandate("signature", Cause.BAD_SIGNATURE);
         }
         Claims claims = ClaimsParser.parse(StrictJson.parseObject(jws.payload(), "payload"));
         if (tokenCache != null) {
-            tokenCache.put(candidate.token(), claims, key, now);
+            tokenCache.put(token, claims, key, now);
         }
         return claims;
     }

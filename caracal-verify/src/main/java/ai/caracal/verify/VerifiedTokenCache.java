@@ -10,9 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * mandate skips only those steps (1, 2, 4 and 5 of the check order). The key lookup (step 3) and every
  * claim, requirement, revocation and epoch check still run on every call.
  *
- * <p>Keys are SHA-256 digests of the token, never the token itself. Each entry records the key it was
- * verified with and dies at the mandate's {@code exp}. At most {@value #MAX_ENTRIES} entries: when
- * full, expired entries are dropped first, then arbitrary ones. Thread-safe.
+ * <p>The token itself is never kept: a heap dump must not hold bearer credentials. An entry is found by
+ * the SHA-256 of the token's signature segment (the part after its last {@code .}) and holds the signing
+ * input (the header and payload segments, which are no credential without the signature); a token is a hit
+ * only when both match, so only a token identical to the verified one is ever a hit. Hashing the 86
+ * characters of an ES256 signature instead of the whole token (typically 600–1000 characters) is what
+ * keeps a repeat mandate's lookup cheap; comparing the signing input costs less than hashing it
+ * (docs/PERFORMANCE.md). Each entry records the key it was verified with and dies at the mandate's
+ * {@code exp}. At most {@value #MAX_ENTRIES} entries: when full, expired entries are dropped first, then
+ * arbitrary ones. Thread-safe.
  */
 final class VerifiedTokenCache {
 
@@ -25,15 +31,20 @@ final class VerifiedTokenCache {
     /**
      * @param token    a token of at most {@link CompactJws#MAX_LENGTH} characters
      * @param nowEpoch the current time in epoch seconds
-     * @return the entry, or {@code null} (tokens with non-ASCII characters are never cached)
+     * @return the entry, or {@code null} (tokens with a non-ASCII character in the signature segment are never
+     *         cached)
      */
     Entry get(String token, long nowEpoch) {
-        Digest digest = HASHER.get().digest(token);
+        int dot = token.lastIndexOf('.');
+        Digest digest = HASHER.get().digest(token, dot + 1);
         if (digest == null) {
             return null;
         }
         Entry entry = entries.get(digest);
-        if (entry != null && entry.claims().expiresAtEpochSecond() <= nowEpoch) {
+        if (entry == null || !entry.signs(token, dot)) {
+            return null;
+        }
+        if (entry.claims().expiresAtEpochSecond() <= nowEpoch) {
             entries.remove(digest, entry);
             return null;
         }
@@ -41,20 +52,22 @@ final class VerifiedTokenCache {
     }
 
     void put(String token, Claims claims, VerificationKey key, long nowEpoch) {
-        Digest digest = HASHER.get().digest(token);
+        int dot = token.lastIndexOf('.');
+        Digest digest = HASHER.get().digest(token, dot + 1);
         if (digest == null || claims.expiresAtEpochSecond() <= nowEpoch) {
             return;
         }
         if (entries.size() >= MAX_ENTRIES) {
             evict(nowEpoch);
         }
-        entries.put(digest, new Entry(claims, key));
+        entries.put(digest, new Entry(claims, key, token.substring(0, dot)));
     }
 
     void remove(String token) {
-        Digest digest = HASHER.get().digest(token);
+        int dot = token.lastIndexOf('.');
+        Digest digest = HASHER.get().digest(token, dot + 1);
         if (digest != null) {
-            entries.remove(digest);
+            entries.computeIfPresent(digest, (d, entry) -> entry.signs(token, dot) ? null : entry);
         }
     }
 
@@ -71,11 +84,24 @@ final class VerifiedTokenCache {
         }
     }
 
-    /** A cached verification: the parsed claims and the key whose signature check they passed. */
-    record Entry(Claims claims, VerificationKey key) {
+    /**
+     * A cached verification: the parsed claims, the key whose signature check they passed, and the token's
+     * signing input (everything before its signature segment).
+     */
+    record Entry(Claims claims, VerificationKey key, String signingInput) implements Candidate {
+
+        @Override
+        public String kid() {
+            return key.kid();
+        }
+
+        /** @return whether {@code token}, whose signature segment follows {@code dot}, has this signing input */
+        boolean signs(String token, int dot) {
+            return dot == signingInput.length() && token.startsWith(signingInput);
+        }
     }
 
-    /** SHA-256 of a token, as four longs so hashing and equality need no array. */
+    /** SHA-256 of a token's signature segment, as four longs so hashing and equality need no array. */
     private record Digest(long a, long b, long c, long d) {
 
         /** The digest is uniformly distributed: its first 32 bits are hash enough, and cheaper than mixing all four. */
@@ -99,13 +125,19 @@ final class VerifiedTokenCache {
             }
         }
 
-        Digest digest(String token) {
-            int length = token.length();
-            if (length > ascii.length) {
+        /**
+         * @param token a token
+         * @param from  where its signature segment starts; {@code 0} (no {@code .}) gives {@code null}
+         * @return the digest of {@code token} from {@code from} on, or {@code null} when the token cannot be
+         *         cached (no {@code .}, too long, or a non-ASCII character in the signature segment)
+         */
+        Digest digest(String token, int from) {
+            int length = token.length() - from;
+            if (from == 0 || length > ascii.length) {
                 return null;
             }
             for (int i = 0; i < length; i++) {
-                char ch = token.charAt(i);
+                char ch = token.charAt(from + i);
                 if (ch >= 0x80) {
                     return null;
                 }

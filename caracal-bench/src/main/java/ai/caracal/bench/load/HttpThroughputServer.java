@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import reactor.netty.http.server.HttpServer;
 
@@ -65,7 +67,10 @@ public final class HttpThroughputServer {
         URI example = switch (stack) {
             case "servlet" -> ServletExample.start(env::get).uri();
             case "webflux" -> WebFluxExample.start(env::get).uri();
-            default -> throw new IllegalArgumentException("unknown stack " + stack + ": servlet or webflux");
+            case "webflux-floor-loop" -> startWebFluxControl(AsyncFloor.sameLoop());
+            case "webflux-floor-thread" -> startWebFluxControl(AsyncFloor.otherThread());
+            default -> throw new IllegalArgumentException("unknown stack " + stack
+                    + ": servlet, webflux, webflux-floor-loop or webflux-floor-thread");
         };
         String token = issuer.mint().scope("documents:read").agentSession().expiresIn(Duration.ofHours(1)).sign();
         HttpResponse<byte[]> answer = HttpClient.newHttpClient().send(
@@ -75,7 +80,7 @@ public final class HttpThroughputServer {
             throw new IllegalStateException("the protected endpoint answered " + answer.statusCode());
         }
         String contentType = answer.headers().firstValue("Content-Type").orElse("application/json");
-        URI control = "webflux".equals(stack) ? startWebFluxControl() : startControl(answer.body(), contentType);
+        URI control = stack.startsWith("webflux") ? startWebFluxControl() : startControl(answer.body(), contentType);
         System.out.println(example);
         System.out.println(token);
         System.out.println(control);
@@ -85,8 +90,9 @@ public final class HttpThroughputServer {
     }
 
     /** The WebFlux example's own routes and handler chain, without the filter. */
-    private static URI startWebFluxControl() {
+    private static URI startWebFluxControl(WebFilter... filters) {
         HttpHandler app = WebHttpHandlerBuilder.webHandler(RouterFunctions.toWebHandler(WebFluxExample.routes()))
+                .filters(list -> list.addAll(List.of(filters)))
                 .codecConfigurer(ServerCodecConfigurer.create())
                 .build();
         int port = HttpServer.create().host("127.0.0.1").port(0).handle(new ReactorHttpHandlerAdapter(app))
