@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # HTTP throughput of an example's protected GET /api/documents (repeat-use mandate) versus the same endpoint
 # on the same server stack without the filter, and versus the example's excluded /healthz, measured by wrk on
-# loopback. Usage: caracal-bench/http-throughput.sh [seconds per run] [servlet|webflux]
+# loopback. Usage: caracal-bench/http-throughput.sh [seconds per run] [servlet|webflux|webflux-floor-thread|webflux-floor-loop]
 # (defaults 6 and servlet: Jetty 12 + CaracalFilter; webflux: Reactor Netty + CaracalWebFilter).
+# webflux-floor-thread and webflux-floor-loop put in place of the protected example the control's own routes
+# behind a filter that verifies nothing and only waits, completed on another thread or queued on the
+# request's own loop (AsyncFloor): what asynchrony alone costs on Reactor Netty.
 # ROUNDS=5 by default: every round runs each endpoint once, after a 20 s warm-up of each server.
 # REDIS_URL=redis://... makes the example use the Redis revocation store (a namespace of its own), else the
 # in-memory store. Builds caracal-bench first. Needs wrk (Debian: apt-get install wrk).
