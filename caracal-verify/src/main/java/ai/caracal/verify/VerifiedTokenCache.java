@@ -16,10 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * only when both match, so only a token identical to the verified one is ever a hit. Hashing the 86
  * characters of an ES256 signature instead of the whole token (typically 600–1000 characters) is what
  * keeps a repeat mandate's lookup cheap; comparing the signing input costs less than hashing it
- * (docs/PERFORMANCE.md); the price is memory, an entry holding about as many bytes as its token's header and
- * payload segments (so at most some megabytes when full). Each entry records the key it was verified with and dies at the mandate's
- * {@code exp}. At most {@value #MAX_ENTRIES} entries: when full, expired entries are dropped first, then
- * arbitrary ones. Thread-safe.
+ * (docs/PERFORMANCE.md); the price is memory, an entry holding about as many bytes as its token's header
+ * and payload segments (some megabytes when full). Each entry records the key it was verified with and
+ * dies at the mandate's {@code exp}. At most {@value #MAX_ENTRIES} entries: when full, expired entries are
+ * dropped first, then arbitrary ones. Thread-safe.
  */
 final class VerifiedTokenCache {
 
