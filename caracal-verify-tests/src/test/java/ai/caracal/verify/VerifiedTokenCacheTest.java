@@ -169,6 +169,24 @@ class VerifiedTokenCacheTest {
         assertThat(verifier.authenticate(seen)).isOk();
     }
 
+    @Test
+    @DisplayName("§6 the cache finds a verified token again, and nothing that differs from it")
+    void theCacheFindsOnlyTheIdenticalToken() {
+        String seen = mandate(issuer).sign();
+        String other = mandate(issuer).scope("admin").sign();
+        Claims claims = issuer.verifier().build().authenticate(seen).principal();
+        long now = issuer.clock().instant().getEpochSecond();
+        VerifiedTokenCache cache = new VerifiedTokenCache();
+        cache.put(seen, claims, null, now);
+        assertThat(cache.get(seen, now)).extracting(VerifiedTokenCache.Entry::claims).isSameAs(claims);
+        assertThat(cache.get(new String(seen.toCharArray()), now)).isNotNull();
+        assertThat(cache.get(signingInput(other) + "." + signature(seen), now)).isNull();
+        assertThat(cache.get(signingInput(seen) + "." + (char) (0x100 | signature(seen).charAt(0))
+                + signature(seen).substring(1), now)).isNull();
+        assertThat(cache.get(seen, claims.expiresAtEpochSecond())).isNull();
+        assertThat(cache.size()).isZero();
+    }
+
     private static String signingInput(String token) {
         return token.substring(0, token.lastIndexOf('.'));
     }

@@ -17,7 +17,7 @@ final class CompactJws implements Candidate {
     static final int MAX_LENGTH = 16_384;
 
     /** An ES256 signature is R‖S, 64 bytes, which is 86 unpadded base64url characters. */
-    private static final int SIGNATURE_CHARS = 86;
+    static final int SIGNATURE_CHARS = 86;
 
     /**
      * Header segments that already passed the header rules, and their kid. An issuer signs every mandate

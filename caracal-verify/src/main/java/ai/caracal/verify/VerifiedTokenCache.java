@@ -30,14 +30,13 @@ final class VerifiedTokenCache {
     private final ConcurrentHashMap<Digest, Entry> entries = new ConcurrentHashMap<>();
 
     /**
-     * @param token    a token of at most {@link CompactJws#MAX_LENGTH} characters
+     * @param token    a token
      * @param nowEpoch the current time in epoch seconds
-     * @return the entry, or {@code null} (tokens with a non-ASCII character in the signature segment are never
-     *         cached)
+     * @return the entry of a verified token identical to {@code token}, or {@code null}
      */
     Entry get(String token, long nowEpoch) {
         int dot = token.lastIndexOf('.');
-        Digest digest = HASHER.get().digest(token, dot + 1);
+        Digest digest = HASHER.get().digest(token, dot);
         if (digest == null) {
             return null;
         }
@@ -54,7 +53,7 @@ final class VerifiedTokenCache {
 
     void put(String token, Claims claims, VerificationKey key, long nowEpoch) {
         int dot = token.lastIndexOf('.');
-        Digest digest = HASHER.get().digest(token, dot + 1);
+        Digest digest = HASHER.get().digest(token, dot);
         if (digest == null || claims.expiresAtEpochSecond() <= nowEpoch) {
             return;
         }
@@ -66,7 +65,7 @@ final class VerifiedTokenCache {
 
     void remove(String token) {
         int dot = token.lastIndexOf('.');
-        Digest digest = HASHER.get().digest(token, dot + 1);
+        Digest digest = HASHER.get().digest(token, dot);
         if (digest != null) {
             entries.computeIfPresent(digest, (d, entry) -> entry.signs(token, dot) ? null : entry);
         }
@@ -112,10 +111,10 @@ final class VerifiedTokenCache {
         }
     }
 
-    /** Per-thread digest state and buffers, so hashing a token allocates only the result. */
+    /** Per-thread digest state and buffers, so hashing a signature allocates only the result. */
     private static final class Hasher {
         private final MessageDigest sha256;
-        private final byte[] ascii = new byte[CompactJws.MAX_LENGTH];
+        private final byte[] ascii = new byte[CompactJws.SIGNATURE_CHARS];
         private final byte[] out = new byte[32];
 
         Hasher() {
@@ -128,23 +127,23 @@ final class VerifiedTokenCache {
 
         /**
          * @param token a token
-         * @param from  where its signature segment starts; {@code 0} (no {@code .}) gives {@code null}
-         * @return the digest of {@code token} from {@code from} on, or {@code null} when the token cannot be
-         *         cached (no {@code .}, too long, or a non-ASCII character in the signature segment)
+         * @param dot   the index of its last {@code .}, where its signature segment begins after
+         * @return the digest of the signature segment, or {@code null} when the token can never be in the
+         *         cache: no {@code .}, a segment that is not the length of an ES256 signature (only verified
+         *         tokens are cached, and those have one), or a non-ASCII character in it
          */
-        Digest digest(String token, int from) {
-            int length = token.length() - from;
-            if (from == 0 || length > ascii.length) {
+        Digest digest(String token, int dot) {
+            if (dot <= 0 || token.length() - dot - 1 != ascii.length) {
                 return null;
             }
-            for (int i = 0; i < length; i++) {
-                char ch = token.charAt(from + i);
+            for (int i = 0; i < ascii.length; i++) {
+                char ch = token.charAt(dot + 1 + i);
                 if (ch >= 0x80) {
                     return null;
                 }
                 ascii[i] = (byte) ch;
             }
-            sha256.update(ascii, 0, length);
+            sha256.update(ascii, 0, ascii.length);
             try {
                 sha256.digest(out, 0, 32);
             } catch (java.security.DigestException e) {
