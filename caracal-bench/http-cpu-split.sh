@@ -12,16 +12,8 @@ seconds="${1:-15}"
 rounds="${2:-2}"
 : "${REDIS_URL:?set REDIS_URL to the Redis the example should use}"
 for tool in wrk redis-cli; do command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 2; }; done
-./mvnw -B -q -DskipTests -pl caracal-bench -am package
-out="$(mktemp)"
-java -cp "caracal-bench/target/caracal-bench.jar:caracal-bench/target/lib/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  ai.caracal.bench.load.HttpThroughputServer webflux > "$out" &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$out"' EXIT
-for _ in $(seq 1 300); do grep -q '^ready$' "$out" && break; sleep 0.2; done
-base="$(sed -n 1p "$out")"; token="$(sed -n 2p "$out")"; control="$(sed -n 3p "$out")"
-wrk -t2 -c32 -d20s -H "Authorization: Bearer $token" "$base/api/documents" >/dev/null
-wrk -t2 -c32 -d20s -H "Authorization: Bearer $token" "$control/api/documents" >/dev/null
+. caracal-bench/throughput-servers.sh
+start_throughput_servers webflux
 tick="$(getconf CLK_TCK)"
 jvm() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }

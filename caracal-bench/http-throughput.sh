@@ -15,18 +15,9 @@ cd "$root"
 seconds="${1:-6}"
 stack="${2:-servlet}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-./mvnw -B -q -DskipTests -pl caracal-bench -am package
-out="$(mktemp)"
-java -cp "caracal-bench/target/caracal-bench.jar:caracal-bench/target/lib/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  ai.caracal.bench.load.HttpThroughputServer "$stack" > "$out" &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$out"' EXIT
-for _ in $(seq 1 300); do grep -q '^ready$' "$out" && break; sleep 0.2; done
-base="$(sed -n 1p "$out")"; token="$(sed -n 2p "$out")"; control="$(sed -n 3p "$out")"
+. caracal-bench/throughput-servers.sh
+start_throughput_servers "$stack"
 run() { wrk -t2 -c32 -d"${seconds}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
-# Warm-up: throughput on loopback keeps climbing for about 15 s of load (JIT), on both servers.
-wrk -t2 -c32 -d20s -H "Authorization: Bearer $token" "$base/api/documents" >/dev/null
-wrk -t2 -c32 -d20s -H "Authorization: Bearer $token" "$control/api/documents" >/dev/null
 # Every request carries the same mandate, so the only difference is verification. Loopback throughput on a
 # small machine swings by tens of percent from one run to the next, so the three endpoints take turns,
 # round after round, and the ratios are the medians of the per-round ratios.
